@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Draws the app and tray icons (a "C" gauge on a coloured disc) as PNG files, with no
+dependencies beyond the standard library, so the icons can be regenerated anywhere."""
+import math
+import struct
+import sys
+import zlib
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent
+
+# Tray states and their colours: readable on light and dark panels alike.
+STATES = {
+    "ok": (0x1E, 0x8E, 0x3E),
+    "warning": (0xE0, 0x8A, 0x00),
+    "critical": (0xD3, 0x2F, 0x2F),
+    "error": (0x6B, 0x6F, 0x76),
+    "no-token": (0x3D, 0x5A, 0xFE),
+}
+APP_COLOUR = (0x0B, 0x6E, 0x8A)
+
+
+def png(path, size, pixel):
+    rows = bytearray()
+    for y in range(size):
+        rows.append(0)
+        for x in range(size):
+            rows.extend(pixel((x + 0.5) / size, (y + 0.5) / size, 1.0 / size))
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    header = struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+                     + chunk(b"IDAT", zlib.compress(bytes(rows), 9)) + chunk(b"IEND", b""))
+
+
+def coverage(distance, pixel):
+    """Anti-aliased coverage of a shape whose signed distance (negative inside) is given."""
+    return max(0.0, min(1.0, 0.5 - distance / pixel))
+
+
+def glyph(x, y):
+    """Signed distance to a thick "C": a ring with a gap opening to the right."""
+    dx, dy = x - 0.5, y - 0.5
+    r = math.hypot(dx, dy)
+    ring = abs(r - 0.24) - 0.075
+    angle = math.degrees(math.atan2(dy, dx))
+    gap = 40.0
+    if -gap < angle < gap:
+        ends = [(0.5 + 0.24 * math.cos(math.radians(a)), 0.5 + 0.24 * math.sin(math.radians(a))) for a in (gap, -gap)]
+        return min(math.hypot(x - ex, y - ey) for ex, ey in ends) - 0.075
+    return ring
+
+
+def icon(colour, shape):
+    def pixel(x, y, px):
+        if shape == "disc":
+            body = coverage(math.hypot(x - 0.5, y - 0.5) - 0.47, px)
+        else:
+            qx, qy = abs(x - 0.5) - 0.36, abs(y - 0.5) - 0.36
+            outside = math.hypot(max(qx, 0), max(qy, 0)) + min(max(qx, qy), 0)
+            body = coverage(outside - 0.1, px)
+        mark = coverage(glyph(x, y), px) * body
+        rgb = [round(c * (1 - mark) + 255 * mark) for c in colour]
+        return bytes(rgb + [round(255 * body)])
+    return pixel
+
+
+def main():
+    for name, size in {"32x32.png": 32, "128x128.png": 128, "128x128@2x.png": 256, "icon.png": 512}.items():
+        png(OUT / name, size, icon(APP_COLOUR, "square"))
+    for state, colour in STATES.items():
+        png(OUT / f"tray-{state}.png", 64, icon(colour, "disc"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,233 @@
+//! Everything that can go wrong fetching a balance, typed, with the sentence a user needs.
+
+use std::time::Duration;
+use thiserror::Error;
+
+/// What Clickatell's answer means for the user, whatever the API and status it came with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiErrorKind {
+    TokenRejected,
+    IpLockdown,
+    AccountFrozen,
+    AccountInactive,
+    DemoExpired,
+    NoCredit,
+    RateLimited,
+    Temporary,
+    BadRequest,
+    NotFound,
+    Unexpected,
+}
+
+/// An error answer from Clickatell: the HTTP status, Clickatell's own code and description
+/// when the body had them, and how long it asked us to wait.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: u16,
+    pub code: Option<String>,
+    pub description: Option<String>,
+    pub kind: ApiErrorKind,
+    pub retry_after: Option<Duration>,
+}
+
+impl ApiError {
+    /// "HTTP 401, code 001: Authentication failed": the facts, for messages and logs.
+    pub fn facts(&self) -> String {
+        let mut s = format!("HTTP {}", self.status);
+        if let Some(code) = &self.code {
+            s.push_str(&format!(", code {code}"));
+        }
+        if let Some(desc) = &self.description {
+            s.push_str(&format!(": {desc}"));
+        }
+        s
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Clickatell answered {}", self.facts())
+    }
+}
+
+/// Why a balance could not be fetched.
+#[derive(Debug, Clone, Error, PartialEq, Eq)]
+pub enum FetchError {
+    #[error("the base URL {url:?} is not usable: {reason}")]
+    InvalidBaseUrl { url: String, reason: String },
+    #[error("refusing plain http:// to {host}: only loopback addresses may use http://")]
+    InsecureBaseUrl { host: String },
+    #[error("could not connect to {host}: {detail}")]
+    Connect { host: String, detail: String },
+    #[error("{host} did not answer within {} s", after.as_secs())]
+    Timeout { host: String, after: Duration },
+    #[error("the connection to {host} failed: {detail}")]
+    Network { host: String, detail: String },
+    #[error("{host} answered with a redirect (HTTP {status}) to {target}; it was not followed")]
+    Redirect {
+        host: String,
+        status: u16,
+        target: String,
+    },
+    #[error("{0}")]
+    Api(ApiError),
+    #[error("the response is larger than {limit} bytes")]
+    BodyTooLarge { limit: usize },
+    #[error("the response has content type {content_type:?} where {expected} was expected")]
+    UnexpectedContentType {
+        content_type: String,
+        expected: &'static str,
+    },
+    #[error("the response could not be read: {detail}")]
+    Malformed { detail: String },
+}
+
+impl FetchError {
+    /// Whether trying again later may help (network trouble, overload, rate limits), as
+    /// opposed to problems that need the user (bad token, IP lockdown, bad settings).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Connect { .. } | Self::Timeout { .. } | Self::Network { .. } => true,
+            Self::Api(e) => matches!(e.kind, ApiErrorKind::RateLimited | ApiErrorKind::Temporary),
+            _ => false,
+        }
+    }
+
+    /// The wait Clickatell asked for with `Retry-After`, if any.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::Api(e) => e.retry_after,
+            _ => None,
+        }
+    }
+
+    /// A sentence for the user: what happened and what to do about it.
+    pub fn user_message(&self) -> String {
+        match self {
+            Self::InvalidBaseUrl { .. } | Self::InsecureBaseUrl { .. } => format!(
+                "Cannot use that address: {self}. Use an https:// base URL, or leave it unset \
+                 for Clickatell's own."
+            ),
+            Self::Connect { .. } => format!(
+                "Cannot reach Clickatell: {self}. Check the network connection; it will be \
+                 retried."
+            ),
+            Self::Timeout { .. } => format!(
+                "Clickatell did not answer in time: {self}. It will be retried; raise the \
+                 timeout if the connection is slow."
+            ),
+            Self::Network { .. } => {
+                format!("The network failed: {self}. It will be retried.")
+            }
+            Self::Redirect { .. } => format!(
+                "Unexpected redirect: {self}, so the token was not sent there. Check the base \
+                 URL and the API choice."
+            ),
+            Self::Api(e) => api_message(e),
+            Self::BodyTooLarge { .. }
+            | Self::UnexpectedContentType { .. }
+            | Self::Malformed { .. } => format!(
+                "Clickatell's answer was not understood: {self}. Check the base URL and the API \
+                 choice; if they are right, try again later."
+            ),
+        }
+    }
+
+    /// Replaces every occurrence of `secret` in the error's texts, so a server that echoes the
+    /// token back can never make us print it.
+    pub fn redact(self, secret: &str) -> Self {
+        if secret.is_empty() {
+            return self;
+        }
+        let clean = |s: String| s.replace(secret, "<redacted>");
+        match self {
+            Self::Api(mut e) => {
+                e.code = e.code.map(clean);
+                e.description = e.description.map(clean);
+                Self::Api(e)
+            }
+            Self::Malformed { detail } => Self::Malformed {
+                detail: clean(detail),
+            },
+            Self::Network { host, detail } => Self::Network {
+                host,
+                detail: clean(detail),
+            },
+            Self::Connect { host, detail } => Self::Connect {
+                host,
+                detail: clean(detail),
+            },
+            Self::Redirect {
+                host,
+                status,
+                target,
+            } => Self::Redirect {
+                host,
+                status,
+                target: clean(target),
+            },
+            Self::UnexpectedContentType {
+                content_type,
+                expected,
+            } => Self::UnexpectedContentType {
+                content_type: clean(content_type),
+                expected,
+            },
+            other => other,
+        }
+    }
+}
+
+fn api_message(e: &ApiError) -> String {
+    let facts = e.facts();
+    match e.kind {
+        ApiErrorKind::TokenRejected => format!(
+            "Clickatell rejected the API token ({facts}). Paste a new token from the Clickatell \
+             portal (Settings, or `clickatell-balance token set`)."
+        ),
+        ApiErrorKind::IpLockdown => format!(
+            "Clickatell refused this machine's IP address (IP lockdown; {facts}). Allow this \
+             machine's public IP address for the API in the Clickatell portal."
+        ),
+        ApiErrorKind::AccountFrozen => format!(
+            "The Clickatell account is frozen ({facts}). Contact Clickatell support."
+        ),
+        ApiErrorKind::AccountInactive => format!(
+            "The Clickatell account is not active ({facts}). Activate it in the Clickatell portal."
+        ),
+        ApiErrorKind::DemoExpired => format!(
+            "Clickatell demo access has expired ({facts}). Upgrade the account in the Clickatell \
+             portal."
+        ),
+        ApiErrorKind::NoCredit => format!(
+            "Clickatell reports no credit left ({facts}). Top up the account in the Clickatell \
+             portal."
+        ),
+        ApiErrorKind::RateLimited => match e.retry_after {
+            Some(wait) => format!(
+                "Clickatell is rate limiting requests ({facts}); retry after {} s. Poll less \
+                 often if this keeps happening.",
+                wait.as_secs()
+            ),
+            None => format!(
+                "Clickatell is rate limiting requests ({facts}). Wait a little, and poll less \
+                 often if this keeps happening."
+            ),
+        },
+        ApiErrorKind::Temporary => format!(
+            "Clickatell is temporarily unavailable ({facts}). It will be retried; nothing to do \
+             unless it persists."
+        ),
+        ApiErrorKind::BadRequest => format!(
+            "Clickatell did not accept the request ({facts}). Check that the right API is \
+             selected (legacy REST or One API) for this token."
+        ),
+        ApiErrorKind::NotFound => format!(
+            "There is no balance endpoint at this address ({facts}). Check the API choice and \
+             the base URL."
+        ),
+        ApiErrorKind::Unexpected => format!(
+            "Clickatell gave an unexpected answer ({facts}). Try again later."
+        ),
+    }
+}

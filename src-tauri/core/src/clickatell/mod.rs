@@ -1,0 +1,330 @@
+//! The Clickatell balance APIs: the legacy REST API of the seed page and the current One API,
+//! behind one [`BalanceSource`] trait so the monitor does not care which one is in use.
+
+mod body;
+mod endpoint;
+mod error;
+mod http;
+mod number;
+mod retry_after;
+
+pub use endpoint::endpoint_url;
+pub use error::{ApiError, ApiErrorKind, FetchError};
+pub use http::{HttpClient, RawResponse, DEFAULT_TIMEOUT, MAX_BODY_BYTES};
+pub use number::parse_exact;
+pub use retry_after::parse_retry_after;
+
+use crate::{ApiToken, Balance};
+use serde::{Deserialize, Serialize};
+use std::future::Future;
+use std::pin::Pin;
+use std::time::{Duration, SystemTime};
+use url::Url;
+
+/// Which Clickatell API the token belongs to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Api {
+    /// The legacy SMS REST API (`/rest/account/balance`, `Bearer` token).
+    #[default]
+    Rest,
+    /// The current platform's One API (`/v1/balance`, raw API key).
+    OneApi,
+}
+
+impl Api {
+    /// Clickatell's own address for this API.
+    pub fn default_base_url(self) -> &'static str {
+        match self {
+            Self::Rest => "https://api.clickatell.com",
+            Self::OneApi => "https://platform.clickatell.com",
+        }
+    }
+
+    fn path(self) -> &'static str {
+        match self {
+            Self::Rest => "/rest/account/balance",
+            Self::OneApi => "/v1/balance",
+        }
+    }
+
+    /// The name used on the command line and in settings.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Rest => "rest",
+            Self::OneApi => "one-api",
+        }
+    }
+}
+
+impl std::str::FromStr for Api {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "rest" => Ok(Self::Rest),
+            "one-api" => Ok(Self::OneApi),
+            _ => Err(format!("{s:?} is not an API: use rest or one-api")),
+        }
+    }
+}
+
+impl std::fmt::Display for Api {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The body format asked of the legacy REST API (the One API speaks JSON only).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    #[default]
+    Json,
+    Xml,
+}
+
+impl Format {
+    fn accept(self) -> &'static str {
+        match self {
+            Self::Json => "application/json",
+            Self::Xml => "application/xml",
+        }
+    }
+
+    /// The name used on the command line and in settings.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Json => "json",
+            Self::Xml => "xml",
+        }
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "json" => Ok(Self::Json),
+            "xml" => Ok(Self::Xml),
+            _ => Err(format!("{s:?} is not a format: use json or xml")),
+        }
+    }
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Everything needed to build a balance source, merged from flags, settings and defaults.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceConfig {
+    pub api: Api,
+    pub format: Format,
+    pub base_url: Option<String>,
+    pub timeout: Duration,
+}
+
+impl Default for SourceConfig {
+    fn default() -> Self {
+        Self {
+            api: Api::default(),
+            format: Format::default(),
+            base_url: None,
+            timeout: DEFAULT_TIMEOUT,
+        }
+    }
+}
+
+/// A future returned by [`BalanceSource::fetch`].
+pub type FetchFuture<'a> = Pin<Box<dyn Future<Output = Result<Balance, FetchError>> + Send + 'a>>;
+
+/// Something that can tell the current balance: a Clickatell API, or later a simulated account.
+pub trait BalanceSource: Send + Sync {
+    /// Fetches the balance once, authenticating with `token`.
+    fn fetch<'a>(&'a self, token: &'a ApiToken) -> FetchFuture<'a>;
+}
+
+/// A Clickatell API reached over HTTPS (or loopback HTTP in tests).
+#[derive(Debug, Clone)]
+pub struct ClickatellSource {
+    client: HttpClient,
+    api: Api,
+    format: Format,
+    url: Url,
+}
+
+impl ClickatellSource {
+    /// Builds the source, refusing an unsafe base URL before any request is made.
+    pub fn new(client: HttpClient, config: &SourceConfig) -> Result<Self, FetchError> {
+        let base = config
+            .base_url
+            .as_deref()
+            .unwrap_or(config.api.default_base_url());
+        Ok(Self {
+            url: endpoint_url(base, config.api.path())?,
+            client,
+            api: config.api,
+            format: config.format,
+        })
+    }
+
+    /// The full balance URL, for messages (it holds no secret).
+    pub fn url(&self) -> &Url {
+        &self.url
+    }
+
+    async fn fetch_once(&self, token: &ApiToken) -> Result<Balance, FetchError> {
+        let response = match self.api {
+            Api::Rest => {
+                let auth = format!("Bearer {}", token.expose());
+                let headers = [
+                    ("X-Version", "1"),
+                    ("Accept", self.format.accept()),
+                    ("Authorization", auth.as_str()),
+                ];
+                self.client.get(&self.url, &headers).await?
+            }
+            Api::OneApi => {
+                let headers = [
+                    ("Accept", "application/json"),
+                    ("Authorization", token.expose()),
+                ];
+                self.client.get(&self.url, &headers).await?
+            }
+        };
+        interpret(self.api, self.format, &self.url, &response, SystemTime::now())
+    }
+}
+
+impl BalanceSource for ClickatellSource {
+    fn fetch<'a>(&'a self, token: &'a ApiToken) -> FetchFuture<'a> {
+        Box::pin(async move {
+            self.fetch_once(token)
+                .await
+                .map_err(|e| e.redact(token.expose()))
+        })
+    }
+}
+
+/// Turns a raw answer into a balance or a typed error. Pure, so every status is unit tested.
+pub fn interpret(
+    api: Api,
+    format: Format,
+    url: &Url,
+    response: &RawResponse,
+    now: SystemTime,
+) -> Result<Balance, FetchError> {
+    let host = url.host_str().unwrap_or("-").to_owned();
+    match response.status {
+        200..=299 => {
+            let expected = match (api, format) {
+                (Api::Rest, Format::Xml) => Format::Xml,
+                _ => Format::Json,
+            };
+            check_content_type(response.content_type.as_deref(), expected)?;
+            let malformed = |detail: String| FetchError::Malformed { detail };
+            match (api, expected) {
+                (Api::Rest, Format::Json) => Ok(Balance {
+                    amount: body::rest_json_balance(&response.body).map_err(malformed)?,
+                    currency: None,
+                }),
+                (Api::Rest, Format::Xml) => Ok(Balance {
+                    amount: body::rest_xml_balance(&response.body).map_err(malformed)?,
+                    currency: None,
+                }),
+                (Api::OneApi, _) => {
+                    let (amount, currency) =
+                        body::one_api_balance(&response.body).map_err(malformed)?;
+                    Ok(Balance { amount, currency })
+                }
+            }
+        }
+        300..=399 => Err(FetchError::Redirect {
+            status: response.status,
+            target: redirect_target(url, response.location.as_deref()),
+            host,
+        }),
+        status => {
+            let details = body::error_details(&response.body);
+            let kind = classify(api, status, details.code.as_deref());
+            let retry_after = response
+                .retry_after
+                .as_deref()
+                .and_then(|v| parse_retry_after(v, now));
+            Err(FetchError::Api(ApiError {
+                status,
+                code: details.code,
+                description: details.description,
+                kind,
+                retry_after,
+            }))
+        }
+    }
+}
+
+/// Names where a redirect pointed (host only), so the user sees it without any path or query.
+fn redirect_target(url: &Url, location: Option<&str>) -> String {
+    match location.map(|l| url.join(l)) {
+        Some(Ok(target)) => target.host_str().unwrap_or("an address without a host").to_owned(),
+        Some(Err(_)) => "an unreadable address".into(),
+        None => "nowhere (no Location header)".into(),
+    }
+}
+
+fn check_content_type(content_type: Option<&str>, expected: Format) -> Result<(), FetchError> {
+    let Some(ct) = content_type else {
+        return Ok(());
+    };
+    let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let ok = match expected {
+        Format::Json => essence == "application/json" || essence.ends_with("+json"),
+        Format::Xml => {
+            essence == "application/xml" || essence == "text/xml" || essence.ends_with("+xml")
+        }
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(FetchError::UnexpectedContentType {
+            content_type: number::shorten(ct),
+            expected: expected.accept(),
+        })
+    }
+}
+
+/// What an error answer means, from Clickatell's code when it sent a known one, else from the
+/// HTTP status.
+pub fn classify(api: Api, status: u16, code: Option<&str>) -> ApiErrorKind {
+    use ApiErrorKind::*;
+    let code = code.and_then(|c| c.trim().parse::<u32>().ok());
+    let by_code = match (api, code) {
+        (Api::Rest, Some(1..=3)) => Some(TokenRejected),
+        (Api::Rest, Some(4)) => Some(AccountFrozen),
+        (Api::Rest, Some(7)) => Some(IpLockdown),
+        (Api::Rest, Some(100 | 101)) => Some(BadRequest),
+        (Api::Rest, Some(301)) => Some(NoCredit),
+        (Api::Rest, Some(901)) => Some(Temporary),
+        (Api::OneApi, Some(1)) => Some(TokenRejected),
+        (Api::OneApi, Some(2)) => Some(AccountInactive),
+        (Api::OneApi, Some(7)) => Some(IpLockdown),
+        (Api::OneApi, Some(18 | 19)) => Some(Temporary),
+        (Api::OneApi, Some(20)) => Some(NoCredit),
+        (Api::OneApi, Some(43)) => Some(RateLimited),
+        (Api::OneApi, Some(46)) => Some(DemoExpired),
+        _ => None,
+    };
+    by_code.unwrap_or(match status {
+        401 => TokenRejected,
+        402 => NoCredit,
+        429 => RateLimited,
+        400 => BadRequest,
+        404 | 405 | 410 => NotFound,
+        500..=599 => Temporary,
+        _ => Unexpected,
+    })
+}
+
+#[cfg(test)]
+mod tests;

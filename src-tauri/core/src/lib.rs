@@ -1,0 +1,18 @@
+//! The Clickatell Balance domain, free of any desktop toolkit so that the command line, the
+//! tray app and the tests all share one tested core.
+
+pub mod balance;
+pub mod check;
+pub mod clickatell;
+pub mod settings;
+pub mod token;
+pub mod token_store;
+
+pub use balance::Balance;
+pub use rust_decimal::Decimal;
+pub use clickatell::{
+    Api, BalanceSource, ClickatellSource, FetchError, Format, HttpClient, SourceConfig,
+};
+pub use settings::{Settings, SettingsStore};
+pub use token::ApiToken;
+pub use token_store::TokenStore;

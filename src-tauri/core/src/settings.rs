@@ -1,0 +1,454 @@
+//! The user's settings in `settings.json`: validated, written atomically, never lost.
+//! The token is not a setting and never appears here.
+
+use crate::check::Thresholds;
+use crate::clickatell::{endpoint_url, parse_exact, Api, Format, SourceConfig};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use thiserror::Error;
+
+/// Allowed range of the request timeout, in seconds.
+pub const TIMEOUT_RANGE: std::ops::RangeInclusive<u64> = 1..=120;
+/// Allowed range of the poll interval, in seconds (30 s to 24 h).
+pub const POLL_INTERVAL_RANGE: std::ops::RangeInclusive<u64> = 30..=86_400;
+
+/// Everything the user can configure. Unknown fields, from a newer version, survive a save.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub api: Api,
+    pub format: Format,
+    pub base_url: Option<String>,
+    pub timeout_secs: u64,
+    pub poll_interval_secs: u64,
+    #[serde(with = "decimal_option")]
+    pub warning_level: Option<Decimal>,
+    #[serde(with = "decimal_option")]
+    pub critical_level: Option<Decimal>,
+    pub notifications: Notifications,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// How the user wants to be told about the balance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Notifications {
+    pub enabled: bool,
+    pub reminder_hours: Option<u32>,
+    pub forecast_alert_days: Option<u32>,
+    pub top_up_notice: bool,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            api: Api::default(),
+            format: Format::default(),
+            base_url: None,
+            timeout_secs: 15,
+            poll_interval_secs: 300,
+            warning_level: Some(Decimal::from(100)),
+            critical_level: None,
+            notifications: Notifications::default(),
+            extra: Map::new(),
+        }
+    }
+}
+
+impl Default for Notifications {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            reminder_hours: None,
+            forecast_alert_days: Some(3),
+            top_up_notice: true,
+            extra: Map::new(),
+        }
+    }
+}
+
+/// One invalid field: its name as in `settings.json`, and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+impl Settings {
+    /// Every problem with these settings, one per field; empty when they are valid.
+    pub fn validate(&self) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        let mut bad = |field: &str, message: String| {
+            errors.push(FieldError {
+                field: field.into(),
+                message,
+            })
+        };
+        if !TIMEOUT_RANGE.contains(&self.timeout_secs) {
+            bad(
+                "timeout_secs",
+                format!("must be between {} and {} seconds", TIMEOUT_RANGE.start(), TIMEOUT_RANGE.end()),
+            );
+        }
+        if !POLL_INTERVAL_RANGE.contains(&self.poll_interval_secs) {
+            bad(
+                "poll_interval_secs",
+                "must be between 30 seconds and 24 hours (86400 seconds)".into(),
+            );
+        }
+        if let Some(base) = &self.base_url {
+            if let Err(e) = endpoint_url(base, "/") {
+                bad("base_url", e.to_string());
+            }
+        }
+        let negative = |l: Option<Decimal>| l.is_some_and(|v| v.is_sign_negative() && !v.is_zero());
+        if negative(self.warning_level) {
+            bad("warning_level", "must not be negative".into());
+        }
+        if negative(self.critical_level) {
+            bad("critical_level", "must not be negative".into());
+        }
+        if let (Some(w), Some(c)) = (self.warning_level, self.critical_level) {
+            if c > w {
+                bad(
+                    "critical_level",
+                    format!("must not be above the warning level ({w})"),
+                );
+            }
+        }
+        if let Some(h) = self.notifications.reminder_hours {
+            if !(1..=168).contains(&h) {
+                bad("notifications.reminder_hours", "must be between 1 and 168 hours".into());
+            }
+        }
+        if let Some(d) = self.notifications.forecast_alert_days {
+            if !(1..=60).contains(&d) {
+                bad("notifications.forecast_alert_days", "must be between 1 and 60 days".into());
+            }
+        }
+        errors
+    }
+
+    /// The warning and critical levels for checks and alerts.
+    pub fn thresholds(&self) -> Thresholds {
+        Thresholds {
+            warning: self.warning_level,
+            critical: self.critical_level,
+        }
+    }
+
+    /// How to reach Clickatell according to these settings.
+    pub fn source_config(&self) -> SourceConfig {
+        SourceConfig {
+            api: self.api,
+            format: self.format,
+            base_url: self.base_url.clone(),
+            timeout: Duration::from_secs(self.timeout_secs),
+        }
+    }
+}
+
+/// Why settings could not be loaded or saved.
+#[derive(Debug, Error)]
+pub enum SettingsError {
+    #[error("no configuration directory could be found for this user")]
+    NoConfigDir,
+    #[error("the settings are not valid: {}", join(.0))]
+    Invalid(Vec<FieldError>),
+    #[error("could not {action} {path}: {source}")]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+fn join(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// What loading found: the settings in force, and a notice when the file had to be set aside.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loaded {
+    pub settings: Settings,
+    pub set_aside: Option<SetAside>,
+}
+
+/// A settings file that could not be used, kept under a new name rather than discarded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetAside {
+    pub reason: String,
+    pub kept_as: PathBuf,
+}
+
+impl SetAside {
+    /// The sentence telling the user what happened and what to do.
+    pub fn user_message(&self) -> String {
+        format!(
+            "The settings file could not be used ({}); it was kept as {} and default settings \
+             are in use. Fix or delete that file, or set your settings again.",
+            self.reason,
+            self.kept_as.display()
+        )
+    }
+}
+
+/// The settings file on disk.
+#[derive(Debug, Clone)]
+pub struct SettingsStore {
+    path: PathBuf,
+}
+
+impl SettingsStore {
+    /// The file under the OS config dir (`$XDG_CONFIG_HOME/clickatell-balance/` on Linux).
+    pub fn at_default_location() -> Result<Self, SettingsError> {
+        let dirs = directories::ProjectDirs::from("", "", "clickatell-balance")
+            .ok_or(SettingsError::NoConfigDir)?;
+        Ok(Self::new(dirs.config_dir().join("settings.json")))
+    }
+
+    /// A store at an explicit path.
+    pub fn new(path: PathBuf) -> Self {
+        Self { path }
+    }
+
+    /// Where the settings live.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Loads the settings. A missing file gives the defaults; an unreadable-as-settings file
+    /// (bad JSON, invalid values) is renamed `settings.json.corrupt-<timestamp>` and the
+    /// defaults are used, with a notice to show the user.
+    pub fn load(&self) -> Result<Loaded, SettingsError> {
+        let bytes = match std::fs::read(&self.path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Loaded {
+                    settings: Settings::default(),
+                    set_aside: None,
+                })
+            }
+            Err(source) => {
+                return Err(SettingsError::Io {
+                    action: "read",
+                    path: self.path.clone(),
+                    source,
+                })
+            }
+        };
+        let reason = match serde_json::from_slice::<Settings>(&bytes) {
+            Ok(settings) => {
+                let errors = settings.validate();
+                if errors.is_empty() {
+                    return Ok(Loaded {
+                        settings,
+                        set_aside: None,
+                    });
+                }
+                format!("invalid values: {}", join(&errors))
+            }
+            Err(e) => format!("not valid settings JSON: {e}"),
+        };
+        let kept_as = self.set_aside_path();
+        std::fs::rename(&self.path, &kept_as).map_err(|source| SettingsError::Io {
+            action: "set aside",
+            path: self.path.clone(),
+            source,
+        })?;
+        tracing::warn!(reason = %reason, kept_as = %kept_as.display(), "settings file set aside");
+        Ok(Loaded {
+            settings: Settings::default(),
+            set_aside: Some(SetAside { reason, kept_as }),
+        })
+    }
+
+    /// Validates, then writes atomically: a temporary file in the same directory, flushed to
+    /// disk, renamed over the old one, and the directory synced. A crash leaves either the old
+    /// or the new file, never a torn one.
+    pub fn save(&self, settings: &Settings) -> Result<(), SettingsError> {
+        let errors = settings.validate();
+        if !errors.is_empty() {
+            return Err(SettingsError::Invalid(errors));
+        }
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        let io = |action: &'static str, path: &Path| {
+            let path = path.to_owned();
+            move |source| SettingsError::Io {
+                action,
+                path,
+                source,
+            }
+        };
+        std::fs::create_dir_all(dir).map_err(io("create", dir))?;
+        let mut json = serde_json::to_vec_pretty(settings).expect("settings always serialize");
+        json.push(b'\n');
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".settings.json.")
+            .tempfile_in(dir)
+            .map_err(io("create a temporary file in", dir))?;
+        tmp.write_all(&json).map_err(io("write", tmp.path()))?;
+        tmp.as_file().sync_all().map_err(io("flush", tmp.path()))?;
+        tmp.persist(&self.path)
+            .map_err(|e| io("replace", &self.path)(e.error))?;
+        #[cfg(unix)]
+        std::fs::File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(io("sync", dir))?;
+        Ok(())
+    }
+
+    fn set_aside_path(&self) -> PathBuf {
+        let stamp = time::OffsetDateTime::now_utc()
+            .format(time::macros::format_description!(
+                "[year][month][day]T[hour][minute][second]Z"
+            ))
+            .unwrap_or_else(|_| "unknown".into());
+        let base = format!("{}.corrupt-{stamp}", self.path.display());
+        let mut candidate = PathBuf::from(&base);
+        let mut n = 1;
+        while candidate.exists() {
+            candidate = PathBuf::from(format!("{base}-{n}"));
+            n += 1;
+        }
+        candidate
+    }
+}
+
+/// Levels are stored as strings ("100.50") so they stay exact; a hand-written number is
+/// accepted too.
+mod decimal_option {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(v: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(d) => s.serialize_str(&d.to_string()),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+        let text = match Option::<Value>::deserialize(d)? {
+            None | Some(Value::Null) => return Ok(None),
+            Some(Value::String(s)) => s,
+            Some(Value::Number(n)) => n.to_string(),
+            Some(other) => {
+                return Err(serde::de::Error::custom(format!(
+                    "expected a number, found {other}"
+                )))
+            }
+        };
+        parse_exact(&text).map(Some).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store() -> (tempfile::TempDir, SettingsStore) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SettingsStore::new(dir.path().join("cfg").join("settings.json"));
+        (dir, store)
+    }
+
+    #[test]
+    fn missing_file_gives_defaults_and_save_round_trips() {
+        let (_dir, store) = store();
+        let loaded = store.load().unwrap();
+        assert_eq!(loaded.settings, Settings::default());
+        assert!(loaded.set_aside.is_none());
+        let mut s = Settings::default();
+        s.api = Api::OneApi;
+        s.warning_level = Some(parse_exact("120.50").unwrap());
+        s.critical_level = Some(parse_exact("20").unwrap());
+        store.save(&s).unwrap();
+        let text = std::fs::read_to_string(store.path()).unwrap();
+        assert!(text.contains("\"warning_level\": \"120.50\""), "{text}");
+        assert_eq!(store.load().unwrap().settings, s);
+    }
+
+    #[test]
+    fn unknown_fields_survive_a_save() {
+        let (_dir, store) = store();
+        std::fs::create_dir_all(store.path().parent().unwrap()).unwrap();
+        std::fs::write(
+            store.path(),
+            r#"{"api":"rest","future_field":{"a":1},"notifications":{"enabled":false,"sound":"ping"}}"#,
+        )
+        .unwrap();
+        let mut s = store.load().unwrap().settings;
+        assert!(!s.notifications.enabled);
+        s.poll_interval_secs = 600;
+        store.save(&s).unwrap();
+        let v: Value = serde_json::from_str(&std::fs::read_to_string(store.path()).unwrap()).unwrap();
+        assert_eq!(v["future_field"]["a"], 1);
+        assert_eq!(v["notifications"]["sound"], "ping");
+        assert_eq!(v["poll_interval_secs"], 600);
+    }
+
+    #[test]
+    fn corrupt_or_invalid_files_are_kept_aside() {
+        for content in ["{not json", r#"{"poll_interval_secs": 1}"#, r#"{"warning_level":"abc"}"#] {
+            let (_dir, store) = store();
+            std::fs::create_dir_all(store.path().parent().unwrap()).unwrap();
+            std::fs::write(store.path(), content).unwrap();
+            let loaded = store.load().unwrap();
+            assert_eq!(loaded.settings, Settings::default());
+            let aside = loaded.set_aside.expect("set aside");
+            assert_eq!(std::fs::read_to_string(&aside.kept_as).unwrap(), content);
+            assert!(aside.kept_as.to_string_lossy().contains("settings.json.corrupt-"));
+            assert!(!store.path().exists());
+            assert!(aside.user_message().contains("default settings are in use"));
+        }
+    }
+
+    #[test]
+    fn validation_names_each_bad_field() {
+        let mut s = Settings::default();
+        s.timeout_secs = 0;
+        s.poll_interval_secs = 10;
+        s.base_url = Some("http://example.com".into());
+        s.warning_level = Some(parse_exact("10").unwrap());
+        s.critical_level = Some(parse_exact("20").unwrap());
+        s.notifications.reminder_hours = Some(0);
+        let fields: Vec<String> = s.validate().into_iter().map(|e| e.field).collect();
+        assert_eq!(
+            fields,
+            [
+                "timeout_secs",
+                "poll_interval_secs",
+                "base_url",
+                "critical_level",
+                "notifications.reminder_hours"
+            ]
+        );
+        let (_dir, store) = store();
+        assert!(matches!(store.save(&s), Err(SettingsError::Invalid(_))));
+        assert!(!store.path().exists(), "nothing written for invalid settings");
+    }
+
+    #[test]
+    fn accepts_hand_written_numbers_for_levels() {
+        let s: Settings = serde_json::from_str(r#"{"warning_level": 250, "critical_level": "12.5"}"#).unwrap();
+        assert_eq!(s.warning_level.unwrap().to_string(), "250");
+        assert_eq!(s.critical_level.unwrap().to_string(), "12.5");
+    }
+}

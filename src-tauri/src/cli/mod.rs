@@ -1,0 +1,103 @@
+//! The command line: argument definitions and the commands behind them.
+
+mod balance;
+mod check;
+mod config;
+mod token;
+
+use clap::{Args, Parser, Subcommand};
+use clickatell_core::clickatell::parse_exact;
+use clickatell_core::{Api, Decimal, Format};
+use std::process::ExitCode;
+
+/// Watches a Clickatell account's credit balance from the tray, or checks it from scripts.
+#[derive(Debug, Parser)]
+#[command(name = "clickatell-balance", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// What to do; with none, the tray app starts.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options that apply to every command; each overrides the saved settings for this run.
+#[derive(Debug, Clone, Default, Args)]
+pub struct GlobalArgs {
+    /// Which Clickatell API the token belongs to: rest (legacy) or one-api.
+    #[arg(long, global = true, value_parser = parse_api, value_name = "rest|one-api")]
+    pub api: Option<Api>,
+    /// Response format asked of the legacy REST API.
+    #[arg(long, global = true, value_parser = parse_format, value_name = "json|xml")]
+    pub format: Option<Format>,
+    /// Another address for the API (https://, or http:// to this machine for testing).
+    #[arg(long, global = true, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Connect and total timeout of a request, 1 to 120 seconds.
+    #[arg(long, global = true, value_name = "SECONDS",
+          value_parser = clap::value_parser!(u64).range(1..=120))]
+    pub timeout: Option<u64>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Fetch the balance once and print it.
+    Balance {
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Monitoring-plugin check: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+    Check {
+        /// Warn below this balance (default: the saved warning level).
+        #[arg(long, value_parser = parse_level, value_name = "AMOUNT")]
+        warning: Option<Decimal>,
+        /// Critical below this balance (default: the saved critical level).
+        #[arg(long, value_parser = parse_level, value_name = "AMOUNT")]
+        critical: Option<Decimal>,
+    },
+    /// Store, remove or inspect the API token in the OS keyring.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+}
+
+/// What to do with the stored token.
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum TokenAction {
+    /// Store the token: read from standard input when piped, else asked for without echo.
+    Set,
+    /// Remove the stored token.
+    Delete,
+    /// Say whether a token is stored and where (never its value).
+    Status,
+}
+
+fn parse_api(s: &str) -> Result<Api, String> {
+    s.parse()
+}
+
+fn parse_format(s: &str) -> Result<Format, String> {
+    s.parse()
+}
+
+fn parse_level(s: &str) -> Result<Decimal, String> {
+    parse_exact(s).map_err(|e| e.replace("the balance", "the level"))
+}
+
+/// Runs one subcommand and returns its exit code.
+pub fn execute(global: &GlobalArgs, command: Command) -> ExitCode {
+    match command {
+        Command::Balance { json } => balance::run(global, json),
+        Command::Check { warning, critical } => check::run(global, warning, critical),
+        Command::Token { action } => token::run(action),
+    }
+}
+
+/// Prints a one-line error for the user on stderr.
+fn fail(message: &str) -> ExitCode {
+    eprintln!("clickatell-balance: {}", message.replace('\n', " "));
+    ExitCode::FAILURE
+}
