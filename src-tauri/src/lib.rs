@@ -9,7 +9,10 @@ use std::process::ExitCode;
 
 /// Parses the command line and runs the chosen command, or the tray app when none is given.
 pub fn run() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return cli::usage_error(e),
+    };
     init_logging();
     match cli.command {
         Some(command) => cli::execute(&cli.global, command),

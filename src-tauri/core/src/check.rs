@@ -171,7 +171,10 @@ mod tests {
             "CLICKATELL OK - balance 1 credits | balance=1;;;;"
         );
         let u = report_unknown("no token\nstored | here");
-        assert_eq!((u.status.exit_code(), u.line.as_str()), (3, "CLICKATELL UNKNOWN - no token stored   here"));
+        assert_eq!(
+            (u.status.exit_code(), u.line.as_str()),
+            (3, "CLICKATELL UNKNOWN - no token stored   here")
+        );
     }
 
     #[test]
@@ -180,7 +183,10 @@ mod tests {
             warning: Some(d("50")),
             critical: Some(d("100")),
         };
-        assert!(inverted.validate().unwrap_err().contains("must not be above"));
+        assert!(inverted
+            .validate()
+            .unwrap_err()
+            .contains("must not be above"));
         let negative = Thresholds {
             warning: Some(d("-1")),
             critical: None,

@@ -9,10 +9,10 @@ pub mod token;
 pub mod token_store;
 
 pub use balance::Balance;
-pub use rust_decimal::Decimal;
 pub use clickatell::{
     Api, BalanceSource, ClickatellSource, FetchError, Format, HttpClient, SourceConfig,
 };
+pub use rust_decimal::Decimal;
 pub use settings::{Settings, SettingsStore};
 pub use token::ApiToken;
 pub use token_store::TokenStore;

@@ -100,7 +100,11 @@ impl Settings {
         if !TIMEOUT_RANGE.contains(&self.timeout_secs) {
             bad(
                 "timeout_secs",
-                format!("must be between {} and {} seconds", TIMEOUT_RANGE.start(), TIMEOUT_RANGE.end()),
+                format!(
+                    "must be between {} and {} seconds",
+                    TIMEOUT_RANGE.start(),
+                    TIMEOUT_RANGE.end()
+                ),
             );
         }
         if !POLL_INTERVAL_RANGE.contains(&self.poll_interval_secs) {
@@ -131,12 +135,18 @@ impl Settings {
         }
         if let Some(h) = self.notifications.reminder_hours {
             if !(1..=168).contains(&h) {
-                bad("notifications.reminder_hours", "must be between 1 and 168 hours".into());
+                bad(
+                    "notifications.reminder_hours",
+                    "must be between 1 and 168 hours".into(),
+                );
             }
         }
         if let Some(d) = self.notifications.forecast_alert_days {
             if !(1..=60).contains(&d) {
-                bad("notifications.forecast_alert_days", "must be between 1 and 60 days".into());
+                bad(
+                    "notifications.forecast_alert_days",
+                    "must be between 1 and 60 days".into(),
+                );
             }
         }
         errors
@@ -355,7 +365,9 @@ mod decimal_option {
                 )))
             }
         };
-        parse_exact(&text).map(Some).map_err(serde::de::Error::custom)
+        parse_exact(&text)
+            .map(Some)
+            .map_err(serde::de::Error::custom)
     }
 }
 
@@ -375,10 +387,12 @@ mod tests {
         let loaded = store.load().unwrap();
         assert_eq!(loaded.settings, Settings::default());
         assert!(loaded.set_aside.is_none());
-        let mut s = Settings::default();
-        s.api = Api::OneApi;
-        s.warning_level = Some(parse_exact("120.50").unwrap());
-        s.critical_level = Some(parse_exact("20").unwrap());
+        let s = Settings {
+            api: Api::OneApi,
+            warning_level: Some(parse_exact("120.50").unwrap()),
+            critical_level: Some(parse_exact("20").unwrap()),
+            ..Settings::default()
+        };
         store.save(&s).unwrap();
         let text = std::fs::read_to_string(store.path()).unwrap();
         assert!(text.contains("\"warning_level\": \"120.50\""), "{text}");
@@ -398,7 +412,8 @@ mod tests {
         assert!(!s.notifications.enabled);
         s.poll_interval_secs = 600;
         store.save(&s).unwrap();
-        let v: Value = serde_json::from_str(&std::fs::read_to_string(store.path()).unwrap()).unwrap();
+        let v: Value =
+            serde_json::from_str(&std::fs::read_to_string(store.path()).unwrap()).unwrap();
         assert_eq!(v["future_field"]["a"], 1);
         assert_eq!(v["notifications"]["sound"], "ping");
         assert_eq!(v["poll_interval_secs"], 600);
@@ -406,7 +421,11 @@ mod tests {
 
     #[test]
     fn corrupt_or_invalid_files_are_kept_aside() {
-        for content in ["{not json", r#"{"poll_interval_secs": 1}"#, r#"{"warning_level":"abc"}"#] {
+        for content in [
+            "{not json",
+            r#"{"poll_interval_secs": 1}"#,
+            r#"{"warning_level":"abc"}"#,
+        ] {
             let (_dir, store) = store();
             std::fs::create_dir_all(store.path().parent().unwrap()).unwrap();
             std::fs::write(store.path(), content).unwrap();
@@ -414,7 +433,10 @@ mod tests {
             assert_eq!(loaded.settings, Settings::default());
             let aside = loaded.set_aside.expect("set aside");
             assert_eq!(std::fs::read_to_string(&aside.kept_as).unwrap(), content);
-            assert!(aside.kept_as.to_string_lossy().contains("settings.json.corrupt-"));
+            assert!(aside
+                .kept_as
+                .to_string_lossy()
+                .contains("settings.json.corrupt-"));
             assert!(!store.path().exists());
             assert!(aside.user_message().contains("default settings are in use"));
         }
@@ -422,13 +444,18 @@ mod tests {
 
     #[test]
     fn validation_names_each_bad_field() {
-        let mut s = Settings::default();
-        s.timeout_secs = 0;
-        s.poll_interval_secs = 10;
-        s.base_url = Some("http://example.com".into());
-        s.warning_level = Some(parse_exact("10").unwrap());
-        s.critical_level = Some(parse_exact("20").unwrap());
-        s.notifications.reminder_hours = Some(0);
+        let s = Settings {
+            timeout_secs: 0,
+            poll_interval_secs: 10,
+            base_url: Some("http://example.com".into()),
+            warning_level: Some(parse_exact("10").unwrap()),
+            critical_level: Some(parse_exact("20").unwrap()),
+            notifications: Notifications {
+                reminder_hours: Some(0),
+                ..Notifications::default()
+            },
+            ..Settings::default()
+        };
         let fields: Vec<String> = s.validate().into_iter().map(|e| e.field).collect();
         assert_eq!(
             fields,
@@ -442,12 +469,16 @@ mod tests {
         );
         let (_dir, store) = store();
         assert!(matches!(store.save(&s), Err(SettingsError::Invalid(_))));
-        assert!(!store.path().exists(), "nothing written for invalid settings");
+        assert!(
+            !store.path().exists(),
+            "nothing written for invalid settings"
+        );
     }
 
     #[test]
     fn accepts_hand_written_numbers_for_levels() {
-        let s: Settings = serde_json::from_str(r#"{"warning_level": 250, "critical_level": "12.5"}"#).unwrap();
+        let s: Settings =
+            serde_json::from_str(r#"{"warning_level": 250, "critical_level": "12.5"}"#).unwrap();
         assert_eq!(s.warning_level.unwrap().to_string(), "250");
         assert_eq!(s.critical_level.unwrap().to_string(), "12.5");
     }

@@ -77,7 +77,10 @@ mod tests {
         assert_eq!(ApiToken::parse(" \n\t"), Err(TokenError::Empty));
         assert_eq!(ApiToken::parse("ab cd"), Err(TokenError::InnerWhitespace));
         assert_eq!(ApiToken::parse("ab\ncd"), Err(TokenError::InnerWhitespace));
-        assert_eq!(ApiToken::parse("ab\u{7}cd"), Err(TokenError::ControlCharacter));
+        assert_eq!(
+            ApiToken::parse("ab\u{7}cd"),
+            Err(TokenError::ControlCharacter)
+        );
         assert_eq!(
             ApiToken::parse(&"x".repeat(MAX_TOKEN_BYTES + 1)),
             Err(TokenError::TooLong)

@@ -41,14 +41,14 @@ impl TokenStoreError {
         match self {
             Self::Unavailable { .. } => format!(
                 "{self}. Start a Secret Service provider such as gnome-keyring or KeePassXC in \
-                 your desktop session, or set {TOKEN_ENV} for headless use. Nothing was stored."
+                 your desktop session, or set {TOKEN_ENV} for headless use."
             ),
             Self::Locked { .. } => {
                 format!("{self}. Unlock your keyring (log in to the desktop) and try again.")
             }
-            Self::StoredTokenInvalid(_) => format!(
-                "{self}. Store a new one with `clickatell-balance token set`."
-            ),
+            Self::StoredTokenInvalid(_) => {
+                format!("{self}. Store a new one with `clickatell-balance token set`.")
+            }
             Self::EnvTokenInvalid(_) => {
                 format!("{self}. Fix or unset {TOKEN_ENV}.")
             }
@@ -167,9 +167,16 @@ fn map_keyring_error(e: keyring::Error) -> TokenStoreError {
 
 fn looks_unavailable(detail: &str) -> bool {
     let d = detail.to_ascii_lowercase();
-    ["dbus", "d-bus", "no such file", "connection refused", "serviceunknown", "not provided"]
-        .iter()
-        .any(|needle| d.contains(needle))
+    [
+        "dbus",
+        "d-bus",
+        "no such file",
+        "connection refused",
+        "serviceunknown",
+        "not provided",
+    ]
+    .iter()
+    .any(|needle| d.contains(needle))
 }
 
 #[cfg(test)]
@@ -183,7 +190,10 @@ mod tests {
         assert_eq!(t.expose(), "tok123");
         assert_eq!(origin, TokenOrigin::Environment);
         let err = store.resolve(Some("a b")).unwrap_err();
-        assert!(matches!(err, TokenStoreError::EnvTokenInvalid(TokenError::InnerWhitespace)));
+        assert!(matches!(
+            err,
+            TokenStoreError::EnvTokenInvalid(TokenError::InnerWhitespace)
+        ));
         assert!(err.user_message().contains(TOKEN_ENV));
     }
 }

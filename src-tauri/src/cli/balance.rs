@@ -4,6 +4,15 @@ use super::{config, fail, GlobalArgs};
 use std::process::ExitCode;
 use time::format_description::well_known::Rfc3339;
 
+/// The `--json` output: the balance as an exact string, in a fixed field order.
+#[derive(serde::Serialize)]
+struct Reading<'a> {
+    balance: String,
+    currency: Option<&'a str>,
+    api: &'a str,
+    fetched_at: String,
+}
+
 /// Prints `300.50 credits`, or with `--json` one object with the exact balance as a string.
 pub fn run(global: &GlobalArgs, json: bool) -> ExitCode {
     let settings = config::load_settings();
@@ -20,13 +29,13 @@ pub fn run(global: &GlobalArgs, json: bool) -> ExitCode {
         let fetched_at = time::OffsetDateTime::now_utc()
             .format(&Rfc3339)
             .unwrap_or_default();
-        let object = serde_json::json!({
-            "balance": balance.amount.to_string(),
-            "currency": balance.currency,
-            "api": source.api.as_str(),
-            "fetched_at": fetched_at,
-        });
-        println!("{object}");
+        let reading = Reading {
+            balance: balance.amount.to_string(),
+            currency: balance.currency.as_deref(),
+            api: source.api.as_str(),
+            fetched_at,
+        };
+        println!("{}", serde_json::to_string(&reading).unwrap_or_default());
     } else {
         println!("{balance}");
     }

@@ -1,7 +1,9 @@
 //! `clickatell-balance check`: the monitoring-plugin mode.
 
 use super::{config, GlobalArgs};
-use clickatell_core::check::{report_balance, report_fetch_error, report_unknown, CheckReport, Thresholds};
+use clickatell_core::check::{
+    report_balance, report_fetch_error, report_unknown, CheckReport, Thresholds,
+};
 use clickatell_core::Decimal;
 use std::process::ExitCode;
 
@@ -12,7 +14,11 @@ pub fn run(global: &GlobalArgs, warning: Option<Decimal>, critical: Option<Decim
     ExitCode::from(report.status.exit_code() as u8)
 }
 
-fn evaluate(global: &GlobalArgs, warning: Option<Decimal>, critical: Option<Decimal>) -> CheckReport {
+fn evaluate(
+    global: &GlobalArgs,
+    warning: Option<Decimal>,
+    critical: Option<Decimal>,
+) -> CheckReport {
     let settings = config::load_settings();
     let saved = settings.thresholds();
     let thresholds = Thresholds {

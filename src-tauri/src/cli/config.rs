@@ -2,7 +2,9 @@
 
 use super::GlobalArgs;
 use clickatell_core::token_store::{TokenStore, TOKEN_ENV};
-use clickatell_core::{ApiToken, ClickatellSource, HttpClient, Settings, SettingsStore, SourceConfig};
+use clickatell_core::{
+    ApiToken, ClickatellSource, HttpClient, Settings, SettingsStore, SourceConfig,
+};
 use std::time::Duration;
 
 /// The saved settings, or the defaults with a warning on stderr when they cannot be read.

@@ -96,6 +96,20 @@ pub fn execute(global: &GlobalArgs, command: Command) -> ExitCode {
     }
 }
 
+/// Reports bad arguments. Help and version exit 0 as usual; a usage error exits 2, except for
+/// `check`, whose callers (monitoring systems) read any failure as UNKNOWN, exit 3.
+pub fn usage_error(e: clap::Error) -> ExitCode {
+    let is_check = std::env::args().skip(1).any(|a| a == "check");
+    let _ = e.print();
+    match e.kind() {
+        clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+            ExitCode::SUCCESS
+        }
+        _ if is_check => ExitCode::from(3),
+        _ => ExitCode::from(2),
+    }
+}
+
 /// Prints a one-line error for the user on stderr.
 fn fail(message: &str) -> ExitCode {
     eprintln!("clickatell-balance: {}", message.replace('\n', " "));

@@ -30,13 +30,17 @@ fn set(store: &TokenStore) -> ExitCode {
     };
     let token = match ApiToken::parse(&raw) {
         Ok(t) => t,
-        Err(e) => return fail(&format!("That token cannot be used: {e}. Nothing was stored.")),
+        Err(e) => {
+            return fail(&format!(
+                "That token cannot be used: {e}. Nothing was stored."
+            ))
+        }
     };
     match store.set(&token) {
         Ok(()) => ok(&format!(
             "The token was stored in the {KEYRING_NAME} (service {SERVICE}, user {USER})."
         )),
-        Err(e) => fail(&e.user_message()),
+        Err(e) => fail(&format!("{} Nothing was stored.", e.user_message())),
     }
 }
 

@@ -13,7 +13,9 @@ pub fn run(_global: &GlobalArgs) -> ExitCode {
         .setup(|app| {
             let quit = MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?;
             let menu = Menu::with_items(app, &[&quit])?;
-            let icon = tauri::image::Image::from_bytes(include_bytes!("../../../icons/tray-no-token.png"))?;
+            let icon = tauri::image::Image::from_bytes(include_bytes!(
+                "../../../icons/tray-no-token.png"
+            ))?;
             TrayIconBuilder::with_id("main")
                 .icon(icon)
                 .tooltip("Clickatell Balance")
@@ -30,7 +32,10 @@ pub fn run(_global: &GlobalArgs) -> ExitCode {
     match app {
         Ok(app) => {
             app.run(|_, event| {
-                if let RunEvent::ExitRequested { code: None, api, .. } = event {
+                if let RunEvent::ExitRequested {
+                    code: None, api, ..
+                } = event
+                {
                     api.prevent_exit();
                 }
             });

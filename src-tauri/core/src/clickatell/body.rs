@@ -51,7 +51,10 @@ pub fn one_api_balance(body: &[u8]) -> Result<(Decimal, Option<String>), String>
         .filter(|c| !c.is_empty());
     if let Some(c) = &currency {
         if c.len() > 8 || !c.chars().all(|ch| ch.is_ascii_alphanumeric()) {
-            return Err(format!("the currency {:?} is not a currency code", shorten(c)));
+            return Err(format!(
+                "the currency {:?} is not a currency code",
+                shorten(c)
+            ));
         }
     }
     Ok((raw_number(raw)?, currency))
@@ -93,7 +96,10 @@ pub fn error_details(body: &[u8]) -> ErrorDetails {
         _ => ErrorDetails::default(),
     };
     ErrorDetails {
-        code: details.code.map(|c| clean_text(&c, 16)).filter(|c| !c.is_empty()),
+        code: details
+            .code
+            .map(|c| clean_text(&c, 16))
+            .filter(|c| !c.is_empty()),
         description: details
             .description
             .map(|d| clean_text(&d, 200))
@@ -109,7 +115,12 @@ fn json_error(v: &Value) -> ErrorDetails {
     };
     let first = |obj: &Value, keys: &[&str]| keys.iter().find_map(|k| text(obj.get(*k)));
     const CODE: &[&str] = &["code", "errorCode", "error_code"];
-    const DESC: &[&str] = &["description", "errorDescription", "error_description", "message"];
+    const DESC: &[&str] = &[
+        "description",
+        "errorDescription",
+        "error_description",
+        "message",
+    ];
     match v.get("error") {
         Some(inner @ Value::Object(_)) => ErrorDetails {
             code: first(inner, CODE).or_else(|| first(v, CODE)),
@@ -129,7 +140,10 @@ fn json_error(v: &Value) -> ErrorDetails {
 fn xml_error(body: &[u8]) -> ErrorDetails {
     match xml_fields(
         body,
-        &[&["response", "error", "code"], &["response", "error", "description"]],
+        &[
+            &["response", "error", "code"],
+            &["response", "error", "description"],
+        ],
     ) {
         Ok(mut f) => ErrorDetails {
             description: f.pop().flatten(),
@@ -229,12 +243,18 @@ mod tests {
 
     #[test]
     fn reads_the_seed_json_exactly() {
-        assert_eq!(rest_json_balance(SEED_JSON.as_bytes()).unwrap().to_string(), "300.50");
+        assert_eq!(
+            rest_json_balance(SEED_JSON.as_bytes()).unwrap().to_string(),
+            "300.50"
+        );
     }
 
     #[test]
     fn reads_the_seed_xml_exactly() {
-        assert_eq!(rest_xml_balance(SEED_XML.as_bytes()).unwrap().to_string(), "300.50");
+        assert_eq!(
+            rest_xml_balance(SEED_XML.as_bytes()).unwrap().to_string(),
+            "300.50"
+        );
     }
 
     #[test]
@@ -272,7 +292,10 @@ mod tests {
         ] {
             assert!(rest_xml_balance(body.as_bytes()).is_err(), "{body:?}");
         }
-        for body in [r#"{"currency":"ZAR"}"#, r#"{"balance":"1","currency":"Z A R"}"#] {
+        for body in [
+            r#"{"currency":"ZAR"}"#,
+            r#"{"balance":"1","currency":"Z A R"}"#,
+        ] {
             assert!(one_api_balance(body.as_bytes()).is_err(), "{body:?}");
         }
     }
@@ -293,9 +316,21 @@ mod tests {
     #[test]
     fn reads_one_api_error_bodies_defensively() {
         let cases: [(&[u8], Option<&str>, Option<&str>); 6] = [
-            (br#"{"error":{"code":1,"description":"Invalid API key"}}"#, Some("1"), Some("Invalid API key")),
-            (br#"{"errorCode":43,"errorDescription":"Rate limit"}"#, Some("43"), Some("Rate limit")),
-            (br#"{"error":"Invalid key","code":"7"}"#, Some("7"), Some("Invalid key")),
+            (
+                br#"{"error":{"code":1,"description":"Invalid API key"}}"#,
+                Some("1"),
+                Some("Invalid API key"),
+            ),
+            (
+                br#"{"errorCode":43,"errorDescription":"Rate limit"}"#,
+                Some("43"),
+                Some("Rate limit"),
+            ),
+            (
+                br#"{"error":"Invalid key","code":"7"}"#,
+                Some("7"),
+                Some("Invalid key"),
+            ),
             (br#"{"message":"boom"}"#, None, Some("boom")),
             (b"<html>oops</html>", None, None),
             (b"garbage", None, None),
@@ -309,7 +344,13 @@ mod tests {
 
     #[test]
     fn cleans_server_text() {
-        let d = error_details(format!(r#"{{"error":{{"description":"a\u001b[31mb{}"}}}}"#, "x".repeat(500)).as_bytes());
+        let d = error_details(
+            format!(
+                r#"{{"error":{{"description":"a\u001b[31mb{}"}}}}"#,
+                "x".repeat(500)
+            )
+            .as_bytes(),
+        );
         let desc = d.description.unwrap();
         assert!(!desc.contains('\u{1b}'));
         assert!(desc.chars().count() <= 201);

@@ -50,11 +50,15 @@ mod tests {
     #[test]
     fn joins_base_and_path() {
         assert_eq!(
-            endpoint_url("https://api.clickatell.com", P).unwrap().as_str(),
+            endpoint_url("https://api.clickatell.com", P)
+                .unwrap()
+                .as_str(),
             "https://api.clickatell.com/rest/account/balance"
         );
         assert_eq!(
-            endpoint_url("http://127.0.0.1:8080/mock/", P).unwrap().as_str(),
+            endpoint_url("http://127.0.0.1:8080/mock/", P)
+                .unwrap()
+                .as_str(),
             "http://127.0.0.1:8080/mock/rest/account/balance"
         );
     }
@@ -71,7 +75,10 @@ mod tests {
             "http://[::ffff:10.0.0.1]",
         ] {
             assert!(
-                matches!(endpoint_url(bad, P), Err(FetchError::InsecureBaseUrl { .. })),
+                matches!(
+                    endpoint_url(bad, P),
+                    Err(FetchError::InsecureBaseUrl { .. })
+                ),
                 "{bad}"
             );
         }

@@ -109,15 +109,14 @@ impl FetchError {
                  for Clickatell's own."
             ),
             Self::Connect { .. } => format!(
-                "Cannot reach Clickatell: {self}. Check the network connection; it will be \
-                 retried."
+                "Cannot reach Clickatell: {self}. Check the network connection and try again."
             ),
             Self::Timeout { .. } => format!(
-                "Clickatell did not answer in time: {self}. It will be retried; raise the \
-                 timeout if the connection is slow."
+                "Clickatell did not answer in time: {self}. Try again; raise the timeout if the \
+                 connection is slow."
             ),
             Self::Network { .. } => {
-                format!("The network failed: {self}. It will be retried.")
+                format!("The network failed: {self}. Try again.")
             }
             Self::Redirect { .. } => format!(
                 "Unexpected redirect: {self}, so the token was not sent there. Check the base \
@@ -189,9 +188,9 @@ fn api_message(e: &ApiError) -> String {
             "Clickatell refused this machine's IP address (IP lockdown; {facts}). Allow this \
              machine's public IP address for the API in the Clickatell portal."
         ),
-        ApiErrorKind::AccountFrozen => format!(
-            "The Clickatell account is frozen ({facts}). Contact Clickatell support."
-        ),
+        ApiErrorKind::AccountFrozen => {
+            format!("The Clickatell account is frozen ({facts}). Contact Clickatell support.")
+        }
         ApiErrorKind::AccountInactive => format!(
             "The Clickatell account is not active ({facts}). Activate it in the Clickatell portal."
         ),
@@ -215,7 +214,7 @@ fn api_message(e: &ApiError) -> String {
             ),
         },
         ApiErrorKind::Temporary => format!(
-            "Clickatell is temporarily unavailable ({facts}). It will be retried; nothing to do \
+            "Clickatell is temporarily unavailable ({facts}). Try again later; nothing to do \
              unless it persists."
         ),
         ApiErrorKind::BadRequest => format!(
@@ -226,8 +225,8 @@ fn api_message(e: &ApiError) -> String {
             "There is no balance endpoint at this address ({facts}). Check the API choice and \
              the base URL."
         ),
-        ApiErrorKind::Unexpected => format!(
-            "Clickatell gave an unexpected answer ({facts}). Try again later."
-        ),
+        ApiErrorKind::Unexpected => {
+            format!("Clickatell gave an unexpected answer ({facts}). Try again later.")
+        }
     }
 }

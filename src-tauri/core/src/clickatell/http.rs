@@ -56,7 +56,10 @@ impl HttpClient {
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
-        let mut response = request.send().await.map_err(|e| self.transport(&host, &e))?;
+        let mut response = request
+            .send()
+            .await
+            .map_err(|e| self.transport(&host, &e))?;
         let header = |name: reqwest::header::HeaderName| {
             response
                 .headers()
@@ -119,16 +122,24 @@ impl HttpClient {
     }
 }
 
-/// The error and its causes in one line, without the URL (which reqwest would repeat).
+/// The error's causes in one line, without the generic wrappers ("error sending request for
+/// url (...)", "client error (Connect)") that only repeat what the message already says.
 fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts = Vec::new();
+    let mut parts: Vec<String> = Vec::new();
     let mut current = Some(e);
     while let Some(err) = current {
         let text = err.to_string();
-        if !parts.iter().any(|p: &String| p.contains(&text)) {
+        let generic = text.starts_with("error sending request")
+            || text.starts_with("error decoding response body")
+            || text.starts_with("client error");
+        if !generic && !parts.iter().any(|p| p.contains(&text)) {
             parts.push(text);
         }
         current = err.source();
     }
-    parts.join(": ")
+    if parts.is_empty() {
+        e.to_string()
+    } else {
+        parts.join(": ")
+    }
 }

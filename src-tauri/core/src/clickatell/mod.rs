@@ -194,7 +194,13 @@ impl ClickatellSource {
                 self.client.get(&self.url, &headers).await?
             }
         };
-        interpret(self.api, self.format, &self.url, &response, SystemTime::now())
+        interpret(
+            self.api,
+            self.format,
+            &self.url,
+            &response,
+            SystemTime::now(),
+        )
     }
 }
 
@@ -267,7 +273,10 @@ pub fn interpret(
 /// Names where a redirect pointed (host only), so the user sees it without any path or query.
 fn redirect_target(url: &Url, location: Option<&str>) -> String {
     match location.map(|l| url.join(l)) {
-        Some(Ok(target)) => target.host_str().unwrap_or("an address without a host").to_owned(),
+        Some(Ok(target)) => target
+            .host_str()
+            .unwrap_or("an address without a host")
+            .to_owned(),
         Some(Err(_)) => "an unreadable address".into(),
         None => "nowhere (no Location header)".into(),
     }
@@ -277,7 +286,12 @@ fn check_content_type(content_type: Option<&str>, expected: Format) -> Result<()
     let Some(ct) = content_type else {
         return Ok(());
     };
-    let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     let ok = match expected {
         Format::Json => essence == "application/json" || essence.ends_with("+json"),
         Format::Xml => {

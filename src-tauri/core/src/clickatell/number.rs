@@ -63,7 +63,9 @@ mod tests {
 
     #[test]
     fn refuses_non_numbers_and_absurd_values() {
-        for bad in ["", "NaN", "abc", "1,000", "1_000", "+5", "1.", ".5", "0x10", "1e", "--1"] {
+        for bad in [
+            "", "NaN", "abc", "1,000", "1_000", "+5", "1.", ".5", "0x10", "1e", "--1",
+        ] {
             assert!(parse_exact(bad).is_err(), "{bad:?}");
         }
         assert!(parse_exact("123456789012345678901234567890123").is_err());

@@ -27,7 +27,11 @@ fn api_error(api: Api, r: &RawResponse) -> ApiError {
 
 #[test]
 fn success_bodies_for_each_api_and_format() {
-    let rest_json = response(200, Some("application/json"), r#"{"data":{"balance":"300.50"}}"#);
+    let rest_json = response(
+        200,
+        Some("application/json"),
+        r#"{"data":{"balance":"300.50"}}"#,
+    );
     let b = interpret(Api::Rest, Format::Json, &url(), &rest_json, now()).unwrap();
     assert_eq!(b.to_string(), "300.50 credits");
 
@@ -39,7 +43,11 @@ fn success_bodies_for_each_api_and_format() {
     let b = interpret(Api::Rest, Format::Xml, &url(), &rest_xml, now()).unwrap();
     assert_eq!(b.amount.to_string(), "300.50");
 
-    let one = response(200, Some("application/json"), r#"{"balance": 1267.92865, "currency": "ZAR"}"#);
+    let one = response(
+        200,
+        Some("application/json"),
+        r#"{"balance": 1267.92865, "currency": "ZAR"}"#,
+    );
     let b = interpret(Api::OneApi, Format::Xml, &url(), &one, now()).unwrap();
     assert_eq!(b.to_string(), "1267.92865 ZAR");
 
@@ -104,7 +112,11 @@ fn every_documented_legacy_status_maps_to_a_kind() {
         assert_eq!(e.kind, kind, "{status} {code:?}");
         assert_eq!(e.status, status);
         assert_eq!(e.code.as_deref(), code);
-        assert_eq!(FetchError::Api(e).is_transient(), transient, "{status} {code:?}");
+        assert_eq!(
+            FetchError::Api(e).is_transient(),
+            transient,
+            "{status} {code:?}"
+        );
     }
 }
 
@@ -137,7 +149,7 @@ fn user_messages_say_what_to_do() {
         (401, "001", "Paste a new token"),
         (401, "007", "Allow this machine's public IP address"),
         (402, "301", "Top up"),
-        (503, "901", "It will be retried"),
+        (503, "901", "Try again later"),
         (401, "004", "Contact Clickatell support"),
     ];
     for &(status, code, fix) in cases {
@@ -148,7 +160,10 @@ fn user_messages_say_what_to_do() {
         );
         let msg = FetchError::Api(api_error(Api::Rest, &r)).user_message();
         assert!(msg.contains(fix), "{msg}");
-        assert!(msg.contains(&format!("HTTP {status}, code {code}: D")), "{msg}");
+        assert!(
+            msg.contains(&format!("HTTP {status}, code {code}: D")),
+            "{msg}"
+        );
     }
 }
 
@@ -158,13 +173,21 @@ fn retry_after_is_read_as_seconds_or_date() {
     r.retry_after = Some("30".into());
     let e = api_error(Api::Rest, &r);
     assert_eq!(e.retry_after, Some(Duration::from_secs(30)));
-    assert!(FetchError::Api(e).user_message().contains("retry after 30 s"));
+    assert!(FetchError::Api(e)
+        .user_message()
+        .contains("retry after 30 s"));
     r.retry_after = Some("Sat, 28 Nov 2026 10:02:00 GMT".into());
-    assert_eq!(api_error(Api::Rest, &r).retry_after, Some(Duration::from_secs(120)));
+    assert_eq!(
+        api_error(Api::Rest, &r).retry_after,
+        Some(Duration::from_secs(120))
+    );
     let mut one = response(400, None, r#"{"error":{"code":43}}"#);
     one.retry_after = Some("5".into());
     let e = api_error(Api::OneApi, &one);
-    assert_eq!((e.kind, e.retry_after), (ApiErrorKind::RateLimited, Some(Duration::from_secs(5))));
+    assert_eq!(
+        (e.kind, e.retry_after),
+        (ApiErrorKind::RateLimited, Some(Duration::from_secs(5)))
+    );
 }
 
 #[test]

@@ -1,0 +1,196 @@
+//! The built `clickatell-balance` binary, run in a throw-away home so tests never touch the
+//! user's settings, keyring or config.
+
+use super::session::Session;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// The binary under test: `CLICKATELL_BALANCE_BIN`, else the one cargo built beside the tests.
+pub fn binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("CLICKATELL_BALANCE_BIN") {
+        return PathBuf::from(path);
+    }
+    let exe = std::env::current_exe().expect("test executable path");
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target profile dir");
+    let bin = profile_dir.join(format!(
+        "clickatell-balance{}",
+        std::env::consts::EXE_SUFFIX
+    ));
+    assert!(
+        bin.exists(),
+        "{} is missing: build it first with `cargo build --workspace` (tests/run.sh does)",
+        bin.display()
+    );
+    bin
+}
+
+/// What a run printed and how it exited.
+#[derive(Debug)]
+pub struct Outcome {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Outcome {
+    /// Fails the test, showing both streams, unless the exit code is `code`.
+    pub fn expect_code(&self, code: i32) -> &Self {
+        assert_eq!(self.code, code, "unexpected exit code; {self:#?}");
+        self
+    }
+}
+
+/// An isolated HOME with its own XDG directories and, optionally, a private desktop session.
+pub struct Sandbox {
+    dir: tempfile::TempDir,
+    session: Option<Session>,
+}
+
+impl Sandbox {
+    /// A home with no D-Bus session at all: any keyring or notification use must fail cleanly.
+    pub fn new() -> Self {
+        let dir = tempfile::Builder::new()
+            .prefix("cb-home-")
+            .tempdir()
+            .expect("temp home");
+        for sub in ["config", "data", "cache", "state", "runtime"] {
+            std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(
+                dir.path().join("runtime"),
+                std::fs::Permissions::from_mode(0o700),
+            )
+            .unwrap();
+        }
+        Self { dir, session: None }
+    }
+
+    /// A home with a private D-Bus session and an unlocked gnome-keyring on a fresh keyring.
+    pub fn with_keyring() -> Self {
+        let mut sandbox = Self::new();
+        sandbox.session = Some(Session::start(&sandbox.env_without_bus()));
+        sandbox
+    }
+
+    pub fn home(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn settings_path(&self) -> PathBuf {
+        self.home()
+            .join("config")
+            .join("clickatell-balance")
+            .join("settings.json")
+    }
+
+    pub fn write_settings(&self, json: &str) {
+        let path = self.settings_path();
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, json).unwrap();
+    }
+
+    fn env_without_bus(&self) -> Vec<(String, String)> {
+        let h = self.home();
+        let p = |sub: &str| h.join(sub).to_string_lossy().into_owned();
+        vec![
+            ("HOME".into(), h.to_string_lossy().into_owned()),
+            ("XDG_CONFIG_HOME".into(), p("config")),
+            ("XDG_DATA_HOME".into(), p("data")),
+            ("XDG_CACHE_HOME".into(), p("cache")),
+            ("XDG_STATE_HOME".into(), p("state")),
+            ("XDG_RUNTIME_DIR".into(), p("runtime")),
+            ("PATH".into(), std::env::var("PATH").unwrap_or_default()),
+            ("LANG".into(), "C.UTF-8".into()),
+        ]
+    }
+
+    /// The environment every process of this sandbox gets.
+    pub fn env(&self) -> Vec<(String, String)> {
+        let mut env = self.env_without_bus();
+        let bus = match &self.session {
+            Some(s) => s.address().to_owned(),
+            None => format!("unix:path={}/no-such-bus", self.home().display()),
+        };
+        env.push(("DBUS_SESSION_BUS_ADDRESS".into(), bus));
+        env
+    }
+
+    /// A command for `program` with only this sandbox's environment.
+    pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.env_clear().envs(self.env()).current_dir(self.home());
+        cmd
+    }
+
+    /// Runs the binary with `args`, optional standard input and extra environment.
+    pub fn run(&self, args: &[&str], stdin: Option<&str>, extra_env: &[(&str, &str)]) -> Outcome {
+        let mut cmd = self.command(binary());
+        cmd.args(args)
+            .envs(extra_env.iter().copied())
+            .stdin(if stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("spawn clickatell-balance");
+        if let Some(input) = stdin {
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(input.as_bytes())
+                .unwrap();
+        }
+        let out = child
+            .wait_with_output()
+            .expect("wait for clickatell-balance");
+        Outcome {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Runs the binary against `base_url` with the token in `CLICKATELL_TOKEN`.
+    pub fn run_with_token(&self, base_url: &str, token: &str, args: &[&str]) -> Outcome {
+        let mut full = vec!["--base-url", base_url];
+        full.extend_from_slice(args);
+        self.run(&full, None, &[("CLICKATELL_TOKEN", token)])
+    }
+
+    /// Every file under the home whose bytes contain `needle`.
+    pub fn files_containing(&self, needle: &str) -> Vec<PathBuf> {
+        fn walk(dir: &Path, needle: &[u8], hits: &mut Vec<PathBuf>) {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                return;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                let Ok(kind) = entry.file_type() else {
+                    continue;
+                };
+                if kind.is_dir() {
+                    walk(&path, needle, hits);
+                } else if kind.is_file() {
+                    if let Ok(bytes) = std::fs::read(&path) {
+                        if bytes.windows(needle.len()).any(|w| w == needle) {
+                            hits.push(path);
+                        }
+                    }
+                }
+            }
+        }
+        let mut hits = Vec::new();
+        walk(self.home(), needle.as_bytes(), &mut hits);
+        hits
+    }
+}

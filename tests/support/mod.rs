@@ -1,0 +1,7 @@
+//! Shared pieces of the end-to-end tests: a loopback Clickatell, the built binary run in an
+//! isolated home, and a private desktop session with a real Secret Service.
+#![allow(dead_code)]
+
+pub mod app;
+pub mod clickatell;
+pub mod session;
