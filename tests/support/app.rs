@@ -79,6 +79,55 @@ impl Sandbox {
         sandbox
     }
 
+    /// A home with the keyring session plus an X display and a real notification server.
+    pub fn with_notifications() -> Self {
+        let mut sandbox = Self::with_keyring();
+        let env = sandbox.env();
+        let config = sandbox.home().join("config");
+        sandbox
+            .session
+            .as_mut()
+            .unwrap()
+            .start_notifications(&env, &config);
+        sandbox
+    }
+
+    /// The notifications the server has shown and closed, oldest first, as (summary, body).
+    pub fn shown_notifications(&self) -> Vec<(String, String)> {
+        let out = self
+            .command("dunstctl")
+            .arg("history")
+            .output()
+            .expect("dunstctl (Debian package dunst) must be installed");
+        assert!(out.status.success(), "dunstctl history failed: {out:?}");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("dunstctl JSON");
+        let mut shown: Vec<(i64, String, String)> = v["data"][0]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|n| {
+                (
+                    n["id"]["data"].as_i64().unwrap_or(0),
+                    n["summary"]["data"].as_str().unwrap_or("").to_owned(),
+                    n["body"]["data"].as_str().unwrap_or("").to_owned(),
+                )
+            })
+            .collect();
+        shown.sort();
+        shown.into_iter().map(|(_, s, b)| (s, b)).collect()
+    }
+
+    /// Waits until `count` notifications are in the history, then a little longer to be sure
+    /// no more arrive, and returns them.
+    pub fn wait_for_notifications(&self, count: usize) -> Vec<(String, String)> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+        while self.shown_notifications().len() < count && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2500));
+        self.shown_notifications()
+    }
+
     pub fn home(&self) -> &Path {
         self.dir.path()
     }
@@ -119,6 +168,9 @@ impl Sandbox {
             None => format!("unix:path={}/no-such-bus", self.home().display()),
         };
         env.push(("DBUS_SESSION_BUS_ADDRESS".into(), bus));
+        if let Some(display) = self.session.as_ref().and_then(|s| s.display()) {
+            env.push(("DISPLAY".into(), display.to_owned()));
+        }
         env
     }
 
@@ -127,6 +179,18 @@ impl Sandbox {
         let mut cmd = Command::new(program);
         cmd.env_clear().envs(self.env()).current_dir(self.home());
         cmd
+    }
+
+    /// Starts the binary in the background with stderr captured, for long-running commands.
+    pub fn spawn(&self, args: &[&str], extra_env: &[(&str, &str)]) -> std::process::Child {
+        self.command(binary())
+            .args(args)
+            .envs(extra_env.iter().copied())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn clickatell-balance")
     }
 
     /// Runs the binary with `args`, optional standard input and extra environment.

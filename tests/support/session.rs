@@ -10,6 +10,8 @@ pub struct Session {
     bus: Child,
     address: String,
     keyring_pid: Option<u32>,
+    display: Option<(Child, String)>,
+    notifications: Option<Child>,
 }
 
 impl Session {
@@ -33,9 +35,69 @@ impl Session {
             bus,
             address,
             keyring_pid: None,
+            display: None,
+            notifications: None,
         };
         session.unlock_keyring(env);
         session
+    }
+
+    /// Adds an X display (Xvfb) and a real notification server (dunst) whose notifications
+    /// time out after a second into its history, where tests read them.
+    pub fn start_notifications(&mut self, env: &[(String, String)], config_dir: &std::path::Path) {
+        let mut xvfb = Command::new("Xvfb")
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "800x600x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb (Debian package xvfb) must be installed");
+        let mut line = String::new();
+        BufReader::new(xvfb.stdout.take().unwrap())
+            .read_line(&mut line)
+            .expect("read the display number");
+        let display = format!(":{}", line.trim());
+        self.display = Some((xvfb, display.clone()));
+        let rc = config_dir.join("dunstrc");
+        std::fs::write(
+            &rc,
+            "[global]\n    idle_threshold = 0\n    history_length = 100\n\
+             [urgency_low]\n    timeout = 1\n[urgency_normal]\n    timeout = 1\n\
+             [urgency_critical]\n    timeout = 1\n",
+        )
+        .unwrap();
+        let dunst = Command::new("dunst")
+            .arg("-config")
+            .arg(&rc)
+            .env_clear()
+            .envs(env.iter().cloned())
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
+            .env("DISPLAY", &display)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dunst (Debian package dunst) must be installed");
+        self.notifications = Some(dunst);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.owner_pid("org.freedesktop.Notifications").is_none() {
+            assert!(
+                Instant::now() < deadline,
+                "dunst did not appear on the private bus"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The X display of this session, if it has one.
+    pub fn display(&self) -> Option<&str> {
+        self.display.as_ref().map(|(_, d)| d.as_str())
     }
 
     pub fn address(&self) -> &str {
@@ -97,6 +159,14 @@ impl Session {
 
 impl Drop for Session {
     fn drop(&mut self) {
+        if let Some(mut dunst) = self.notifications.take() {
+            let _ = dunst.kill();
+            let _ = dunst.wait();
+        }
+        if let Some((mut xvfb, _)) = self.display.take() {
+            let _ = xvfb.kill();
+            let _ = xvfb.wait();
+        }
         if let Some(pid) = self.keyring_pid {
             let _ = Command::new("kill").arg(pid.to_string()).status();
         }

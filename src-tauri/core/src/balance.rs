@@ -19,6 +19,30 @@ impl Balance {
     }
 }
 
+/// An amount with thousands separators for people ("1,120.00"), keeping every decimal.
+pub fn group_thousands(amount: Decimal) -> String {
+    let text = amount.to_string();
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (int, frac) = match digits.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
+    let mut grouped = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
 impl std::fmt::Display for Balance {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} {}", self.amount, self.unit())
@@ -29,6 +53,16 @@ impl std::fmt::Display for Balance {
 mod tests {
     use super::*;
     use std::str::FromStr;
+
+    #[test]
+    fn groups_thousands_for_people() {
+        let g = |s: &str| group_thousands(Decimal::from_str(s).unwrap());
+        assert_eq!(g("1120.00"), "1,120.00");
+        assert_eq!(g("120.00"), "120.00");
+        assert_eq!(g("1234567.891"), "1,234,567.891");
+        assert_eq!(g("-1000"), "-1,000");
+        assert_eq!(g("0.5"), "0.5");
+    }
 
     #[test]
     fn keeps_scale_when_printed() {

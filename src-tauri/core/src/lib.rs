@@ -1,10 +1,19 @@
 //! The Clickatell Balance domain, free of any desktop toolkit so that the command line, the
 //! tray app and the tests all share one tested core.
 
+pub mod alert_policy;
+mod atomic_file;
+pub mod backoff;
 pub mod balance;
 pub mod check;
 pub mod clickatell;
+pub mod forecast;
+pub mod history;
+pub mod monitor;
+pub mod notifier;
+pub mod paths;
 pub mod settings;
+pub mod snapshot;
 pub mod token;
 pub mod token_store;
 

@@ -1,12 +1,12 @@
 //! The user's settings in `settings.json`: validated, written atomically, never lost.
 //! The token is not a setting and never appears here.
 
+use crate::atomic_file::write_atomically;
 use crate::check::Thresholds;
 use crate::clickatell::{endpoint_url, parse_exact, Api, Format, SourceConfig};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use thiserror::Error;
@@ -42,6 +42,8 @@ pub struct Notifications {
     pub reminder_hours: Option<u32>,
     pub forecast_alert_days: Option<u32>,
     pub top_up_notice: bool,
+    /// Minutes without a successful reading before the user is told the monitor is blind.
+    pub blind_after_minutes: u32,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -68,7 +70,8 @@ impl Default for Notifications {
             enabled: true,
             reminder_hours: None,
             forecast_alert_days: Some(3),
-            top_up_notice: true,
+            top_up_notice: false,
+            blind_after_minutes: 60,
             extra: Map::new(),
         }
     }
@@ -148,6 +151,12 @@ impl Settings {
                     "must be between 1 and 60 days".into(),
                 );
             }
+        }
+        if !(5..=10_080).contains(&self.notifications.blind_after_minutes) {
+            bad(
+                "notifications.blind_after_minutes",
+                "must be between 5 minutes and 7 days (10080 minutes)".into(),
+            );
         }
         errors
     }
@@ -229,9 +238,8 @@ pub struct SettingsStore {
 impl SettingsStore {
     /// The file under the OS config dir (`$XDG_CONFIG_HOME/clickatell-balance/` on Linux).
     pub fn at_default_location() -> Result<Self, SettingsError> {
-        let dirs = directories::ProjectDirs::from("", "", "clickatell-balance")
-            .ok_or(SettingsError::NoConfigDir)?;
-        Ok(Self::new(dirs.config_dir().join("settings.json")))
+        let dir = crate::paths::config_dir().ok_or(SettingsError::NoConfigDir)?;
+        Ok(Self::new(dir.join("settings.json")))
     }
 
     /// A store at an explicit path.
@@ -290,39 +298,19 @@ impl SettingsStore {
         })
     }
 
-    /// Validates, then writes atomically: a temporary file in the same directory, flushed to
-    /// disk, renamed over the old one, and the directory synced. A crash leaves either the old
-    /// or the new file, never a torn one.
+    /// Validates, then writes atomically, so a crash leaves either the old or the new file.
     pub fn save(&self, settings: &Settings) -> Result<(), SettingsError> {
         let errors = settings.validate();
         if !errors.is_empty() {
             return Err(SettingsError::Invalid(errors));
         }
-        let dir = self.path.parent().unwrap_or(Path::new("."));
-        let io = |action: &'static str, path: &Path| {
-            let path = path.to_owned();
-            move |source| SettingsError::Io {
-                action,
-                path,
-                source,
-            }
-        };
-        std::fs::create_dir_all(dir).map_err(io("create", dir))?;
         let mut json = serde_json::to_vec_pretty(settings).expect("settings always serialize");
         json.push(b'\n');
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".settings.json.")
-            .tempfile_in(dir)
-            .map_err(io("create a temporary file in", dir))?;
-        tmp.write_all(&json).map_err(io("write", tmp.path()))?;
-        tmp.as_file().sync_all().map_err(io("flush", tmp.path()))?;
-        tmp.persist(&self.path)
-            .map_err(|e| io("replace", &self.path)(e.error))?;
-        #[cfg(unix)]
-        std::fs::File::open(dir)
-            .and_then(|d| d.sync_all())
-            .map_err(io("sync", dir))?;
-        Ok(())
+        write_atomically(&self.path, &json).map_err(|source| SettingsError::Io {
+            action: "write",
+            path: self.path.clone(),
+            source,
+        })
     }
 
     fn set_aside_path(&self) -> PathBuf {

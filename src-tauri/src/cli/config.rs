@@ -5,7 +5,6 @@ use clickatell_core::token_store::{TokenStore, TOKEN_ENV};
 use clickatell_core::{
     ApiToken, ClickatellSource, HttpClient, Settings, SettingsStore, SourceConfig,
 };
-use std::time::Duration;
 
 /// The saved settings, or the defaults with a warning on stderr when they cannot be read.
 pub fn load_settings() -> Settings {
@@ -24,38 +23,55 @@ pub fn load_settings() -> Settings {
     }
 }
 
-/// Flags override settings; settings override defaults.
-pub fn source_config(global: &GlobalArgs, settings: &Settings) -> SourceConfig {
-    let mut config = settings.source_config();
+/// Flags override settings; settings override defaults. A different `--api` without
+/// `--base-url` drops the saved base URL, which belonged to the other API.
+pub fn apply_overrides(global: &GlobalArgs, settings: &mut Settings) {
     if let Some(api) = global.api {
-        config.api = api;
         if global.base_url.is_none() && settings.api != api {
-            config.base_url = None;
+            settings.base_url = None;
         }
+        settings.api = api;
     }
     if let Some(format) = global.format {
-        config.format = format;
+        settings.format = format;
     }
     if let Some(url) = &global.base_url {
-        config.base_url = Some(url.clone());
+        settings.base_url = Some(url.clone());
     }
     if let Some(secs) = global.timeout {
-        config.timeout = Duration::from_secs(secs);
+        settings.timeout_secs = secs;
     }
-    config
+}
+
+/// How to reach Clickatell for this run.
+pub fn source_config(global: &GlobalArgs, settings: &Settings) -> SourceConfig {
+    let mut merged = settings.clone();
+    apply_overrides(global, &mut merged);
+    merged.source_config()
+}
+
+/// The token from `CLICKATELL_TOKEN` or the keyring; `None` when neither has one.
+pub fn lookup_token() -> Result<Option<ApiToken>, String> {
+    let env = std::env::var(TOKEN_ENV).ok().filter(|v| !v.is_empty());
+    TokenStore::default()
+        .resolve(env.as_deref())
+        .map(|found| found.map(|(token, _origin)| token))
+        .map_err(|e| e.user_message())
 }
 
 /// The token to use, or the sentence saying why there is none.
 pub fn resolve_token() -> Result<ApiToken, String> {
-    let env = std::env::var(TOKEN_ENV).ok().filter(|v| !v.is_empty());
-    match TokenStore::default().resolve(env.as_deref()) {
-        Ok(Some((token, _origin))) => Ok(token),
-        Ok(None) => Err(format!(
+    lookup_token()?.ok_or_else(|| {
+        format!(
             "No Clickatell token is stored. Store one with `clickatell-balance token set` \
              (or set {TOKEN_ENV} for headless use)."
-        )),
-        Err(e) => Err(e.user_message()),
-    }
+        )
+    })
+}
+
+/// A balance source for the given settings, on its own client.
+pub fn make_source(config: &SourceConfig) -> Result<ClickatellSource, clickatell_core::FetchError> {
+    ClickatellSource::new(HttpClient::new(config.timeout)?, config)
 }
 
 /// Fetches the balance once with a fresh client, on a small single-threaded runtime.
@@ -64,7 +80,7 @@ pub fn fetch_once(
     token: &ApiToken,
 ) -> Result<clickatell_core::Balance, clickatell_core::FetchError> {
     use clickatell_core::BalanceSource;
-    let source = ClickatellSource::new(HttpClient::new(config.timeout)?, config)?;
+    let source = make_source(config)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

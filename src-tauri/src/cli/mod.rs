@@ -4,6 +4,7 @@ mod balance;
 mod check;
 mod config;
 mod token;
+mod watch;
 
 use clap::{Args, Parser, Subcommand};
 use clickatell_core::clickatell::parse_exact;
@@ -57,6 +58,18 @@ pub enum Command {
         #[arg(long, value_parser = parse_level, value_name = "AMOUNT")]
         critical: Option<Decimal>,
     },
+    /// Keep watching: poll on a timer, notify on the desktop, log each change on stderr.
+    Watch {
+        /// Poll interval for this run, e.g. 90s or 5m (default: the saved one); at least 1s.
+        #[arg(long, value_parser = parse_interval, value_name = "DURATION")]
+        interval: Option<std::time::Duration>,
+        /// Warn below this balance (default: the saved warning level).
+        #[arg(long, value_parser = parse_level, value_name = "AMOUNT")]
+        warning: Option<Decimal>,
+        /// Critical below this balance (default: the saved critical level).
+        #[arg(long, value_parser = parse_level, value_name = "AMOUNT")]
+        critical: Option<Decimal>,
+    },
     /// Store, remove or inspect the API token in the OS keyring.
     Token {
         #[command(subcommand)]
@@ -83,6 +96,14 @@ fn parse_format(s: &str) -> Result<Format, String> {
     s.parse()
 }
 
+fn parse_interval(s: &str) -> Result<std::time::Duration, String> {
+    let d = humantime::parse_duration(s).map_err(|e| format!("{s:?} is not a duration ({e})"))?;
+    if d < std::time::Duration::from_secs(1) || d > std::time::Duration::from_secs(86_400) {
+        return Err("the interval must be between 1s and 24h".into());
+    }
+    Ok(d)
+}
+
 fn parse_level(s: &str) -> Result<Decimal, String> {
     parse_exact(s).map_err(|e| e.replace("the balance", "the level"))
 }
@@ -93,6 +114,11 @@ pub fn execute(global: &GlobalArgs, command: Command) -> ExitCode {
         Command::Balance { json } => balance::run(global, json),
         Command::Check { warning, critical } => check::run(global, warning, critical),
         Command::Token { action } => token::run(action),
+        Command::Watch {
+            interval,
+            warning,
+            critical,
+        } => watch::run(global, interval, warning, critical),
     }
 }
 

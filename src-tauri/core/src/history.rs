@@ -1,0 +1,248 @@
+//! Every successful reading, in an embedded SQLite database, for the chart and the forecast.
+
+use crate::Balance;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Mutex;
+use thiserror::Error;
+use time::OffsetDateTime;
+
+/// How long readings are kept.
+pub const RETENTION_DAYS: i64 = 400;
+
+/// Why the history could not be used.
+#[derive(Debug, Error)]
+pub enum HistoryError {
+    #[error("no data directory could be found for this user")]
+    NoDataDir,
+    #[error("the history database {path} failed: {source}")]
+    Sqlite {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error("could not create {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// One point of a series for the chart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Point {
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+}
+
+/// The readings database (WAL journal, so a crash never corrupts committed readings).
+pub struct History {
+    conn: Mutex<rusqlite::Connection>,
+    path: PathBuf,
+}
+
+impl History {
+    /// The database under the OS data dir (`$XDG_DATA_HOME/clickatell-balance/` on Linux).
+    pub fn open_default() -> Result<Self, HistoryError> {
+        let dir = crate::paths::data_dir().ok_or(HistoryError::NoDataDir)?;
+        Self::open(&dir.join("history.sqlite3"))
+    }
+
+    /// Opens or creates the database at `path`.
+    pub fn open(path: &Path) -> Result<Self, HistoryError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|source| HistoryError::Io {
+                path: dir.to_owned(),
+                source,
+            })?;
+        }
+        let sql = |source| HistoryError::Sqlite {
+            path: path.to_owned(),
+            source,
+        };
+        let conn = rusqlite::Connection::open(path).map_err(sql)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(sql)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(sql)?;
+        conn.execute_batch(
+            "CREATE TABLE IF NOT EXISTS readings (
+                 at INTEGER NOT NULL,
+                 amount TEXT NOT NULL,
+                 currency TEXT
+             );
+             CREATE INDEX IF NOT EXISTS readings_at ON readings(at);",
+        )
+        .map_err(sql)?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+            path: path.to_owned(),
+        })
+    }
+
+    fn sql(&self, source: rusqlite::Error) -> HistoryError {
+        HistoryError::Sqlite {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// Records a reading and drops those older than the retention period.
+    pub fn record(&self, at: OffsetDateTime, balance: &Balance) -> Result<(), HistoryError> {
+        let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        let cutoff = (at - time::Duration::days(RETENTION_DAYS)).unix_timestamp();
+        conn.execute(
+            "INSERT INTO readings (at, amount, currency) VALUES (?1, ?2, ?3)",
+            rusqlite::params![
+                at.unix_timestamp(),
+                balance.amount.to_string(),
+                balance.currency
+            ],
+        )
+        .map_err(|e| self.sql(e))?;
+        conn.execute("DELETE FROM readings WHERE at < ?1", [cutoff])
+            .map_err(|e| self.sql(e))?;
+        Ok(())
+    }
+
+    /// All readings from `from` to `to`, oldest first.
+    pub fn range(
+        &self,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+    ) -> Result<Vec<Point>, HistoryError> {
+        let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT at, amount FROM readings WHERE at >= ?1 AND at <= ?2 ORDER BY at, rowid",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([from.unix_timestamp(), to.unix_timestamp()], |row| {
+                Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
+            })
+            .map_err(|e| self.sql(e))?;
+        let mut points = Vec::new();
+        for row in rows {
+            let (at, amount) = row.map_err(|e| self.sql(e))?;
+            let (Ok(at), Ok(amount)) = (
+                OffsetDateTime::from_unix_timestamp(at),
+                Decimal::from_str(&amount),
+            ) else {
+                continue;
+            };
+            points.push(Point { at, amount });
+        }
+        Ok(points)
+    }
+
+    /// At most `max_points` points covering `from..=to` for a chart: the range is cut into
+    /// equal buckets and the last reading of each bucket is kept.
+    pub fn series(
+        &self,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+        max_points: usize,
+    ) -> Result<Vec<Point>, HistoryError> {
+        Ok(downsample(self.range(from, to)?, from, to, max_points))
+    }
+}
+
+/// Keeps the last point of each of `max_points` equal time buckets.
+pub fn downsample(
+    points: Vec<Point>,
+    from: OffsetDateTime,
+    to: OffsetDateTime,
+    max_points: usize,
+) -> Vec<Point> {
+    if points.len() <= max_points || max_points == 0 {
+        return points;
+    }
+    let span = (to - from).whole_seconds().max(1) as i128;
+    let bucket_of = |p: &Point| {
+        ((p.at - from).whole_seconds().max(0) as i128 * max_points as i128 / span) as usize
+    };
+    let mut out: Vec<Point> = Vec::with_capacity(max_points);
+    let mut current = None;
+    for p in points {
+        let b = bucket_of(&p);
+        if current == Some(b) {
+            *out.last_mut().expect("a point per seen bucket") = p;
+        } else {
+            current = Some(b);
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    fn credits(s: &str) -> Balance {
+        Balance {
+            amount: Decimal::from_str(s).unwrap(),
+            currency: None,
+        }
+    }
+
+    #[test]
+    fn survives_reopening_and_keeps_exact_amounts() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h").join("history.sqlite3");
+        let t0 = datetime!(2026-11-28 10:00 UTC);
+        {
+            let h = History::open(&path).unwrap();
+            h.record(t0, &credits("300.50")).unwrap();
+            h.record(t0 + time::Duration::minutes(5), &credits("299.10"))
+                .unwrap();
+        }
+        let h = History::open(&path).unwrap();
+        let pts = h.range(t0, t0 + time::Duration::hours(1)).unwrap();
+        let amounts: Vec<String> = pts.iter().map(|p| p.amount.to_string()).collect();
+        assert_eq!(amounts, ["300.50", "299.10"]);
+    }
+
+    #[test]
+    fn old_readings_are_pruned() {
+        let dir = tempfile::tempdir().unwrap();
+        let h = History::open(&dir.path().join("h.sqlite3")).unwrap();
+        let t0 = datetime!(2025-01-01 00:00 UTC);
+        h.record(t0, &credits("1")).unwrap();
+        h.record(t0 + time::Duration::days(RETENTION_DAYS + 1), &credits("2"))
+            .unwrap();
+        let all = h
+            .range(
+                t0 - time::Duration::days(1),
+                t0 + time::Duration::days(1000),
+            )
+            .unwrap();
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].amount.to_string(), "2");
+    }
+
+    #[test]
+    fn series_are_downsampled_to_the_last_point_per_bucket() {
+        let dir = tempfile::tempdir().unwrap();
+        let h = History::open(&dir.path().join("h.sqlite3")).unwrap();
+        let t0 = datetime!(2026-11-01 00:00 UTC);
+        for i in 0..1000 {
+            h.record(
+                t0 + time::Duration::minutes(i),
+                &credits(&format!("{}", 2000 - i)),
+            )
+            .unwrap();
+        }
+        let to = t0 + time::Duration::minutes(999);
+        let s = h.series(t0, to, 100).unwrap();
+        assert!(s.len() <= 101 && s.len() >= 99, "{}", s.len());
+        assert_eq!(s.last().unwrap().amount.to_string(), "1001");
+        assert!(s.windows(2).all(|w| w[0].at < w[1].at));
+        assert_eq!(h.series(t0, to, 5000).unwrap().len(), 1000);
+    }
+}

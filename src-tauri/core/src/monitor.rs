@@ -1,0 +1,508 @@
+//! The polling engine: one task that fetches the balance on a timer, backs off on transient
+//! failures, pauses on permanent ones, raises alerts and publishes a [`Snapshot`].
+//!
+//! Invariants: at most one request in flight; a refresh during a request joins it; the task
+//! wakes at least once a minute and compares wall-clock time, so a machine waking from sleep is
+//! polled within about a minute.
+
+use crate::alert_policy::{AlertPolicy, AlertState};
+use crate::atomic_file::write_atomically;
+use crate::backoff::retry_delay;
+use crate::clickatell::{ApiErrorKind, FetchError};
+use crate::forecast::{forecast, Forecast};
+use crate::history::History;
+use crate::notifier::Notifier;
+use crate::snapshot::{Snapshot, Status};
+use crate::{ApiToken, Balance, BalanceSource, Settings, SourceConfig};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use time::OffsetDateTime;
+use tokio::sync::{mpsc, oneshot, watch};
+
+/// Longest the task sleeps before looking at the wall clock again.
+const MAX_NAP: Duration = Duration::from_secs(60);
+/// A refresh asked for within this time of the last reading is answered with that reading.
+const REFRESH_DEBOUNCE: Duration = Duration::from_secs(2);
+/// Readings older than this many intervals make the snapshot stale.
+const STALE_AFTER_INTERVALS: u32 = 3;
+/// How far back the forecast looks.
+const FORECAST_WINDOW_DAYS: i64 = 7;
+
+/// The wall clock, injectable so time-dependent rules can be tested.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> OffsetDateTime;
+}
+
+/// The real wall clock.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc()
+    }
+}
+
+/// Finds the token for each poll: `Ok(None)` when none is stored, `Err` with a user sentence
+/// when the keyring cannot be read. Blocking (keyring I/O); the monitor runs it off the runtime.
+pub type TokenLookup = Arc<dyn Fn() -> Result<Option<ApiToken>, String> + Send + Sync>;
+
+/// Builds a balance source for the current settings.
+pub type SourceFactory =
+    Arc<dyn Fn(&SourceConfig) -> Result<Arc<dyn BalanceSource>, FetchError> + Send + Sync>;
+
+/// Everything the monitor talks to, so the desktop app, `watch` and tests can each supply theirs.
+pub struct MonitorDeps {
+    pub make_source: SourceFactory,
+    pub token: TokenLookup,
+    pub notifier: Arc<dyn Notifier>,
+    pub history: Option<Arc<History>>,
+    /// Where the alert state is kept across restarts; `None` keeps it in memory only.
+    pub alert_state_path: Option<PathBuf>,
+    pub clock: Arc<dyn Clock>,
+}
+
+/// The usual place of the alert state, beside the history.
+pub fn default_alert_state_path() -> Option<PathBuf> {
+    crate::paths::data_dir().map(|d| d.join("alert-state.json"))
+}
+
+/// Settings plus run-time overrides (e.g. `watch --interval 1s`, below the settings' minimum).
+#[derive(Debug, Clone)]
+pub struct MonitorConfig {
+    pub settings: Settings,
+    pub interval_override: Option<Duration>,
+}
+
+impl MonitorConfig {
+    fn interval(&self) -> Duration {
+        self.interval_override
+            .unwrap_or(Duration::from_secs(self.settings.poll_interval_secs))
+    }
+
+    fn policy(&self) -> AlertPolicy {
+        let n = &self.settings.notifications;
+        AlertPolicy {
+            thresholds: self.settings.thresholds(),
+            reminder: n
+                .reminder_hours
+                .map(|h| Duration::from_secs(u64::from(h) * 3600)),
+            blind_after: Duration::from_secs(u64::from(n.blind_after_minutes) * 60),
+            top_up_notice: n.top_up_notice,
+            forecast_days: n.forecast_alert_days,
+        }
+    }
+}
+
+enum Command {
+    Refresh(oneshot::Sender<Snapshot>),
+    Configure(Box<MonitorConfig>),
+    TokenChanged,
+}
+
+/// The handle the tray, the UI and `watch` use; dropping every handle stops the monitor.
+#[derive(Clone)]
+pub struct MonitorHandle {
+    commands: mpsc::Sender<Command>,
+    snapshots: watch::Receiver<Snapshot>,
+}
+
+impl MonitorHandle {
+    /// Receives every new snapshot.
+    pub fn subscribe(&self) -> watch::Receiver<Snapshot> {
+        self.snapshots.clone()
+    }
+
+    /// Fetches now (joining a request already in flight) and returns the resulting snapshot.
+    pub async fn refresh(&self) -> Snapshot {
+        let (tx, rx) = oneshot::channel();
+        if self.commands.send(Command::Refresh(tx)).await.is_err() {
+            return self.snapshots.borrow().clone();
+        }
+        rx.await.unwrap_or_else(|_| self.snapshots.borrow().clone())
+    }
+
+    /// Applies new settings at once, without a restart.
+    pub async fn configure(&self, config: MonitorConfig) {
+        let _ = self
+            .commands
+            .send(Command::Configure(Box::new(config)))
+            .await;
+    }
+
+    /// The stored token changed: resume polling if it was paused for the token.
+    pub async fn token_changed(&self) {
+        let _ = self.commands.send(Command::TokenChanged).await;
+    }
+}
+
+/// Starts the monitor on the current tokio runtime.
+pub fn spawn(config: MonitorConfig, deps: MonitorDeps) -> MonitorHandle {
+    let (commands, rx) = mpsc::channel(16);
+    let (snapshot_tx, snapshots) = watch::channel(Snapshot::default());
+    let engine = Engine::new(config, deps, snapshot_tx);
+    tokio::spawn(engine.run(rx));
+    MonitorHandle {
+        commands,
+        snapshots,
+    }
+}
+
+/// Why the monitor is not polling on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pause {
+    No,
+    /// Needs the user: bad token, IP lockdown, no token, unusable settings.
+    UntilUserActs,
+}
+
+struct Engine {
+    config: MonitorConfig,
+    source: Result<Arc<dyn BalanceSource>, FetchError>,
+    policy: AlertPolicy,
+    alerts: AlertState,
+    deps: MonitorDeps,
+    publish: watch::Sender<Snapshot>,
+    snapshot: Snapshot,
+    started_at: OffsetDateTime,
+    last_success: Option<OffsetDateTime>,
+    failures: u32,
+    pause: Pause,
+    next_due: OffsetDateTime,
+    last_fetch_done: Option<Instant>,
+}
+
+impl Engine {
+    fn new(config: MonitorConfig, deps: MonitorDeps, publish: watch::Sender<Snapshot>) -> Self {
+        let now = deps.clock.now();
+        let alerts = deps
+            .alert_state_path
+            .as_ref()
+            .and_then(|p| std::fs::read(p).ok())
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default();
+        Self {
+            source: (deps.make_source)(&config.settings.source_config()),
+            policy: config.policy(),
+            config,
+            alerts,
+            deps,
+            publish,
+            snapshot: Snapshot::default(),
+            started_at: now,
+            last_success: None,
+            failures: 0,
+            pause: Pause::No,
+            next_due: now,
+            last_fetch_done: None,
+        }
+    }
+
+    async fn run(mut self, mut rx: mpsc::Receiver<Command>) {
+        let mut waiters: Vec<oneshot::Sender<Snapshot>> = Vec::new();
+        loop {
+            let now = self.deps.clock.now();
+            let due = self.pause == Pause::No && now >= self.next_due;
+            if due || !waiters.is_empty() {
+                let mut deferred = Vec::new();
+                let result = {
+                    let poll = self.fetch();
+                    tokio::pin!(poll);
+                    loop {
+                        tokio::select! {
+                            result = &mut poll => break result,
+                            command = rx.recv() => match command {
+                                Some(Command::Refresh(w)) => waiters.push(w),
+                                Some(other) => deferred.push(other),
+                                None => return,
+                            },
+                        }
+                    }
+                };
+                self.settle(result).await;
+                self.last_fetch_done = Some(Instant::now());
+                for w in waiters.drain(..) {
+                    let _ = w.send(self.snapshot.clone());
+                }
+                for command in deferred {
+                    self.apply(command, &mut waiters);
+                }
+                continue;
+            }
+            let nap = if self.pause == Pause::No {
+                let until = (self.next_due - now).unsigned_abs();
+                until.min(MAX_NAP)
+            } else {
+                MAX_NAP
+            };
+            tokio::select! {
+                command = rx.recv() => match command {
+                    Some(command) => self.apply(command, &mut waiters),
+                    None => return,
+                },
+                _ = tokio::time::sleep(nap) => self.refresh_staleness(),
+            }
+        }
+    }
+
+    fn apply(&mut self, command: Command, waiters: &mut Vec<oneshot::Sender<Snapshot>>) {
+        match command {
+            Command::Refresh(w) => {
+                let recent = self
+                    .last_fetch_done
+                    .is_some_and(|t| t.elapsed() < REFRESH_DEBOUNCE);
+                if recent {
+                    let _ = w.send(self.snapshot.clone());
+                } else {
+                    waiters.push(w);
+                }
+            }
+            Command::Configure(config) => {
+                let source_changed =
+                    config.settings.source_config() != self.config.settings.source_config();
+                if source_changed {
+                    self.source = (self.deps.make_source)(&config.settings.source_config());
+                }
+                self.config = *config;
+                self.policy = self.config.policy();
+                self.resume();
+            }
+            Command::TokenChanged => self.resume(),
+        }
+    }
+
+    fn resume(&mut self) {
+        self.pause = Pause::No;
+        self.failures = 0;
+        self.next_due = self.deps.clock.now();
+    }
+
+    async fn fetch(&self) -> Outcome {
+        let source = match &self.source {
+            Ok(source) => source.clone(),
+            Err(e) => return Outcome::Failed(e.clone()),
+        };
+        let lookup = self.deps.token.clone();
+        let token = match tokio::task::spawn_blocking(move || lookup()).await {
+            Ok(Ok(Some(token))) => token,
+            Ok(Ok(None)) => return Outcome::NoToken,
+            Ok(Err(message)) => return Outcome::KeyringFailed(message),
+            Err(e) => return Outcome::KeyringFailed(format!("the keyring lookup failed: {e}")),
+        };
+        match source.fetch(&token).await {
+            Ok(balance) => Outcome::Read(balance),
+            Err(e) => Outcome::Failed(e),
+        }
+    }
+
+    async fn settle(&mut self, outcome: Outcome) {
+        let now = self.deps.clock.now();
+        let interval = self.config.interval();
+        let alerts_before = self.alerts.clone();
+        let alerts = match outcome {
+            Outcome::Read(balance) => {
+                self.failures = 0;
+                self.pause = Pause::No;
+                self.next_due = now + interval;
+                self.last_success = Some(now);
+                let forecast = self.record(now, &balance);
+                let alerts = self.policy.on_balance(
+                    &mut self.alerts,
+                    balance.amount,
+                    now,
+                    forecast.as_ref(),
+                );
+                self.snapshot.status = level_status(&self.policy, &balance);
+                self.snapshot.balance = Some(balance);
+                self.snapshot.fetched_at = Some(now);
+                self.snapshot.error = None;
+                self.snapshot.forecast = forecast;
+                alerts
+            }
+            Outcome::NoToken => {
+                self.pause = Pause::UntilUserActs;
+                self.snapshot.status = Status::TokenMissing;
+                self.snapshot.error = Some(
+                    "No Clickatell token is stored. Add one in Settings (or with \
+                     `clickatell-balance token set`)."
+                        .into(),
+                );
+                Vec::new()
+            }
+            Outcome::KeyringFailed(message) => {
+                self.failures += 1;
+                self.next_due = now + retry_delay(self.failures, interval, None, fastrand::f64());
+                self.snapshot.status = Status::Error;
+                let alerts = self.blind_check(now, &message);
+                self.snapshot.error = Some(message);
+                alerts
+            }
+            Outcome::Failed(e) => self.failed(now, interval, &e),
+        };
+        self.snapshot.next_poll_at = (self.pause == Pause::No).then_some(self.next_due);
+        self.notify(alerts).await;
+        if self.alerts != alerts_before {
+            self.save_alert_state();
+        }
+        self.refresh_staleness();
+        self.publish.send_replace(self.snapshot.clone());
+    }
+
+    fn failed(
+        &mut self,
+        now: OffsetDateTime,
+        interval: Duration,
+        e: &FetchError,
+    ) -> Vec<crate::alert_policy::Alert> {
+        let message = e.user_message();
+        let kind = match e {
+            FetchError::Api(api) => Some(api.kind),
+            _ => None,
+        };
+        let permanent = matches!(
+            e,
+            FetchError::InvalidBaseUrl { .. } | FetchError::InsecureBaseUrl { .. }
+        ) || matches!(
+            kind,
+            Some(
+                ApiErrorKind::TokenRejected
+                    | ApiErrorKind::IpLockdown
+                    | ApiErrorKind::AccountFrozen
+                    | ApiErrorKind::AccountInactive
+                    | ApiErrorKind::DemoExpired
+            )
+        );
+        let alerts = if kind == Some(ApiErrorKind::TokenRejected) {
+            self.snapshot.status = Status::TokenRejected;
+            self.policy.on_token_rejected(&mut self.alerts, &message)
+        } else {
+            self.snapshot.status = match (e, kind) {
+                (_, Some(ApiErrorKind::RateLimited)) => Status::RateLimited,
+                (
+                    FetchError::Connect { .. }
+                    | FetchError::Timeout { .. }
+                    | FetchError::Network { .. },
+                    _,
+                ) => Status::Offline,
+                _ => Status::Error,
+            };
+            self.blind_check(now, &message)
+        };
+        if permanent {
+            self.pause = Pause::UntilUserActs;
+        } else if e.is_transient() {
+            self.failures += 1;
+            self.next_due =
+                now + retry_delay(self.failures, interval, e.retry_after(), fastrand::f64());
+        } else {
+            self.next_due = now + interval;
+        }
+        tracing::info!(status = self.snapshot.status.as_str(), error = %e, "balance fetch failed");
+        self.snapshot.error = Some(message);
+        alerts
+    }
+
+    fn blind_check(
+        &mut self,
+        now: OffsetDateTime,
+        message: &str,
+    ) -> Vec<crate::alert_policy::Alert> {
+        let since = self.last_success.unwrap_or(self.started_at);
+        self.policy
+            .on_failure(&mut self.alerts, now, since, message)
+    }
+
+    /// Records the reading and returns the forecast from the recent history.
+    fn record(&self, now: OffsetDateTime, balance: &Balance) -> Option<Forecast> {
+        let history = self.deps.history.as_ref()?;
+        if let Err(e) = history.record(now, balance) {
+            tracing::warn!(error = %e, "could not record the reading in the history");
+            return None;
+        }
+        let from = now - time::Duration::days(FORECAST_WINDOW_DAYS);
+        let readings: Vec<_> = history
+            .range(from, now)
+            .ok()?
+            .into_iter()
+            .map(|p| (p.at, p.amount))
+            .collect();
+        Some(forecast(&readings, self.config.settings.warning_level))
+    }
+
+    async fn notify(&mut self, alerts: Vec<crate::alert_policy::Alert>) {
+        if alerts.is_empty() || !self.config.settings.notifications.enabled {
+            return;
+        }
+        let unit = self
+            .snapshot
+            .balance
+            .as_ref()
+            .map(|b| b.unit().to_owned())
+            .unwrap_or_else(|| "credits".into());
+        let notes: Vec<_> = alerts.iter().map(|a| a.notification(&unit)).collect();
+        let notifier = self.deps.notifier.clone();
+        let result = tokio::task::spawn_blocking(move || {
+            notes
+                .iter()
+                .map(|n| notifier.notify(n))
+                .find_map(Result::err)
+        })
+        .await;
+        self.snapshot.notification_error = match result {
+            Ok(None) => None,
+            Ok(Some(e)) => {
+                tracing::info!(error = %e, "notification failed");
+                Some(e.to_string())
+            }
+            Err(e) => Some(format!("the notification task failed: {e}")),
+        };
+    }
+
+    fn save_alert_state(&self) {
+        let Some(path) = &self.deps.alert_state_path else {
+            return;
+        };
+        let json = serde_json::to_vec_pretty(&self.alerts).expect("alert state serializes");
+        if let Err(e) = write_atomically(path, &json) {
+            tracing::warn!(error = %e, path = %path.display(), "could not save the alert state");
+        }
+    }
+
+    /// Marks the snapshot stale when the last good reading is older than three intervals.
+    fn refresh_staleness(&mut self) {
+        let Some(fetched_at) = self.snapshot.fetched_at else {
+            return;
+        };
+        let limit = self.config.interval() * STALE_AFTER_INTERVALS;
+        let old = (self.deps.clock.now() - fetched_at).unsigned_abs() > limit;
+        let shows_reading = matches!(
+            self.snapshot.status,
+            Status::Ok
+                | Status::Warning
+                | Status::Critical
+                | Status::Offline
+                | Status::RateLimited
+                | Status::Error
+        );
+        if old && shows_reading && self.snapshot.status != Status::Stale {
+            self.snapshot.status = Status::Stale;
+            self.publish.send_replace(self.snapshot.clone());
+        }
+    }
+}
+
+enum Outcome {
+    Read(Balance),
+    NoToken,
+    KeyringFailed(String),
+    Failed(FetchError),
+}
+
+fn level_status(policy: &AlertPolicy, balance: &Balance) -> Status {
+    match crate::alert_policy::Level::of(balance.amount, &policy.thresholds) {
+        crate::alert_policy::Level::Ok => Status::Ok,
+        crate::alert_policy::Level::Warning => Status::Warning,
+        crate::alert_policy::Level::Critical => Status::Critical,
+    }
+}

@@ -1,0 +1,60 @@
+//! What the monitor knows right now, published to the tray, the UI and `watch`.
+
+use crate::forecast::Forecast;
+use crate::Balance;
+use serde::Serialize;
+use time::OffsetDateTime;
+
+/// The one-word state of the monitor.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Nothing read yet.
+    #[default]
+    Starting,
+    Ok,
+    Warning,
+    Critical,
+    /// The last good reading is older than three poll intervals.
+    Stale,
+    TokenMissing,
+    TokenRejected,
+    Offline,
+    RateLimited,
+    Error,
+}
+
+impl Status {
+    /// The name used in logs and the UI.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Starting => "starting",
+            Self::Ok => "ok",
+            Self::Warning => "warning",
+            Self::Critical => "critical",
+            Self::Stale => "stale",
+            Self::TokenMissing => "token-missing",
+            Self::TokenRejected => "token-rejected",
+            Self::Offline => "offline",
+            Self::RateLimited => "rate-limited",
+            Self::Error => "error",
+        }
+    }
+}
+
+/// The state published after every poll and every change.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Snapshot {
+    pub status: Status,
+    /// The last known balance, kept (with its age) when later readings fail.
+    pub balance: Option<Balance>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub fetched_at: Option<OffsetDateTime>,
+    /// What went wrong with the last attempt, as a sentence for the user.
+    pub error: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub next_poll_at: Option<OffsetDateTime>,
+    pub forecast: Option<Forecast>,
+    /// Why the last notification could not be shown, if it could not.
+    pub notification_error: Option<String>,
+}

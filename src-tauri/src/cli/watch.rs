@@ -1,0 +1,123 @@
+//! `clickatell-balance watch`: the monitor without a desktop shell, notifying through the
+//! desktop's notification server and logging each state change as one line on stderr.
+
+use super::{config, fail, GlobalArgs};
+use clickatell_core::balance::group_thousands;
+use clickatell_core::history::History;
+use clickatell_core::monitor::{self, MonitorConfig, MonitorDeps, SystemClock};
+use clickatell_core::notifier::DesktopNotifier;
+use clickatell_core::snapshot::Snapshot;
+use clickatell_core::{BalanceSource, Decimal};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+use time::format_description::well_known::Rfc3339;
+
+/// Runs until Ctrl-C or SIGTERM, then exits 0.
+pub fn run(
+    global: &GlobalArgs,
+    interval: Option<Duration>,
+    warning: Option<Decimal>,
+    critical: Option<Decimal>,
+) -> ExitCode {
+    let mut settings = config::load_settings();
+    config::apply_overrides(global, &mut settings);
+    if warning.is_some() {
+        settings.warning_level = warning;
+    }
+    if critical.is_some() {
+        settings.critical_level = critical;
+    }
+    if let Err(message) = settings.thresholds().validate() {
+        return fail(&format!("Invalid levels: {message}."));
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return fail(&format!("Could not start the async runtime: {e}.")),
+    };
+    runtime.block_on(watch(MonitorConfig {
+        settings,
+        interval_override: interval,
+    }))
+}
+
+async fn watch(config: MonitorConfig) -> ExitCode {
+    let history = match History::open_default() {
+        Ok(h) => Some(Arc::new(h)),
+        Err(e) => {
+            eprintln!("clickatell-balance: warning: {e}; readings are not recorded.");
+            None
+        }
+    };
+    let deps = MonitorDeps {
+        make_source: Arc::new(|cfg| {
+            config::make_source(cfg).map(|s| Arc::new(s) as Arc<dyn BalanceSource>)
+        }),
+        token: Arc::new(config::lookup_token),
+        notifier: Arc::new(DesktopNotifier),
+        history,
+        alert_state_path: monitor::default_alert_state_path(),
+        clock: Arc::new(SystemClock),
+    };
+    let handle = monitor::spawn(config, deps);
+    let mut snapshots = handle.subscribe();
+    let mut last_line = String::new();
+    let stop = shutdown_signal();
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            changed = snapshots.changed() => {
+                if changed.is_err() {
+                    return fail("The monitor stopped unexpectedly.");
+                }
+                let line = describe(&snapshots.borrow_and_update());
+                if line != last_line {
+                    let at = time::OffsetDateTime::now_utc().format(&Rfc3339).unwrap_or_default();
+                    eprintln!("{at} {line}");
+                    last_line = line;
+                }
+            }
+            _ = &mut stop => return ExitCode::SUCCESS,
+        }
+    }
+}
+
+/// One line for a snapshot: the state, the balance and what went wrong, if anything.
+fn describe(s: &Snapshot) -> String {
+    let mut line = s.status.as_str().to_owned();
+    if let Some(b) = &s.balance {
+        line.push_str(&format!(" {} {}", group_thousands(b.amount), b.unit()));
+    }
+    if let Some(error) = &s.error {
+        line.push_str(&format!(" - {error}"));
+    }
+    if let Some(e) = &s.notification_error {
+        line.push_str(&format!(" [{e}]"));
+    }
+    line
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
