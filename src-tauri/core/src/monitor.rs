@@ -506,3 +506,6 @@ fn level_status(policy: &AlertPolicy, balance: &Balance) -> Status {
         crate::alert_policy::Level::Critical => Status::Critical,
     }
 }
+
+#[cfg(test)]
+mod tests;

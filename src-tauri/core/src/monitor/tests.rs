@@ -1,0 +1,177 @@
+//! Narrow tests of the engine with a stand-in source and clock; the end-to-end behaviour is
+//! tested against a real HTTP server in `tests/watch.rs`.
+
+use super::*;
+use crate::clickatell::FetchFuture;
+use crate::notifier::{Notification, NotifyError};
+use std::str::FromStr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+struct CountingSource {
+    calls: Arc<AtomicUsize>,
+    amount: Arc<Mutex<&'static str>>,
+    delay: Duration,
+}
+
+impl BalanceSource for CountingSource {
+    fn fetch<'a>(&'a self, _token: &'a ApiToken) -> FetchFuture<'a> {
+        Box::pin(async move {
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            tokio::time::sleep(self.delay).await;
+            Ok(Balance {
+                amount: Decimal::from_str(&self.amount.lock().unwrap()).unwrap(),
+                currency: None,
+            })
+        })
+    }
+}
+
+struct ManualClock(Mutex<OffsetDateTime>);
+
+impl Clock for ManualClock {
+    fn now(&self) -> OffsetDateTime {
+        *self.0.lock().unwrap()
+    }
+}
+
+struct Silent;
+
+impl Notifier for Silent {
+    fn notify(&self, _: &Notification) -> Result<(), NotifyError> {
+        Ok(())
+    }
+}
+
+use rust_decimal::Decimal;
+
+struct Rig {
+    handle: MonitorHandle,
+    calls: Arc<AtomicUsize>,
+    amount: Arc<Mutex<&'static str>>,
+    clock: Arc<ManualClock>,
+    token: Arc<Mutex<Option<&'static str>>>,
+}
+
+fn rig(interval: Duration, delay: Duration) -> Rig {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let amount = Arc::new(Mutex::new("300.00"));
+    let clock = Arc::new(ManualClock(Mutex::new(
+        time::macros::datetime!(2026-11-28 10:00 UTC),
+    )));
+    let token = Arc::new(Mutex::new(Some("t")));
+    let (c, a, t) = (calls.clone(), amount.clone(), token.clone());
+    let deps = MonitorDeps {
+        make_source: Arc::new(move |_| {
+            Ok(Arc::new(CountingSource {
+                calls: c.clone(),
+                amount: a.clone(),
+                delay,
+            }) as Arc<dyn BalanceSource>)
+        }),
+        token: Arc::new(move || Ok(t.lock().unwrap().map(|s| ApiToken::parse(s).unwrap()))),
+        notifier: Arc::new(Silent),
+        history: None,
+        alert_state_path: None,
+        clock: clock.clone(),
+    };
+    let handle = spawn(
+        MonitorConfig {
+            settings: Settings::default(),
+            interval_override: Some(interval),
+        },
+        deps,
+    );
+    Rig {
+        handle,
+        calls,
+        amount,
+        clock,
+        token,
+    }
+}
+
+async fn next_status(rx: &mut watch::Receiver<Snapshot>) -> Status {
+    rx.changed().await.unwrap();
+    let status = rx.borrow_and_update().status;
+    status
+}
+
+#[tokio::test]
+async fn refreshes_during_a_request_join_it() {
+    let rig = rig(Duration::from_secs(3600), Duration::from_millis(300));
+    let mut rx = rig.handle.subscribe();
+    assert_eq!(next_status(&mut rx).await, Status::Ok);
+    tokio::time::sleep(REFRESH_DEBOUNCE).await;
+    let (a, b, c) = tokio::join!(
+        rig.handle.refresh(),
+        rig.handle.refresh(),
+        rig.handle.refresh()
+    );
+    assert_eq!(
+        rig.calls.load(Ordering::SeqCst),
+        2,
+        "three refreshes made one request"
+    );
+    assert_eq!(
+        (a.status, b.status, c.status),
+        (Status::Ok, Status::Ok, Status::Ok)
+    );
+    // Right after a reading, a refresh is answered from it without a request.
+    rig.handle.refresh().await;
+    assert_eq!(rig.calls.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn new_settings_apply_at_once() {
+    let rig = rig(Duration::from_secs(3600), Duration::ZERO);
+    let mut rx = rig.handle.subscribe();
+    assert_eq!(next_status(&mut rx).await, Status::Ok);
+    let settings = Settings {
+        warning_level: Some(Decimal::from(500)),
+        ..Settings::default()
+    };
+    rig.handle
+        .configure(MonitorConfig {
+            settings,
+            interval_override: Some(Duration::from_secs(3600)),
+        })
+        .await;
+    assert_eq!(next_status(&mut rx).await, Status::Warning);
+    assert_eq!(rig.calls.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_missing_token_pauses_until_one_is_stored() {
+    let rig = rig(Duration::from_secs(1), Duration::ZERO);
+    *rig.token.lock().unwrap() = None;
+    let mut rx = rig.handle.subscribe();
+    assert_eq!(next_status(&mut rx).await, Status::TokenMissing);
+    *rig.amount.lock().unwrap() = "20.00";
+    *rig.token.lock().unwrap() = Some("new");
+    rig.handle.token_changed().await;
+    assert_eq!(next_status(&mut rx).await, Status::Warning);
+    assert_eq!(
+        rig.calls.load(Ordering::SeqCst),
+        1,
+        "no request was made without a token"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_wall_clock_jump_after_sleep_polls_within_a_minute() {
+    let rig = rig(Duration::from_secs(300), Duration::ZERO);
+    let mut rx = rig.handle.subscribe();
+    assert_eq!(next_status(&mut rx).await, Status::Ok);
+    // Two minutes of monotonic time: not due yet, no request.
+    for _ in 0..2 {
+        *rig.clock.0.lock().unwrap() += time::Duration::seconds(61);
+        tokio::time::sleep(Duration::from_secs(61)).await;
+    }
+    assert_eq!(rig.calls.load(Ordering::SeqCst), 1);
+    // The machine slept for an hour: the wall clock jumps, the monotonic clock did not run.
+    *rig.clock.0.lock().unwrap() += time::Duration::hours(1);
+    tokio::time::sleep(Duration::from_secs(61)).await;
+    assert_eq!(next_status(&mut rx).await, Status::Ok);
+    assert_eq!(rig.calls.load(Ordering::SeqCst), 2);
+}
