@@ -1,3 +1,22 @@
+/// The app's IPC commands. Each gets an `allow-<command>` permission; a command not granted by
+/// a capability in `capabilities/` is refused, so the window can call only what is listed there.
+const COMMANDS: &[&str] = &[
+    "get_snapshot",
+    "get_settings",
+    "save_settings",
+    "test_token",
+    "save_token",
+    "delete_token",
+    "token_status",
+    "refresh_now",
+    "get_history",
+    "send_test_notification",
+];
+
 fn main() {
-    tauri_build::build()
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri build script failed");
 }

@@ -92,6 +92,27 @@ impl Sandbox {
         sandbox
     }
 
+    /// Adds a real tray host to a session that has a display.
+    pub fn start_tray_host(&mut self) {
+        let env = self.env();
+        self.session
+            .as_mut()
+            .expect("a tray host needs a desktop session")
+            .start_tray_host(&env);
+    }
+
+    /// A home with a full desktop session: keyring, display, notifications and a tray host.
+    pub fn with_tray() -> Self {
+        let mut sandbox = Self::with_notifications();
+        sandbox.start_tray_host();
+        sandbox
+    }
+
+    /// The private session, for D-Bus queries.
+    pub fn session(&self) -> &Session {
+        self.session.as_ref().expect("this sandbox has no session")
+    }
+
     /// The notifications the server has shown and closed, oldest first, as (summary, body).
     pub fn shown_notifications(&self) -> Vec<(String, String)> {
         let out = self
@@ -157,6 +178,7 @@ impl Sandbox {
             ("XDG_RUNTIME_DIR".into(), p("runtime")),
             ("PATH".into(), std::env::var("PATH").unwrap_or_default()),
             ("LANG".into(), "C.UTF-8".into()),
+            ("NO_AT_BRIDGE".into(), "1".into()),
         ]
     }
 

@@ -4,4 +4,5 @@
 
 pub mod app;
 pub mod clickatell;
+pub mod desktop;
 pub mod session;

@@ -12,6 +12,7 @@ pub struct Session {
     keyring_pid: Option<u32>,
     display: Option<(Child, String)>,
     notifications: Option<Child>,
+    tray_host: Vec<Child>,
 }
 
 impl Session {
@@ -37,6 +38,7 @@ impl Session {
             keyring_pid: None,
             display: None,
             notifications: None,
+            tray_host: Vec::new(),
         };
         session.unlock_keyring(env);
         session
@@ -92,6 +94,38 @@ impl Session {
                 "dunst did not appear on the private bus"
             );
             std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Adds a real tray host: the StatusNotifierWatcher and a standalone SNI tray on the display.
+    pub fn start_tray_host(&mut self, env: &[(String, String)]) {
+        let display = self
+            .display()
+            .expect("a tray host needs the X display")
+            .to_owned();
+        for program in ["status-notifier-watcher", "gtk-sni-tray-standalone"] {
+            let child = Command::new(program)
+                .env_clear()
+                .envs(env.iter().cloned())
+                .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
+                .env("DISPLAY", &display)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap_or_else(|e| {
+                    panic!("{program} must be installed (tests/debian-packages.txt): {e}")
+                });
+            self.tray_host.push(child);
+            if program == "status-notifier-watcher" {
+                let deadline = Instant::now() + Duration::from_secs(10);
+                while self.owner_pid("org.kde.StatusNotifierWatcher").is_none() {
+                    assert!(
+                        Instant::now() < deadline,
+                        "the StatusNotifierWatcher did not appear"
+                    );
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+            }
         }
     }
 
@@ -159,6 +193,10 @@ impl Session {
 
 impl Drop for Session {
     fn drop(&mut self) {
+        for mut child in self.tray_host.drain(..) {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
         if let Some(mut dunst) = self.notifications.take() {
             let _ = dunst.kill();
             let _ = dunst.wait();

@@ -317,6 +317,7 @@ impl Engine {
                 self.snapshot.balance = Some(balance);
                 self.snapshot.fetched_at = Some(now);
                 self.snapshot.error = None;
+                self.snapshot.failing_since = None;
                 self.snapshot.forecast = forecast;
                 alerts
             }
@@ -340,6 +341,9 @@ impl Engine {
             }
             Outcome::Failed(e) => self.failed(now, interval, &e),
         };
+        if self.snapshot.error.is_some() && self.snapshot.failing_since.is_none() {
+            self.snapshot.failing_since = Some(now);
+        }
         self.snapshot.next_poll_at = (self.pause == Pause::No).then_some(self.next_due);
         self.notify(alerts).await;
         if self.alerts != alerts_before {

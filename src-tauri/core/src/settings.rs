@@ -30,6 +30,8 @@ pub struct Settings {
     #[serde(with = "decimal_option")]
     pub critical_level: Option<Decimal>,
     pub notifications: Notifications,
+    /// Start the tray app when the user logs in.
+    pub start_at_login: bool,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -59,6 +61,7 @@ impl Default for Settings {
             warning_level: Some(Decimal::from(100)),
             critical_level: None,
             notifications: Notifications::default(),
+            start_at_login: false,
             extra: Map::new(),
         }
     }

@@ -50,6 +50,9 @@ pub struct Snapshot {
     pub balance: Option<Balance>,
     #[serde(with = "time::serde::rfc3339::option")]
     pub fetched_at: Option<OffsetDateTime>,
+    /// When readings started failing, if the last attempts failed.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub failing_since: Option<OffsetDateTime>,
     /// What went wrong with the last attempt, as a sentence for the user.
     pub error: Option<String>,
     #[serde(with = "time::serde::rfc3339::option")]

@@ -2,7 +2,7 @@
 
 mod balance;
 mod check;
-mod config;
+pub(crate) mod config;
 mod token;
 mod watch;
 

@@ -1,31 +1,60 @@
-//! The desktop tray app. For now a tray icon with a Quit item; the monitor, tooltip and window
-//! arrive with the desktop shell.
+//! The desktop tray app: wires the monitor to the tray, the window and the IPC commands. All
+//! decisions live in `clickatell_core`; this layer only connects them to the desktop.
 
+pub mod commands;
+pub mod contract;
+pub mod state;
+pub mod tray;
+pub mod window;
+
+use crate::cli::config::{lookup_token, make_source};
 use crate::cli::GlobalArgs;
+use clickatell_core::history::History;
+use clickatell_core::monitor::{self, MonitorDeps, SystemClock};
+use clickatell_core::notifier::{DesktopNotifier, Notifier};
+use clickatell_core::snapshot::Snapshot;
+use clickatell_core::tray_text::tray_view;
+use clickatell_core::{BalanceSource, Settings, SettingsStore, TokenStore};
+use state::AppState;
 use std::process::ExitCode;
-use tauri::menu::{Menu, MenuItem};
-use tauri::tray::TrayIconBuilder;
-use tauri::RunEvent;
+use std::sync::Arc;
+use std::time::Duration;
+use tauri::{AppHandle, Emitter, Manager, RunEvent, Runtime};
+use window::View;
+
+/// How often the tray retries when the desktop has no tray host yet.
+const TRAY_RETRY: Duration = Duration::from_secs(5);
+/// How often the tooltip's "Updated 2 min ago" is refreshed.
+const TOOLTIP_TICK: Duration = Duration::from_secs(30);
 
 /// Runs the tray app until the user chooses Quit.
-pub fn run(_global: &GlobalArgs) -> ExitCode {
+pub fn run(global: &GlobalArgs) -> ExitCode {
+    let store = SettingsStore::at_default_location().ok();
+    let settings = match store.as_ref().map(SettingsStore::load) {
+        Some(Ok(loaded)) => {
+            if let Some(aside) = &loaded.set_aside {
+                tracing::warn!("{}", aside.user_message());
+            }
+            loaded.settings
+        }
+        Some(Err(e)) => {
+            tracing::warn!(error = %e, "settings unreadable; defaults in use");
+            Settings::default()
+        }
+        None => Settings::default(),
+    };
+    let overrides = global.clone();
     let app = tauri::Builder::default()
-        .setup(|app| {
-            let quit = MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?;
-            let menu = Menu::with_items(app, &[&quit])?;
-            let icon = tauri::image::Image::from_bytes(include_bytes!(
-                "../../../icons/tray-no-token.png"
-            ))?;
-            TrayIconBuilder::with_id("main")
-                .icon(icon)
-                .tooltip("Clickatell Balance")
-                .menu(&menu)
-                .on_menu_event(|app, event| {
-                    if event.id() == "quit" {
-                        app.exit(0);
-                    }
-                })
-                .build(app)?;
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            window::open(app, View::Overview, None);
+        }))
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            None,
+        ))
+        .invoke_handler(crate::ipc_handler!())
+        .setup(move |app| {
+            setup(app.handle(), overrides, store, settings);
             Ok(())
         })
         .build(tauri::generate_context!());
@@ -46,4 +75,113 @@ pub fn run(_global: &GlobalArgs) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn setup<R: Runtime>(
+    app: &AppHandle<R>,
+    overrides: GlobalArgs,
+    store: Option<SettingsStore>,
+    settings: Settings,
+) {
+    let history = match History::open_default() {
+        Ok(h) => Some(Arc::new(h)),
+        Err(e) => {
+            tracing::warn!(error = %e, "history unavailable");
+            None
+        }
+    };
+    let notifier: Arc<dyn Notifier> = Arc::new(DesktopNotifier);
+    let deps = MonitorDeps {
+        make_source: Arc::new(|cfg| {
+            make_source(cfg).map(|s| Arc::new(s) as Arc<dyn BalanceSource>)
+        }),
+        token: Arc::new(lookup_token),
+        notifier: notifier.clone(),
+        history: history.clone(),
+        alert_state_path: monitor::default_alert_state_path(),
+        clock: Arc::new(SystemClock),
+    };
+    let config = AppState::monitor_config(&overrides, &settings);
+    let handle = tauri::async_runtime::block_on(async move { monitor::spawn(config, deps) });
+    app.manage(AppState {
+        monitor: handle,
+        settings: std::sync::Mutex::new(settings),
+        store,
+        overrides,
+        tokens: TokenStore::default(),
+        notifier,
+        history,
+    });
+    let view = current_view(app, &Snapshot::default());
+    if let Err(e) = tray::install(app, &view) {
+        tracing::warn!(error = %e, "no tray host yet; showing the window instead");
+        window::open(app, View::Overview, Some("no-tray"));
+        retry_tray(app.clone());
+    }
+    if std::env::var("TAURI_WEBVIEW_AUTOMATION").is_ok_and(|v| v == "true") {
+        window::open(app, View::Overview, None);
+    }
+    forward_snapshots(app.clone());
+}
+
+fn current_view<R: Runtime>(
+    app: &AppHandle<R>,
+    snapshot: &Snapshot,
+) -> clickatell_core::tray_text::TrayView {
+    let thresholds = app.state::<AppState>().effective_settings().thresholds();
+    tray_view(snapshot, &thresholds, time::OffsetDateTime::now_utc())
+}
+
+/// Creates the tray as soon as a tray host appears on the desktop.
+fn retry_tray<R: Runtime>(app: AppHandle<R>) {
+    tauri::async_runtime::spawn(async move {
+        loop {
+            tokio::time::sleep(TRAY_RETRY).await;
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            let handle = app.clone();
+            let _ = app.run_on_main_thread(move || {
+                let snapshot = handle
+                    .state::<AppState>()
+                    .monitor
+                    .subscribe()
+                    .borrow()
+                    .clone();
+                let view = current_view(&handle, &snapshot);
+                let installed = tray::install(&handle, &view).is_ok();
+                if installed {
+                    tray::update(&handle, &view, &snapshot);
+                }
+                let _ = tx.send(installed);
+            });
+            if rx.await.unwrap_or(false) {
+                tracing::info!("tray host appeared; tray created");
+                return;
+            }
+        }
+    });
+}
+
+/// Sends every snapshot to the tray and the window, and keeps the tooltip's age current.
+fn forward_snapshots<R: Runtime>(app: AppHandle<R>) {
+    let mut snapshots = app.state::<AppState>().monitor.subscribe();
+    tauri::async_runtime::spawn(async move {
+        let mut tick = tokio::time::interval(TOOLTIP_TICK);
+        loop {
+            let changed = tokio::select! {
+                changed = snapshots.changed() => {
+                    if changed.is_err() {
+                        return;
+                    }
+                    true
+                }
+                _ = tick.tick() => false,
+            };
+            let snapshot = snapshots.borrow_and_update().clone();
+            let view = current_view(&app, &snapshot);
+            tray::update(&app, &view, &snapshot);
+            if changed {
+                let _ = app.emit(contract::SNAPSHOT_EVENT, &snapshot);
+            }
+        }
+    });
 }

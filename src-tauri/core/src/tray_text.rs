@@ -1,0 +1,298 @@
+//! What the tray shows for a snapshot: title, two-line tooltip, icon and the menu's first line.
+//! Pure text, so every state is unit tested without a desktop.
+
+use crate::balance::group_thousands;
+use crate::check::Thresholds;
+use crate::snapshot::{Snapshot, Status};
+use crate::Balance;
+use time::OffsetDateTime;
+
+/// Which tray icon to show; each has a file `icons/tray-<name>.png`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrayIconKind {
+    Ok,
+    Warning,
+    Critical,
+    Error,
+    NoToken,
+}
+
+impl TrayIconKind {
+    /// The icon's name, as in its file name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::Warning => "warning",
+            Self::Critical => "critical",
+            Self::Error => "error",
+            Self::NoToken => "no-token",
+        }
+    }
+}
+
+/// Everything the tray displays.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrayView {
+    /// The label beside the icon where the host shows one: the compact balance.
+    pub title: String,
+    /// Two lines: the balance with its unit, then the state and age.
+    pub tooltip: String,
+    pub icon: TrayIconKind,
+    /// The disabled first line of the menu.
+    pub menu_line: String,
+}
+
+/// The tray's view of a snapshot at time `now`.
+pub fn tray_view(s: &Snapshot, thresholds: &Thresholds, now: OffsetDateTime) -> TrayView {
+    let balance = s.balance.as_ref();
+    let compact = balance.map(compact_balance);
+    let first = match &compact {
+        Some(c) => format!("Clickatell: {c}"),
+        None => "Clickatell Balance".to_owned(),
+    };
+    let age = s.fetched_at.map(|at| ago(now - at));
+    let last = balance
+        .map(|b| format!(" — last {}", group_thousands(display_amount(b))))
+        .unwrap_or_default();
+    let second = match s.status {
+        Status::Starting => "Checking the balance…".to_owned(),
+        Status::Ok => {
+            let mut line = format!("Updated {}", age.clone().unwrap_or_default());
+            if let Some(days) = s.forecast.as_ref().and_then(|f| f.days_to_zero) {
+                line.push_str(&format!(
+                    " · ≈ {} days left at current usage",
+                    days.round() as i64
+                ));
+            }
+            line
+        }
+        Status::Warning => format!(
+            "Updated {} · warning below {}",
+            age.clone().unwrap_or_default(),
+            level_text(thresholds.warning, balance)
+        ),
+        Status::Critical => format!(
+            "Updated {} · critical below {}",
+            age.clone().unwrap_or_default(),
+            level_text(thresholds.critical, balance)
+        ),
+        Status::Stale => format!(
+            "Not updated since {}{last}",
+            age.clone().unwrap_or_default()
+        ),
+        Status::TokenMissing => "No token — open settings".to_owned(),
+        Status::TokenRejected => "Token rejected — open settings".to_owned(),
+        Status::Offline => match s.failing_since {
+            Some(since) => format!("Offline for {}{last}", duration_text(now - since)),
+            None => format!("Offline{last}"),
+        },
+        Status::RateLimited => format!("Rate limited by Clickatell — retrying{}", next_try(s, now)),
+        Status::Error => format!(
+            "Error: {}",
+            first_sentence(s.error.as_deref().unwrap_or("unknown"))
+        ),
+    };
+    let icon = match s.status {
+        Status::Ok => TrayIconKind::Ok,
+        Status::Warning => TrayIconKind::Warning,
+        Status::Critical => TrayIconKind::Critical,
+        Status::TokenMissing | Status::TokenRejected => TrayIconKind::NoToken,
+        _ => TrayIconKind::Error,
+    };
+    TrayView {
+        title: compact.clone().unwrap_or_default(),
+        tooltip: format!("{first}\n{second}"),
+        icon,
+        menu_line: match compact {
+            Some(c) => format!("Balance: {c}"),
+            None => "Balance: unknown".to_owned(),
+        },
+    }
+}
+
+/// "300.50 credits" or "1,267.93 ZAR": grouped, at most two decimals for the eye.
+pub fn compact_balance(b: &Balance) -> String {
+    format!("{} {}", group_thousands(display_amount(b)), b.unit())
+}
+
+fn display_amount(b: &Balance) -> rust_decimal::Decimal {
+    if b.amount.scale() > 2 {
+        b.amount.round_dp(2)
+    } else {
+        b.amount
+    }
+}
+
+fn level_text(level: Option<rust_decimal::Decimal>, balance: Option<&Balance>) -> String {
+    let Some(mut level) = level else {
+        return "the level".into();
+    };
+    if let Some(scale) = balance.map(|b| display_amount(b).scale()) {
+        if level.scale() < scale {
+            level.rescale(scale);
+        }
+    }
+    group_thousands(level)
+}
+
+fn next_try(s: &Snapshot, now: OffsetDateTime) -> String {
+    match s.next_poll_at {
+        Some(at) if at > now => format!(" in {}", duration_text(at - now)),
+        _ => String::new(),
+    }
+}
+
+/// "just now", "2 min ago", "3 h ago", "2 d ago".
+pub fn ago(d: time::Duration) -> String {
+    if d < time::Duration::minutes(1) {
+        "just now".into()
+    } else {
+        format!("{} ago", duration_text(d))
+    }
+}
+
+fn duration_text(d: time::Duration) -> String {
+    let minutes = d.whole_minutes().max(0);
+    if minutes < 1 {
+        format!("{} s", d.whole_seconds().max(0))
+    } else if minutes < 60 {
+        format!("{minutes} min")
+    } else if minutes < 48 * 60 {
+        format!("{} h", minutes / 60)
+    } else {
+        format!("{} d", minutes / (24 * 60))
+    }
+}
+
+fn first_sentence(text: &str) -> String {
+    let end = text.find(". ").map(|i| i + 1).unwrap_or(text.len());
+    let sentence = &text[..end];
+    if sentence.chars().count() > 90 {
+        format!("{}…", sentence.chars().take(90).collect::<String>())
+    } else {
+        sentence.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::forecast::Forecast;
+    use std::str::FromStr;
+    use time::macros::datetime;
+
+    fn d(s: &str) -> rust_decimal::Decimal {
+        rust_decimal::Decimal::from_str(s).unwrap()
+    }
+
+    const NOW: OffsetDateTime = datetime!(2026-11-28 14:30 UTC);
+
+    fn snap(status: Status, amount: Option<&str>, currency: Option<&str>) -> Snapshot {
+        Snapshot {
+            status,
+            balance: amount.map(|a| Balance {
+                amount: d(a),
+                currency: currency.map(str::to_owned),
+            }),
+            fetched_at: amount.map(|_| NOW - time::Duration::minutes(2)),
+            ..Snapshot::default()
+        }
+    }
+
+    fn levels() -> Thresholds {
+        Thresholds {
+            warning: Some(d("100")),
+            critical: Some(d("50")),
+        }
+    }
+
+    #[test]
+    fn tooltips_per_state() {
+        let mut ok = snap(Status::Ok, Some("300.50"), None);
+        ok.forecast = Some(Forecast {
+            days_to_zero: Some(11.6),
+            ..Forecast::not_enough_data()
+        });
+        let mut offline = snap(Status::Offline, Some("300.50"), None);
+        offline.failing_since = Some(NOW - time::Duration::minutes(25));
+        let mut error = snap(Status::Error, None, None);
+        error.error =
+            Some("Clickatell gave an unexpected answer (HTTP 418). Try again later.".into());
+        let cases = [
+            (
+                ok,
+                "Clickatell: 300.50 credits\nUpdated 2 min ago · ≈ 12 days left at current usage",
+                TrayIconKind::Ok,
+            ),
+            (
+                snap(Status::Warning, Some("80.00"), None),
+                "Clickatell: 80.00 credits\nUpdated 2 min ago · warning below 100.00",
+                TrayIconKind::Warning,
+            ),
+            (
+                snap(Status::Critical, Some("1267.92865"), Some("ZAR")),
+                "Clickatell: 1,267.93 ZAR\nUpdated 2 min ago · critical below 50.00",
+                TrayIconKind::Critical,
+            ),
+            (
+                snap(Status::TokenRejected, None, None),
+                "Clickatell Balance\nToken rejected — open settings",
+                TrayIconKind::NoToken,
+            ),
+            (
+                snap(Status::TokenMissing, None, None),
+                "Clickatell Balance\nNo token — open settings",
+                TrayIconKind::NoToken,
+            ),
+            (
+                offline,
+                "Clickatell: 300.50 credits\nOffline for 25 min — last 300.50",
+                TrayIconKind::Error,
+            ),
+            (
+                snap(Status::Stale, Some("300.50"), None),
+                "Clickatell: 300.50 credits\nNot updated since 2 min ago — last 300.50",
+                TrayIconKind::Error,
+            ),
+            (
+                error,
+                "Clickatell Balance\nError: Clickatell gave an unexpected answer (HTTP 418).",
+                TrayIconKind::Error,
+            ),
+            (
+                snap(Status::Starting, None, None),
+                "Clickatell Balance\nChecking the balance…",
+                TrayIconKind::Error,
+            ),
+        ];
+        for (s, tooltip, icon) in cases {
+            let v = tray_view(&s, &levels(), NOW);
+            assert_eq!(v.tooltip, tooltip);
+            assert_eq!(v.icon, icon, "{tooltip}");
+        }
+    }
+
+    #[test]
+    fn title_and_menu_line_are_the_compact_balance() {
+        let v = tray_view(
+            &snap(Status::Ok, Some("1267.92865"), Some("ZAR")),
+            &levels(),
+            NOW,
+        );
+        assert_eq!(v.title, "1,267.93 ZAR");
+        assert_eq!(v.menu_line, "Balance: 1,267.93 ZAR");
+        let v = tray_view(&snap(Status::TokenMissing, None, None), &levels(), NOW);
+        assert_eq!(
+            (v.title.as_str(), v.menu_line.as_str()),
+            ("", "Balance: unknown")
+        );
+    }
+
+    #[test]
+    fn ages_read_naturally() {
+        assert_eq!(ago(time::Duration::seconds(20)), "just now");
+        assert_eq!(ago(time::Duration::minutes(2)), "2 min ago");
+        assert_eq!(ago(time::Duration::hours(3)), "3 h ago");
+        assert_eq!(ago(time::Duration::days(3)), "3 d ago");
+    }
+}

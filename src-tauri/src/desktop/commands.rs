@@ -1,0 +1,251 @@
+//! The IPC commands the window may call. Thin: each turns a request into a call on the domain
+//! and the domain's typed errors into sentences. The token goes in, never out.
+
+use super::contract::{
+    Balance, CommandError, HistoryRange, Point, Settings, Snapshot, TokenStatus,
+};
+use super::state::AppState;
+use crate::cli::config::make_source;
+use clickatell_core::clickatell::parse_exact;
+use clickatell_core::history::RETENTION_DAYS;
+use clickatell_core::notifier::{Notification, Urgency};
+use clickatell_core::settings::FieldError;
+use clickatell_core::token_store::{KEYRING_NAME, TOKEN_ENV};
+use clickatell_core::{ApiToken, BalanceSource};
+use serde_json::Value;
+use tauri::{AppHandle, Manager, Runtime, State};
+
+/// Every command, for `invoke_handler` and for the capability's permission list in `build.rs`.
+#[macro_export]
+macro_rules! ipc_handler {
+    () => {
+        tauri::generate_handler![
+            $crate::desktop::commands::get_snapshot,
+            $crate::desktop::commands::get_settings,
+            $crate::desktop::commands::save_settings,
+            $crate::desktop::commands::test_token,
+            $crate::desktop::commands::save_token,
+            $crate::desktop::commands::delete_token,
+            $crate::desktop::commands::token_status,
+            $crate::desktop::commands::refresh_now,
+            $crate::desktop::commands::get_history,
+            $crate::desktop::commands::send_test_notification,
+        ]
+    };
+}
+
+/// The latest snapshot.
+#[tauri::command]
+pub fn get_snapshot(state: State<'_, AppState>) -> Snapshot {
+    state.monitor.subscribe().borrow().clone()
+}
+
+/// The saved settings.
+#[tauri::command]
+pub fn get_settings(state: State<'_, AppState>) -> Settings {
+    state.settings()
+}
+
+/// Validates, saves and applies settings at once; nothing is saved while a field is invalid.
+#[tauri::command]
+pub async fn save_settings<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    settings: Value,
+) -> Result<Settings, CommandError> {
+    let settings = parse_settings(settings)?;
+    let errors = settings.validate();
+    if !errors.is_empty() {
+        return Err(CommandError::fields(errors));
+    }
+    if let Some(store) = &state.store {
+        store
+            .save(&settings)
+            .map_err(|e| CommandError::message(format!("The settings could not be saved: {e}.")))?;
+    }
+    let previous = std::mem::replace(
+        &mut *state.settings.lock().unwrap_or_else(|p| p.into_inner()),
+        settings.clone(),
+    );
+    if previous.start_at_login != settings.start_at_login {
+        set_autostart(&app, settings.start_at_login)?;
+    }
+    state
+        .monitor
+        .configure(AppState::monitor_config(&state.overrides, &settings))
+        .await;
+    Ok(settings)
+}
+
+fn set_autostart<R: Runtime>(app: &AppHandle<R>, enabled: bool) -> Result<(), CommandError> {
+    let Some(autostart) = app.try_state::<tauri_plugin_autostart::AutoLaunchManager>() else {
+        return Ok(());
+    };
+    let result = if enabled {
+        autostart.enable()
+    } else {
+        autostart.disable()
+    };
+    result.map_err(|e| {
+        CommandError::message(format!(
+            "The settings were saved, but start at login could not be changed: {e}."
+        ))
+    })
+}
+
+/// Reads the form's JSON into settings, with a field error for each level that is not a number.
+fn parse_settings(mut value: Value) -> Result<Settings, CommandError> {
+    let mut errors = Vec::new();
+    for field in ["warning_level", "critical_level"] {
+        let Some(level) = value.get_mut(field) else {
+            continue;
+        };
+        let valid = match level {
+            Value::Null | Value::Number(_) => true,
+            Value::String(s) if s.trim().is_empty() => {
+                *level = Value::Null;
+                true
+            }
+            Value::String(s) => parse_exact(s).is_ok(),
+            _ => false,
+        };
+        if !valid {
+            errors.push(FieldError {
+                field: field.into(),
+                message: "must be a number, like 100 or 25.50".into(),
+            });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(CommandError::fields(errors));
+    }
+    serde_json::from_value(value)
+        .map_err(|e| CommandError::message(format!("The settings could not be read: {e}.")))
+}
+
+/// Fetches the balance with a candidate token, storing nothing, so the user knows it works
+/// before saving it.
+#[tauri::command]
+pub async fn test_token(
+    state: State<'_, AppState>,
+    token: String,
+) -> Result<Balance, CommandError> {
+    let token = parse_token(&token)?;
+    let config = state.effective_settings().source_config();
+    let source = make_source(&config).map_err(|e| CommandError::message(e.user_message()))?;
+    source
+        .fetch(&token)
+        .await
+        .map_err(|e| CommandError::message(e.user_message()))
+}
+
+fn parse_token(raw: &str) -> Result<ApiToken, CommandError> {
+    ApiToken::parse(raw).map_err(|e| CommandError {
+        message: format!("That token cannot be used: {e}."),
+        fields: vec![FieldError {
+            field: "token".into(),
+            message: e.to_string(),
+        }],
+    })
+}
+
+/// Stores the token in the OS keyring and resumes monitoring with it.
+#[tauri::command]
+pub async fn save_token(
+    state: State<'_, AppState>,
+    token: String,
+) -> Result<TokenStatus, CommandError> {
+    let token = parse_token(&token)?;
+    let tokens = state.tokens.clone();
+    tauri::async_runtime::spawn_blocking(move || tokens.set(&token))
+        .await
+        .map_err(|e| CommandError::message(format!("The keyring task failed: {e}.")))?
+        .map_err(|e| CommandError::message(format!("{} Nothing was stored.", e.user_message())))?;
+    state.monitor.token_changed().await;
+    Ok(read_token_status(&state).await)
+}
+
+/// Removes the token from the OS keyring.
+#[tauri::command]
+pub async fn delete_token(state: State<'_, AppState>) -> Result<TokenStatus, CommandError> {
+    let tokens = state.tokens.clone();
+    tauri::async_runtime::spawn_blocking(move || tokens.delete())
+        .await
+        .map_err(|e| CommandError::message(format!("The keyring task failed: {e}.")))?
+        .map_err(|e| CommandError::message(e.user_message()))?;
+    state.monitor.token_changed().await;
+    Ok(read_token_status(&state).await)
+}
+
+/// Whether a token is stored, and in which keyring.
+#[tauri::command]
+pub async fn token_status(state: State<'_, AppState>) -> Result<TokenStatus, CommandError> {
+    Ok(read_token_status(&state).await)
+}
+
+async fn read_token_status(state: &AppState) -> TokenStatus {
+    let tokens = state.tokens.clone();
+    let found = tauri::async_runtime::spawn_blocking(move || tokens.get()).await;
+    let (stored, error) = match found {
+        Ok(Ok(token)) => (token.is_some(), None),
+        Ok(Err(e)) => (false, Some(e.user_message())),
+        Err(e) => (false, Some(format!("The keyring task failed: {e}."))),
+    };
+    TokenStatus {
+        stored,
+        keyring: KEYRING_NAME.into(),
+        env_override: std::env::var_os(TOKEN_ENV).is_some_and(|v| !v.is_empty()),
+        error,
+    }
+}
+
+/// Fetches now (joining a fetch in flight) and returns the new snapshot.
+#[tauri::command]
+pub async fn refresh_now(state: State<'_, AppState>) -> Result<Snapshot, CommandError> {
+    Ok(state.monitor.refresh().await)
+}
+
+/// The balance history for the chart, at most 400 points.
+#[tauri::command]
+pub async fn get_history(
+    state: State<'_, AppState>,
+    range: HistoryRange,
+) -> Result<Vec<Point>, CommandError> {
+    let Some(history) = state.history.clone() else {
+        return Ok(Vec::new());
+    };
+    let now = time::OffsetDateTime::now_utc();
+    let from = now
+        - match range {
+            HistoryRange::Day => time::Duration::days(1),
+            HistoryRange::Week => time::Duration::days(7),
+            HistoryRange::Month => time::Duration::days(30),
+            HistoryRange::All => time::Duration::days(RETENTION_DAYS),
+        };
+    tauri::async_runtime::spawn_blocking(move || history.series(from, now, 400))
+        .await
+        .map_err(|e| CommandError::message(format!("The history task failed: {e}.")))?
+        .map_err(|e| CommandError::message(format!("The history could not be read: {e}.")))
+}
+
+/// Shows a notification so the user can see that alerts will reach them.
+#[tauri::command]
+pub async fn send_test_notification(state: State<'_, AppState>) -> Result<(), CommandError> {
+    let notifier = state.notifier.clone();
+    let note = Notification {
+        summary: "Clickatell Balance".into(),
+        body: "Notifications work: you will be told here when the balance runs low.".into(),
+        urgency: Urgency::Normal,
+    };
+    tauri::async_runtime::spawn_blocking(move || notifier.notify(&note))
+        .await
+        .map_err(|e| CommandError::message(format!("The notification task failed: {e}.")))?
+        .map_err(|e| {
+            CommandError::message(format!(
+                "{e}. Check that a notification service is running in your desktop session."
+            ))
+        })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,49 @@
+//! The window: created on demand and destroyed when closed, so the WebKit processes and their
+//! memory are gone while the app sits in the tray.
+
+use tauri::{AppHandle, Emitter, Manager, Runtime, WebviewUrl, WebviewWindowBuilder};
+
+/// The window's label.
+pub const MAIN: &str = "main";
+
+/// Which part of the UI to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Overview,
+    Settings,
+}
+
+impl View {
+    fn fragment(self) -> &'static str {
+        match self {
+            Self::Overview => "overview",
+            Self::Settings => "settings",
+        }
+    }
+}
+
+/// Shows the window at `view`, creating it if needed; `hint` is shown above the content
+/// (e.g. that there is no tray on this desktop).
+pub fn open<R: Runtime>(app: &AppHandle<R>, view: View, hint: Option<&str>) {
+    if let Some(window) = app.get_webview_window(MAIN) {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+        let _ = window.emit("navigate", view.fragment());
+        return;
+    }
+    let mut url = "index.html".to_owned();
+    if let Some(hint) = hint {
+        url.push_str(&format!("?hint={hint}"));
+    }
+    url.push('#');
+    url.push_str(view.fragment());
+    let built = WebviewWindowBuilder::new(app, MAIN, WebviewUrl::App(url.into()))
+        .title("Clickatell Balance")
+        .inner_size(440.0, 620.0)
+        .min_inner_size(360.0, 420.0)
+        .build();
+    if let Err(e) = built {
+        tracing::error!(error = %e, "could not open the window");
+    }
+}

@@ -1,0 +1,202 @@
+//! Reading the running app from the outside, as a desktop does: its StatusNotifierItem (title,
+//! tooltip, icon, menu) over D-Bus, and its windows on the X display.
+
+use super::app::Sandbox;
+use serde_json::Value;
+use std::time::{Duration, Instant};
+
+/// Runs `busctl --user --json=short` on the sandbox's bus and parses the answer.
+pub fn busctl(home: &Sandbox, args: &[&str]) -> Option<Value> {
+    let out = home
+        .command("busctl")
+        .args(["--user", "--json=short", "--no-pager"])
+        .args(args)
+        .output()
+        .expect("busctl (Debian package systemd) must be installed");
+    if !out.status.success() {
+        return None;
+    }
+    serde_json::from_slice(&out.stdout).ok()
+}
+
+/// The app's StatusNotifierItem on the bus.
+pub struct TrayItem<'a> {
+    home: &'a Sandbox,
+    name: String,
+}
+
+impl<'a> TrayItem<'a> {
+    /// Waits for a tray item of process `pid` (`org.kde.StatusNotifierItem-<pid>-<n>`) to
+    /// appear on the bus.
+    pub fn wait(home: &'a Sandbox, pid: u32, within: Duration) -> Option<Self> {
+        let prefix = format!("org.kde.StatusNotifierItem-{pid}-");
+        let deadline = Instant::now() + within;
+        while Instant::now() < deadline {
+            let names = busctl(
+                home,
+                &[
+                    "call",
+                    "--",
+                    "org.freedesktop.DBus",
+                    "/org/freedesktop/DBus",
+                    "org.freedesktop.DBus",
+                    "ListNames",
+                ],
+            );
+            let found = names.as_ref().and_then(|v| {
+                v["data"][0]
+                    .as_array()?
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .find(|n| n.starts_with(&prefix))
+                    .map(str::to_owned)
+            });
+            if let Some(name) = found {
+                return Some(Self { home, name });
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        None
+    }
+
+    fn property(&self, property: &str) -> Value {
+        busctl(
+            self.home,
+            &[
+                "get-property",
+                &self.name,
+                "/StatusNotifierItem",
+                "org.kde.StatusNotifierItem",
+                property,
+            ],
+        )
+        .unwrap_or_else(|| panic!("could not read {property}"))["data"]
+            .clone()
+    }
+
+    /// The label beside the icon.
+    pub fn title(&self) -> String {
+        self.property("Title")
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// The tooltip's text (its description; its title repeats the Title).
+    pub fn tooltip(&self) -> String {
+        self.property("ToolTip")[3]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// The colour (R, G, B) of the icon at (x, y) of its largest pixmap.
+    pub fn icon_pixel(&self, x: usize, y: usize) -> (u8, u8, u8) {
+        let pixmaps = self.property("IconPixmap");
+        let best = pixmaps
+            .as_array()
+            .unwrap()
+            .iter()
+            .max_by_key(|p| p[0].as_u64().unwrap_or(0))
+            .expect("an icon pixmap");
+        let width = best[0].as_u64().unwrap() as usize;
+        let bytes: Vec<u8> = best[2]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b.as_u64().unwrap() as u8)
+            .collect();
+        let i = (y * width + x) * 4;
+        (bytes[i + 1], bytes[i + 2], bytes[i + 3])
+    }
+
+    fn menu_path(&self) -> String {
+        self.property("Menu").as_str().unwrap().to_owned()
+    }
+
+    /// The menu's items as (id, label, enabled), in order, separators left out.
+    pub fn menu(&self) -> Vec<(i64, String, bool)> {
+        let layout = busctl(
+            self.home,
+            &[
+                "call",
+                "--",
+                &self.name,
+                &self.menu_path(),
+                "com.canonical.dbusmenu",
+                "GetLayout",
+                "iias",
+                "0",
+                "-1",
+                "0",
+            ],
+        )
+        .expect("GetLayout");
+        let root = &layout["data"][1];
+        let mut items = Vec::new();
+        for child in root[2].as_array().into_iter().flatten() {
+            let node = &child["data"];
+            let props = &node[1];
+            if props["type"]["data"] == "separator" {
+                continue;
+            }
+            items.push((
+                node[0].as_i64().unwrap(),
+                props["label"]["data"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                props["enabled"]["data"].as_bool().unwrap_or(true),
+            ));
+        }
+        items
+    }
+
+    /// Clicks the menu item with this label, as a tray host does.
+    pub fn click(&self, label: &str) {
+        let (id, _, _) = self
+            .menu()
+            .into_iter()
+            .find(|(_, l, _)| l == label)
+            .unwrap_or_else(|| panic!("no menu item {label:?}"));
+        busctl(
+            self.home,
+            &[
+                "call",
+                "--",
+                &self.name,
+                &self.menu_path(),
+                "com.canonical.dbusmenu",
+                "Event",
+                "isvu",
+                &id.to_string(),
+                "clicked",
+                "s",
+                "",
+                "0",
+            ],
+        );
+    }
+}
+
+/// Whether a top-level window with this title is on the sandbox's display.
+pub fn has_window(home: &Sandbox, title: &str) -> bool {
+    let out = home
+        .command("xwininfo")
+        .args(["-root", "-tree"])
+        .output()
+        .expect("xwininfo (Debian package x11-utils) must be installed");
+    String::from_utf8_lossy(&out.stdout).contains(&format!("\"{title}\""))
+}
+
+/// Waits up to `within` for `check` to hold.
+pub fn eventually(within: Duration, mut check: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + within;
+    while Instant::now() < deadline {
+        if check() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    check()
+}

@@ -1,0 +1,167 @@
+//! The real app under Xvfb in a private desktop session with a real tray host
+//! (status-notifier-watcher + gtk-sni-tray-standalone), read over D-Bus as a panel reads it.
+
+mod support;
+
+use std::process::Child;
+use std::time::Duration;
+use support::app::Sandbox;
+use support::clickatell::{FakeClickatell, Reply};
+use support::desktop::{eventually, has_window, TrayItem};
+
+const TOKEN: &str = "tok_TRAY-31c0ffee";
+const GREEN: (u8, u8, u8) = (0x1E, 0x8E, 0x3E);
+const AMBER: (u8, u8, u8) = (0xE0, 0x8A, 0x00);
+const BLUE: (u8, u8, u8) = (0x3D, 0x5A, 0xFE);
+
+/// Starts the tray app against `server`, killed when the guard drops.
+struct App(Child);
+
+impl App {
+    fn start(home: &Sandbox, server: &FakeClickatell) -> Self {
+        Self(home.spawn(
+            &["--base-url", &server.url()],
+            &[("CLICKATELL_TOKEN", TOKEN)],
+        ))
+    }
+
+    fn pid(&self) -> u32 {
+        self.0.id()
+    }
+
+    fn running(&mut self) -> bool {
+        self.0.try_wait().unwrap().is_none()
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn wait_for_tooltip(item: &TrayItem, want: &str) {
+    let ok = eventually(Duration::from_secs(15), || item.tooltip() == want);
+    assert!(ok, "tooltip is {:?}, expected {want:?}", item.tooltip());
+}
+
+#[test]
+fn tooltip_title_icon_and_menu_follow_the_balance() {
+    let home = Sandbox::with_tray();
+    let server = FakeClickatell::scripted(vec![
+        Reply::rest_balance("300.50"),
+        Reply::rest_balance("80.00"),
+        Reply::rest_error(401, "001", "Authentication failed"),
+    ]);
+    let mut app = App::start(&home, &server);
+    let item = TrayItem::wait(&home, app.pid(), Duration::from_secs(30))
+        .expect("the tray item appears on the bus");
+
+    wait_for_tooltip(&item, "Clickatell: 300.50 credits\nUpdated just now");
+    assert_eq!(item.title(), "300.50 credits");
+    assert_eq!(item.icon_pixel(8, 32), GREEN);
+    let menu = item.menu();
+    let labels: Vec<&str> = menu.iter().map(|(_, l, _)| l.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "Balance: 300.50 credits",
+            "Refresh now",
+            "Open Clickatell Balance",
+            "Settings…",
+            "Quit"
+        ]
+    );
+    assert!(!menu[0].2, "the balance line is disabled");
+    assert!(menu[1..].iter().all(|(_, _, enabled)| *enabled));
+
+    // Refreshes within two seconds of a reading are answered from it (debounce).
+    std::thread::sleep(Duration::from_millis(2500));
+    item.click("Refresh now");
+    assert!(
+        eventually(Duration::from_secs(10), || server.requests().len() == 2),
+        "Refresh now made no request"
+    );
+    wait_for_tooltip(
+        &item,
+        "Clickatell: 80.00 credits\nUpdated just now · warning below 100.00",
+    );
+    assert_eq!(item.title(), "80.00 credits");
+    assert_eq!(item.icon_pixel(8, 32), AMBER);
+
+    std::thread::sleep(Duration::from_millis(2500));
+    item.click("Refresh now");
+    wait_for_tooltip(
+        &item,
+        "Clickatell: 80.00 credits\nToken rejected — open settings",
+    );
+    assert_eq!(item.icon_pixel(8, 32), BLUE);
+    let labels: Vec<String> = item.menu().into_iter().map(|(_, l, _)| l).collect();
+    assert!(
+        labels.contains(&"Set the API token…".to_owned()),
+        "{labels:?}"
+    );
+
+    assert_eq!(server.max_concurrent(), 1);
+    item.click("Quit");
+    assert!(
+        eventually(Duration::from_secs(10), || !app.running()),
+        "Quit did not end the app"
+    );
+}
+
+#[test]
+fn without_a_tray_host_the_window_opens_and_the_tray_follows_later() {
+    let mut home = Sandbox::with_notifications();
+    let server = FakeClickatell::always(Reply::rest_balance("300.50"));
+    let mut app = App::start(&home, &server);
+    assert!(
+        eventually(Duration::from_secs(30), || has_window(
+            &home,
+            "Clickatell Balance"
+        )),
+        "no window opened without a tray host"
+    );
+    assert!(app.running(), "the app quit without a tray host");
+    assert!(
+        eventually(Duration::from_secs(10), || !server.requests().is_empty()),
+        "monitoring did not start"
+    );
+
+    home.start_tray_host();
+    let item = TrayItem::wait(&home, app.pid(), Duration::from_secs(30))
+        .expect("the tray appears once a host does");
+    wait_for_tooltip(&item, "Clickatell: 300.50 credits\nUpdated just now");
+    assert!(app.running());
+}
+
+#[test]
+fn a_second_launch_opens_the_first_and_starts_no_second_monitor() {
+    let home = Sandbox::with_tray();
+    let server = FakeClickatell::always(Reply::rest_balance("300.50"));
+    let mut first = App::start(&home, &server);
+    let item = TrayItem::wait(&home, first.pid(), Duration::from_secs(30)).expect("tray item");
+    wait_for_tooltip(&item, "Clickatell: 300.50 credits\nUpdated just now");
+    assert!(
+        !has_window(&home, "Clickatell Balance"),
+        "the app starts in the tray, without a window"
+    );
+
+    let mut second = App::start(&home, &server);
+    assert!(
+        eventually(Duration::from_secs(20), || !second.running()),
+        "the second launch kept running"
+    );
+    assert_eq!(second.0.wait().unwrap().code(), Some(0));
+    assert!(
+        eventually(Duration::from_secs(20), || has_window(
+            &home,
+            "Clickatell Balance"
+        )),
+        "the running instance did not open its window"
+    );
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(server.requests().len(), 1, "a second monitor polled");
+    assert!(first.running());
+}
