@@ -1,0 +1,29 @@
+#!/usr/bin/env python3
+"""A loopback Clickatell for benchmarks: answers every request with the seed's JSON balance and
+prints one line per request. Usage: fake_clickatell.py PORTFILE [BALANCE]; writes its port to
+PORTFILE."""
+import http.server
+import json
+import sys
+
+BALANCE = sys.argv[2] if len(sys.argv) > 2 else "300.50"
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        print(self.command, self.path, flush=True)
+        body = json.dumps({"data": {"balance": BALANCE}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+with open(sys.argv[1], "w") as f:
+    f.write(str(server.server_address[1]))
+server.serve_forever()
