@@ -1,22 +1,29 @@
 #!/usr/bin/env bash
 # The project's test command: installs the Debian/Ubuntu packages the tests need (when
-# missing), builds the workspace, and runs every test. Each test that needs a desktop starts
-# its own private D-Bus session and keyring, so nothing here touches the user's own.
+# missing), builds the workspace, and runs every test: Rust (unit, end-to-end, desktop) and the
+# web UI in a real browser. Each test that needs a desktop starts its own private D-Bus session,
+# keyring, display and tray host, so nothing here touches the user's own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
 mapfile -t packages < <(grep -v '^\s*#' tests/debian-packages.txt | grep -v '^\s*$')
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
+# Node.js drives the browser tests; Debian's packages when the machine has none of its own.
+command -v npm >/dev/null || missing+=(nodejs npm)
 if ((${#missing[@]})); then
   echo "Installing missing packages: ${missing[*]}"
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y "${missing[@]}"
 fi
 
 cargo build --workspace --locked
 cargo test --workspace --locked
+
+# The web UI in a real browser (Debian's Chromium, driven by playwright-core from npm).
+npm ci --prefix tests/ui --no-audit --no-fund
+npm test --prefix tests/ui

@@ -138,6 +138,14 @@ mod tests {
                 notification_error: None,
             },
         );
+        check(
+            "snapshot-token-missing",
+            &Snapshot {
+                status: Status::TokenMissing,
+                error: Some("No Clickatell token is stored. Add one in Settings (or with `clickatell-balance token set`).".into()),
+                ..Snapshot::default()
+            },
+        );
         check("settings", &Settings::default());
         check(
             "settings-invalid",

@@ -1,0 +1,209 @@
+// The web UI in a real browser: Debian's Chromium driven by playwright-core, the UI served on
+// loopback with the app's CSP, and the Tauri bridge mocked from tests/fixtures/ipc, the same
+// fixtures the Rust contract test checks against the real payload types.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const uiDir = path.join(root, 'ui');
+const artifacts = path.join(root, 'tests/artifacts');
+const conf = JSON.parse(await fs.readFile(path.join(root, 'src-tauri/tauri.conf.json'), 'utf8'));
+const fixture = async (name) => JSON.parse(await fs.readFile(path.join(root, 'tests/fixtures/ipc', `${name}.json`), 'utf8'));
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png' };
+
+let server;
+let base;
+let browser;
+
+before(async () => {
+  server = http.createServer(async (req, res) => {
+    const file = path.join(uiDir, new URL(req.url, 'http://x').pathname.replace(/^\/$/, '/index.html'));
+    if (!file.startsWith(uiDir)) { res.writeHead(403).end(); return; }
+    try {
+      const body = await fs.readFile(file);
+      res.writeHead(200, {
+        'Content-Type': types[path.extname(file)] || 'application/octet-stream',
+        'Content-Security-Policy': conf.app.security.csp,
+      }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${server.address().port}/`;
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
+  });
+  await fs.mkdir(artifacts, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/** The mocked bridge: `responses` maps a command to a fixture value or to `{ error }`. */
+function bridge(responses) {
+  window.__calls = [];
+  window.__listeners = {};
+  const resolve = (cmd, args) => {
+    if (cmd === 'save_settings') {
+      const s = args.settings;
+      if (s.critical_level != null && s.warning_level != null && Number(s.critical_level) > Number(s.warning_level)) {
+        return { error: responses.__settingsInvalid };
+      }
+      return { value: s };
+    }
+    if (cmd === 'get_history') return { value: args.range === '24h' ? [] : responses.get_history };
+    if (!(cmd in responses)) return { error: { message: `unmocked command ${cmd}`, fields: [] } };
+    return responses[cmd];
+  };
+  window.__TAURI__ = {
+    core: {
+      invoke: async (cmd, args = {}) => {
+        window.__calls.push([cmd, JSON.parse(JSON.stringify(args))]);
+        const r = resolve(cmd, args);
+        if (r.error) throw r.error;
+        return JSON.parse(JSON.stringify(r.value));
+      },
+    },
+    event: {
+      listen: async (name, handler) => {
+        (window.__listeners[name] ||= []).push(handler);
+        return () => {};
+      },
+    },
+  };
+  window.__emit = (name, payload) => (window.__listeners[name] || []).forEach((h) => h({ payload }));
+}
+
+async function open(snapshotName, { width = 440, hash = '' } = {}) {
+  const responses = {
+    get_snapshot: { value: await fixture(snapshotName) },
+    refresh_now: { value: await fixture(snapshotName) },
+    get_settings: { value: await fixture('settings') },
+    token_status: { value: { ...(await fixture('token-status')), stored: snapshotName !== 'snapshot-token-missing' } },
+    test_token: { value: await fixture('balance') },
+    save_token: { value: await fixture('token-status') },
+    get_history: await fixture('history'),
+    send_test_notification: { value: null },
+    __settingsInvalid: await fixture('settings-invalid'),
+  };
+  const page = await browser.newPage({ viewport: { width, height: 760 } });
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.addInitScript(bridge, responses);
+  await page.goto(base + hash);
+  await page.waitForFunction(() => window.__calls.some(([cmd]) => cmd === 'get_snapshot'));
+  return { page, problems };
+}
+
+const calls = (page) => page.evaluate(() => window.__calls);
+
+test('first run explains the app and leads to the token field', async () => {
+  const { page, problems } = await open('snapshot-token-missing');
+  const welcome = page.locator('#first-run');
+  await welcome.waitFor();
+  assert.match(await welcome.innerText(), /API token/);
+  assert.match(await welcome.innerText(), /API keys/);
+  await page.screenshot({ path: path.join(artifacts, 'ui-first-run.png'), fullPage: true });
+  await page.getByRole('link', { name: 'Add your token' }).click();
+  await page.locator('#token').waitFor();
+  assert.match(await page.locator('#token-status').innerText(), /No token is stored yet/);
+  assert.equal(await page.locator('#token').getAttribute('type'), 'password');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a token is tested, then saved, and never shown again', async () => {
+  const { page, problems } = await open('snapshot-token-missing', { hash: '#settings' });
+  await page.locator('#token').fill('  my-secret-token ');
+  await page.getByRole('button', { name: 'Test & save' }).click();
+  await page.locator('#token-result').filter({ hasText: 'The token works' }).waitFor();
+  assert.match(await page.locator('#token-result').innerText(), /balance 1267\.92865 ZAR/);
+  const sent = (await calls(page)).filter(([cmd]) => cmd === 'test_token' || cmd === 'save_token');
+  assert.deepEqual(sent.map(([cmd]) => cmd), ['test_token', 'save_token']);
+  assert.equal(await page.locator('#token').inputValue(), '');
+  assert.match(await page.locator('#token-status').innerText(), /A token is stored in your Secret Service keyring/);
+  assert.ok(!(await page.content()).includes('my-secret-token'));
+  await page.screenshot({ path: path.join(artifacts, 'ui-settings.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('an invalid threshold is refused with its message and nothing is saved', async () => {
+  const { page } = await open('snapshot-ok', { hash: '#settings' });
+  await page.locator('#warning_level').fill('50');
+  await page.locator('#critical_level').fill('80');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  const error = page.locator('#critical_level-error');
+  await error.waitFor({ state: 'visible' });
+  assert.equal(await error.innerText(), 'must not be above the warning level (100)');
+  assert.equal(await page.locator('#critical_level').getAttribute('aria-invalid'), 'true');
+  assert.match(await page.locator('#settings-result').innerText(), /nothing was saved/);
+  await page.locator('#critical_level').fill('20');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await page.locator('#settings-result').filter({ hasText: 'Saved' }).waitFor();
+  assert.ok(await error.isHidden());
+  const saved = (await calls(page)).filter(([cmd]) => cmd === 'save_settings').pop()[1].settings;
+  assert.equal(saved.warning_level, '50');
+  assert.equal(saved.critical_level, '20');
+  assert.equal(saved.poll_interval_secs, 300);
+  await page.close();
+});
+
+test('the chart is drawn from the history, with the levels and an empty state', async () => {
+  const { page, problems } = await open('snapshot-ok', { hash: '#history' });
+  const line = page.locator('#chart svg polyline.series');
+  await line.waitFor();
+  const points = (await line.getAttribute('points')).trim().split(' ');
+  assert.equal(points.length, 2);
+  assert.equal(await page.locator('#chart .level-warning').count(), 1);
+  await page.screenshot({ path: path.join(artifacts, 'ui-history.png'), fullPage: true });
+  await page.getByRole('button', { name: '24 h' }).click();
+  await page.locator('#chart .empty').waitFor();
+  assert.match(await page.locator('#chart').innerText(), /No readings in this range yet/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a pushed snapshot updates the overview', async () => {
+  const { page, problems } = await open('snapshot-ok');
+  const balance = page.locator('#balance');
+  await balance.filter({ hasText: '300.50 credits' }).waitFor();
+  assert.equal(await page.locator('#state-badge').innerText(), 'OK');
+  assert.equal(await balance.getAttribute('title'), 'Exact: 300.50 credits');
+  assert.match(await page.locator('#forecast').innerText(), /≈ 12 days left/);
+  await page.screenshot({ path: path.join(artifacts, 'ui-overview.png'), fullPage: true });
+  await page.evaluate(() => window.__emit('snapshot', {
+    status: 'warning', balance: { amount: '80.00', currency: null }, fetched_at: new Date().toISOString(),
+    failing_since: null, error: null, next_poll_at: null, forecast: null, notification_error: null,
+  }));
+  await balance.filter({ hasText: '80.00 credits' }).waitFor();
+  assert.equal(await page.locator('#state-badge').innerText(), 'Low');
+  assert.match(await page.locator('#updated').innerText(), /Updated just now/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('readable at 360 px, keyboard reachable, with the token problem explained', async () => {
+  const { page } = await open('snapshot-token-rejected', { width: 360 });
+  await page.locator('#problem').waitFor();
+  assert.match(await page.locator('#problem').innerText(), /rejected the API token/);
+  assert.match(await page.locator('#problem-fix').innerText(), /Paste a new token/);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px at 360px`);
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Overview');
+  await page.screenshot({ path: path.join(artifacts, 'ui-360px-token-rejected.png'), fullPage: true });
+  await page.close();
+});

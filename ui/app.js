@@ -1,0 +1,83 @@
+// The window's UI: three views over the monitor's snapshots, with the IPC bridge in ipc.js.
+import { renderChart } from './chart.js';
+import { errorText, invoke, listen } from './ipc.js';
+import { renderOverview } from './overview.js';
+import { loadSettings, wireSettings } from './settings.js';
+
+const $ = (id) => document.getElementById(id);
+const views = ['overview', 'history', 'settings'];
+let snapshot = { status: 'starting' };
+let range = '7d';
+
+const hints = {
+  'no-tray': 'Your desktop has no system tray, so Clickatell Balance shows this window instead. '
+    + 'It keeps monitoring and notifying, and adds its tray icon as soon as a tray appears '
+    + '(on GNOME, install the AppIndicator extension).',
+};
+
+function show(view) {
+  const name = views.includes(view) ? view : 'overview';
+  for (const panel of document.querySelectorAll('[data-view-panel]')) {
+    panel.hidden = panel.dataset.viewPanel !== name;
+  }
+  for (const link of document.querySelectorAll('nav a')) {
+    if (link.dataset.view === name) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  if (name === 'history') drawHistory();
+  if (name === 'settings') loadSettings().catch((e) => { $('settings-result').textContent = errorText(e); });
+}
+
+async function drawHistory() {
+  for (const button of document.querySelectorAll('[data-range]')) {
+    button.setAttribute('aria-pressed', String(button.dataset.range === range));
+  }
+  const [points, settings] = await Promise.all([invoke('get_history', { range }), invoke('get_settings')]);
+  renderChart($('chart'), points, { warning: settings.warning_level, critical: settings.critical_level });
+}
+
+function update(next) {
+  snapshot = next;
+  renderOverview(snapshot);
+}
+
+async function refresh() {
+  const button = $('refresh');
+  button.disabled = true;
+  button.setAttribute('aria-busy', 'true');
+  button.textContent = 'Refreshing…';
+  try {
+    update(await invoke('refresh_now'));
+  } catch (error) {
+    $('problem').hidden = false;
+    $('problem-text').textContent = errorText(error);
+  } finally {
+    button.disabled = false;
+    button.removeAttribute('aria-busy');
+    button.textContent = 'Refresh now';
+  }
+}
+
+async function start() {
+  const hint = new URLSearchParams(window.location.search).get('hint');
+  if (hints[hint]) {
+    $('hint').textContent = hints[hint];
+    $('hint').hidden = false;
+  }
+  wireSettings();
+  $('refresh').addEventListener('click', refresh);
+  for (const button of document.querySelectorAll('[data-range]')) {
+    button.addEventListener('click', () => { range = button.dataset.range; drawHistory(); });
+  }
+  window.addEventListener('hashchange', () => show(window.location.hash.slice(1)));
+  await listen('snapshot', update);
+  await listen('navigate', (view) => { window.location.hash = view; });
+  update(await invoke('get_snapshot'));
+  show(window.location.hash.slice(1));
+  setInterval(() => renderOverview(snapshot), 15_000);
+}
+
+start().catch((error) => {
+  $('problem').hidden = false;
+  $('problem-text').textContent = `The window could not start: ${errorText(error)}`;
+});

@@ -1,0 +1,14 @@
+// The bridge to the Rust side. Every payload's shape is defined in
+// src-tauri/src/desktop/contract.rs; tests/fixtures/ipc/ holds an example of each.
+const tauri = () => {
+  if (!window.__TAURI__) throw new Error('The app bridge is missing.');
+  return window.__TAURI__;
+};
+
+export const invoke = (command, args = {}) => tauri().core.invoke(command, args);
+
+export const listen = (event, handler) => tauri().event.listen(event, (e) => handler(e.payload));
+
+/** A user-facing sentence from a command's error, whatever its shape. */
+export const errorText = (error) =>
+  (error && typeof error === 'object' && error.message) ? error.message : String(error);

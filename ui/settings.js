@@ -1,0 +1,140 @@
+// Settings: the token (write-only), the API, the alert levels and notification options.
+// Validation is the backend's: its field errors are shown beside each field, and nothing is
+// saved while one is invalid.
+import { errorText, invoke } from './ipc.js';
+
+const $ = (id) => document.getElementById(id);
+let loaded = null;
+
+const optionalNumber = (value) => (value.trim() === '' ? null : Number(value));
+const textOrNull = (value) => (value.trim() === '' ? null : value.trim());
+
+export async function loadSettings() {
+  loaded = await invoke('get_settings');
+  $('api').value = loaded.api;
+  $('format').value = loaded.format;
+  $('warning_level').value = loaded.warning_level ?? '';
+  $('critical_level').value = loaded.critical_level ?? '';
+  $('poll_interval').value = Math.round(loaded.poll_interval_secs / 60);
+  $('notify_enabled').checked = loaded.notifications.enabled;
+  $('reminder_hours').value = loaded.notifications.reminder_hours ?? '';
+  $('forecast_days').value = loaded.notifications.forecast_alert_days ?? '';
+  $('top_up_notice').checked = loaded.notifications.top_up_notice;
+  $('start_at_login').checked = loaded.start_at_login;
+  await showTokenStatus(await invoke('token_status'));
+  return loaded;
+}
+
+/** The form as settings; fields the form does not show (and unknown ones) are kept as loaded. */
+function formSettings() {
+  return {
+    ...loaded,
+    api: $('api').value,
+    format: $('format').value,
+    warning_level: textOrNull($('warning_level').value),
+    critical_level: textOrNull($('critical_level').value),
+    poll_interval_secs: Math.round(Number($('poll_interval').value) * 60),
+    start_at_login: $('start_at_login').checked,
+    notifications: {
+      ...loaded.notifications,
+      enabled: $('notify_enabled').checked,
+      reminder_hours: optionalNumber($('reminder_hours').value),
+      forecast_alert_days: optionalNumber($('forecast_days').value),
+      top_up_notice: $('top_up_notice').checked,
+    },
+  };
+}
+
+function showFieldErrors(fields = []) {
+  for (const node of document.querySelectorAll('#settings-form .field-error')) {
+    node.hidden = true;
+    node.textContent = '';
+  }
+  for (const input of document.querySelectorAll('#settings-form [aria-invalid]')) input.removeAttribute('aria-invalid');
+  for (const { field, message } of fields) {
+    const node = document.getElementById(`${field}-error`);
+    if (!node) continue;
+    node.textContent = message;
+    node.hidden = false;
+    document.querySelector(`[aria-describedby="${field}-error"]`)?.setAttribute('aria-invalid', 'true');
+  }
+}
+
+async function save(event) {
+  event.preventDefault();
+  const result = $('settings-result');
+  result.textContent = 'Saving…';
+  try {
+    loaded = await invoke('save_settings', { settings: formSettings() });
+    showFieldErrors();
+    result.textContent = 'Saved. The new settings apply now.';
+  } catch (error) {
+    showFieldErrors(error.fields);
+    result.textContent = errorText(error);
+    document.querySelector('#settings-form [aria-invalid="true"]')?.focus();
+  }
+}
+
+async function showTokenStatus(status) {
+  const text = status.error
+    ? status.error
+    : status.stored
+      ? `A token is stored in your ${status.keyring}.`
+      : `No token is stored yet. It will be kept in your ${status.keyring}.`;
+  $('token-status').textContent = status.env_override
+    ? `${text} CLICKATELL_TOKEN is set and is used instead.` : text;
+  $('token-remove').disabled = !status.stored;
+}
+
+function tokenError(message) {
+  const node = $('token-error');
+  node.textContent = message || '';
+  node.hidden = !message;
+  if (message) $('token').setAttribute('aria-invalid', 'true');
+  else $('token').removeAttribute('aria-invalid');
+}
+
+async function testAndSave(event) {
+  event.preventDefault();
+  const input = $('token');
+  const result = $('token-result');
+  tokenError('');
+  result.textContent = 'Testing the token with Clickatell…';
+  try {
+    const balance = await invoke('test_token', { token: input.value });
+    const status = await invoke('save_token', { token: input.value });
+    input.value = '';
+    result.textContent = `The token works (balance ${balance.amount} ${balance.currency || 'credits'}) and was saved.`;
+    await showTokenStatus(status);
+  } catch (error) {
+    const field = (error.fields || []).find((f) => f.field === 'token');
+    tokenError(field ? field.message : '');
+    result.textContent = `${errorText(error)} The token was not saved.`;
+  }
+}
+
+async function removeToken() {
+  try {
+    await showTokenStatus(await invoke('delete_token'));
+    $('token-result').textContent = 'The token was removed.';
+  } catch (error) {
+    $('token-result').textContent = errorText(error);
+  }
+}
+
+async function testNotification() {
+  const result = $('notification-result');
+  try {
+    await invoke('send_test_notification');
+    result.textContent = 'A test notification was sent.';
+  } catch (error) {
+    result.textContent = errorText(error);
+  }
+}
+
+export function wireSettings() {
+  $('settings-form').addEventListener('submit', save);
+  $('token-form').addEventListener('submit', testAndSave);
+  $('token-remove').addEventListener('click', removeToken);
+  $('test-notification').addEventListener('click', testNotification);
+}
