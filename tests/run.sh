@@ -21,6 +21,10 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y "${missing[@]}"
 fi
 
+# The real-webview tests drive the app through tauri-driver (and Debian's WebKitWebDriver).
+command -v tauri-driver >/dev/null || [ -x "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver" ] \
+  || cargo install tauri-driver --version 2.1.0 --locked
+
 cargo build --workspace --locked
 cargo test --workspace --locked
 

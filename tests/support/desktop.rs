@@ -200,3 +200,23 @@ pub fn eventually(within: Duration, mut check: impl FnMut() -> bool) -> bool {
     }
     check()
 }
+
+/// The pid of the sandbox's running app binary (its HOME tells it apart from others').
+pub fn app_pid(home: &Sandbox) -> Option<u32> {
+    let wanted_home = format!("HOME={}", home.home().display());
+    let binary = super::app::binary().canonicalize().ok()?;
+    std::fs::read_dir("/proc")
+        .ok()?
+        .flatten()
+        .find_map(|entry| {
+            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+            if std::fs::read_link(entry.path().join("exe")).ok()? != binary {
+                return None;
+            }
+            let environ = std::fs::read(entry.path().join("environ")).ok()?;
+            environ
+                .split(|b| *b == 0)
+                .any(|kv| kv == wanted_home.as_bytes())
+                .then_some(pid)
+        })
+}

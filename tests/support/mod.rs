@@ -6,3 +6,4 @@ pub mod app;
 pub mod clickatell;
 pub mod desktop;
 pub mod session;
+pub mod webdriver;

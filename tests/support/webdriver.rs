@@ -1,0 +1,166 @@
+//! A W3C WebDriver client over plain HTTP, for the real webview through tauri-driver and
+//! WebKitWebDriver.
+
+use super::app::{binary, Sandbox};
+use serde_json::{json, Value};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+/// tauri-driver running in the sandbox's desktop session; stopped when dropped.
+pub struct Driver {
+    child: Child,
+    base: String,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Where `cargo install tauri-driver` put it.
+fn tauri_driver() -> std::path::PathBuf {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cargo")))
+        .expect("CARGO_HOME or HOME");
+    let path = home.join("bin").join("tauri-driver");
+    assert!(
+        path.exists(),
+        "tauri-driver is missing: tests/run.sh installs it (cargo install tauri-driver --locked)"
+    );
+    path
+}
+
+impl Driver {
+    /// Starts tauri-driver with `extra_env` passed on to the app it launches.
+    pub fn start(home: &Sandbox, extra_env: &[(&str, &str)]) -> Self {
+        let port = free_port();
+        let child = home
+            .command(tauri_driver())
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &free_port().to_string(),
+            ])
+            .envs(extra_env.iter().copied())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start tauri-driver");
+        let base = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while ureq::get(&format!("{base}/status")).call().is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Self { child, base }
+    }
+
+    /// Opens a session on the app binary, launched with `args`.
+    pub fn session(&self, args: &[&str]) -> Session {
+        let caps = json!({ "capabilities": { "alwaysMatch": {
+            "tauri:options": { "application": binary(), "args": args }
+        }}});
+        let reply: Value = ureq::post(&format!("{}/session", self.base))
+            .timeout(Duration::from_secs(60))
+            .send_json(caps)
+            .expect("a WebDriver session on the app")
+            .into_json()
+            .unwrap();
+        let id = reply["value"]["sessionId"]
+            .as_str()
+            .expect("session id")
+            .to_owned();
+        Session {
+            url: format!("{}/session/{id}", self.base),
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One WebDriver session: the app's window.
+pub struct Session {
+    url: String,
+}
+
+impl Session {
+    fn post(&self, path: &str, body: Value) -> Value {
+        ureq::post(&format!("{}{path}", self.url))
+            .send_json(body)
+            .unwrap_or_else(|e| panic!("POST {path}: {e}"))
+            .into_json::<Value>()
+            .unwrap()["value"]
+            .clone()
+    }
+
+    fn get(&self, path: &str) -> Value {
+        ureq::get(&format!("{}{path}", self.url))
+            .call()
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"))
+            .into_json::<Value>()
+            .unwrap()["value"]
+            .clone()
+    }
+
+    /// The element matching a CSS selector.
+    pub fn find(&self, css: &str) -> String {
+        let v = self.post("/element", json!({ "using": "css selector", "value": css }));
+        v.as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("no element {css}"))
+            .to_owned()
+    }
+
+    pub fn text(&self, css: &str) -> String {
+        let id = self.find(css);
+        self.get(&format!("/element/{id}/text"))
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    pub fn click(&self, css: &str) {
+        let id = self.find(css);
+        self.post(&format!("/element/{id}/click"), json!({}));
+    }
+
+    /// Replaces an input's value by typing, as a user does.
+    pub fn type_into(&self, css: &str, text: &str) {
+        let id = self.find(css);
+        self.post(&format!("/element/{id}/clear"), json!({}));
+        self.post(&format!("/element/{id}/value"), json!({ "text": text }));
+    }
+
+    pub fn execute(&self, script: &str) -> Value {
+        self.post("/execute/sync", json!({ "script": script, "args": [] }))
+    }
+
+    /// Waits until the element's text satisfies `check`, returning the last text seen.
+    pub fn wait_text(&self, css: &str, within: Duration, check: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + within;
+        loop {
+            let text = self.text(css);
+            if check(&text) || Instant::now() > deadline {
+                return text;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = ureq::delete(&self.url).call();
+    }
+}
