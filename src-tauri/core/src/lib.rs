@@ -20,7 +20,7 @@ pub mod tray_text;
 
 pub use balance::Balance;
 pub use clickatell::{
-    Api, BalanceSource, ClickatellSource, FetchError, Format, HttpClient, SourceConfig,
+    balance_source, Api, BalanceSource, FetchError, Format, HttpClient, SourceConfig,
 };
 pub use rust_decimal::Decimal;
 pub use settings::{Settings, SettingsStore};

@@ -3,8 +3,9 @@
 use super::GlobalArgs;
 use clickatell_core::token_store::{TokenStore, TOKEN_ENV};
 use clickatell_core::{
-    ApiToken, ClickatellSource, HttpClient, Settings, SettingsStore, SourceConfig,
+    balance_source, ApiToken, BalanceSource, HttpClient, Settings, SettingsStore, SourceConfig,
 };
+use std::sync::Arc;
 
 /// The saved settings, or the defaults with a warning on stderr when they cannot be read.
 pub fn load_settings() -> Settings {
@@ -70,8 +71,10 @@ pub fn resolve_token() -> Result<ApiToken, String> {
 }
 
 /// A balance source for the given settings, on its own client.
-pub fn make_source(config: &SourceConfig) -> Result<ClickatellSource, clickatell_core::FetchError> {
-    ClickatellSource::new(HttpClient::new(config.timeout)?, config)
+pub fn make_source(
+    config: &SourceConfig,
+) -> Result<Arc<dyn BalanceSource>, clickatell_core::FetchError> {
+    balance_source(HttpClient::new(config.timeout)?, config)
 }
 
 /// Fetches the balance once with a fresh client, on a small single-threaded runtime.
@@ -79,7 +82,6 @@ pub fn fetch_once(
     config: &SourceConfig,
     token: &ApiToken,
 ) -> Result<clickatell_core::Balance, clickatell_core::FetchError> {
-    use clickatell_core::BalanceSource;
     let source = make_source(config)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

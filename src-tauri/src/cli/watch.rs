@@ -7,7 +7,7 @@ use clickatell_core::history::History;
 use clickatell_core::monitor::{self, MonitorConfig, MonitorDeps, SystemClock};
 use clickatell_core::notifier::DesktopNotifier;
 use clickatell_core::snapshot::Snapshot;
-use clickatell_core::{BalanceSource, Decimal};
+use clickatell_core::Decimal;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -53,9 +53,7 @@ async fn watch(config: MonitorConfig) -> ExitCode {
         }
     };
     let deps = MonitorDeps {
-        make_source: Arc::new(|cfg| {
-            config::make_source(cfg).map(|s| Arc::new(s) as Arc<dyn BalanceSource>)
-        }),
+        make_source: Arc::new(config::make_source),
         token: Arc::new(config::lookup_token),
         notifier: Arc::new(DesktopNotifier),
         history,

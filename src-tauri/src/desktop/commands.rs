@@ -11,7 +11,7 @@ use clickatell_core::history::RETENTION_DAYS;
 use clickatell_core::notifier::{Notification, Urgency};
 use clickatell_core::settings::FieldError;
 use clickatell_core::token_store::{KEYRING_NAME, TOKEN_ENV};
-use clickatell_core::{ApiToken, BalanceSource};
+use clickatell_core::ApiToken;
 use serde_json::Value;
 use tauri::{AppHandle, Manager, Runtime, State};
 

@@ -14,7 +14,7 @@ use clickatell_core::monitor::{self, MonitorDeps, SystemClock};
 use clickatell_core::notifier::{DesktopNotifier, Notifier};
 use clickatell_core::snapshot::Snapshot;
 use clickatell_core::tray_text::tray_view;
-use clickatell_core::{BalanceSource, Settings, SettingsStore, TokenStore};
+use clickatell_core::{Settings, SettingsStore, TokenStore};
 use state::AppState;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -92,9 +92,7 @@ fn setup<R: Runtime>(
     };
     let notifier: Arc<dyn Notifier> = Arc::new(DesktopNotifier);
     let deps = MonitorDeps {
-        make_source: Arc::new(|cfg| {
-            make_source(cfg).map(|s| Arc::new(s) as Arc<dyn BalanceSource>)
-        }),
+        make_source: Arc::new(make_source),
         token: Arc::new(lookup_token),
         notifier: notifier.clone(),
         history: history.clone(),

@@ -6,18 +6,23 @@ mod endpoint;
 mod error;
 mod http;
 mod number;
+mod one_api;
+mod rest;
 mod retry_after;
 
 pub use endpoint::endpoint_url;
 pub use error::{ApiError, ApiErrorKind, FetchError};
 pub use http::{HttpClient, RawResponse, DEFAULT_TIMEOUT, MAX_BODY_BYTES};
 pub use number::parse_exact;
+pub use one_api::OneApiSource;
+pub use rest::LegacyRestSource;
 pub use retry_after::parse_retry_after;
 
 use crate::{ApiToken, Balance};
 use serde::{Deserialize, Serialize};
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 use url::Url;
 
@@ -41,7 +46,8 @@ impl Api {
         }
     }
 
-    fn path(self) -> &'static str {
+    /// The balance endpoint's path under the base URL.
+    pub fn path(self) -> &'static str {
         match self {
             Self::Rest => "/rest/account/balance",
             Self::OneApi => "/v1/balance",
@@ -84,7 +90,8 @@ pub enum Format {
 }
 
 impl Format {
-    fn accept(self) -> &'static str {
+    /// The `Accept` header asking for this format.
+    pub fn accept(self) -> &'static str {
         match self {
             Self::Json => "application/json",
             Self::Xml => "application/xml",
@@ -146,72 +153,19 @@ pub trait BalanceSource: Send + Sync {
     fn fetch<'a>(&'a self, token: &'a ApiToken) -> FetchFuture<'a>;
 }
 
-/// A Clickatell API reached over HTTPS (or loopback HTTP in tests).
-#[derive(Debug, Clone)]
-pub struct ClickatellSource {
+/// The source for the configured API, refusing an unsafe base URL before any request is made.
+pub fn balance_source(
     client: HttpClient,
-    api: Api,
-    format: Format,
-    url: Url,
-}
-
-impl ClickatellSource {
-    /// Builds the source, refusing an unsafe base URL before any request is made.
-    pub fn new(client: HttpClient, config: &SourceConfig) -> Result<Self, FetchError> {
-        let base = config
-            .base_url
-            .as_deref()
-            .unwrap_or(config.api.default_base_url());
-        Ok(Self {
-            url: endpoint_url(base, config.api.path())?,
-            client,
-            api: config.api,
-            format: config.format,
-        })
-    }
-
-    /// The full balance URL, for messages (it holds no secret).
-    pub fn url(&self) -> &Url {
-        &self.url
-    }
-
-    async fn fetch_once(&self, token: &ApiToken) -> Result<Balance, FetchError> {
-        let response = match self.api {
-            Api::Rest => {
-                let auth = format!("Bearer {}", token.expose());
-                let headers = [
-                    ("X-Version", "1"),
-                    ("Accept", self.format.accept()),
-                    ("Authorization", auth.as_str()),
-                ];
-                self.client.get(&self.url, &headers).await?
-            }
-            Api::OneApi => {
-                let headers = [
-                    ("Accept", "application/json"),
-                    ("Authorization", token.expose()),
-                ];
-                self.client.get(&self.url, &headers).await?
-            }
-        };
-        interpret(
-            self.api,
-            self.format,
-            &self.url,
-            &response,
-            SystemTime::now(),
-        )
-    }
-}
-
-impl BalanceSource for ClickatellSource {
-    fn fetch<'a>(&'a self, token: &'a ApiToken) -> FetchFuture<'a> {
-        Box::pin(async move {
-            self.fetch_once(token)
-                .await
-                .map_err(|e| e.redact(token.expose()))
-        })
-    }
+    config: &SourceConfig,
+) -> Result<Arc<dyn BalanceSource>, FetchError> {
+    let base = config
+        .base_url
+        .as_deref()
+        .unwrap_or(config.api.default_base_url());
+    Ok(match config.api {
+        Api::Rest => Arc::new(LegacyRestSource::new(client, base, config.format)?),
+        Api::OneApi => Arc::new(OneApiSource::new(client, base)?),
+    })
 }
 
 /// Turns a raw answer into a balance or a typed error. Pure, so every status is unit tested.

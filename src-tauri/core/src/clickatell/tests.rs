@@ -226,7 +226,7 @@ fn unsafe_base_urls_are_refused_before_any_request() {
         ..SourceConfig::default()
     };
     assert!(matches!(
-        ClickatellSource::new(client, &config),
+        balance_source(client, &config),
         Err(FetchError::InsecureBaseUrl { .. })
     ));
 }
