@@ -7,7 +7,7 @@ use std::process::Child;
 use std::time::Duration;
 use support::app::Sandbox;
 use support::clickatell::{FakeClickatell, Reply};
-use support::desktop::{eventually, has_window, TrayItem};
+use support::desktop::{close_window, eventually, has_window, webkit_children, TrayItem};
 
 const TOKEN: &str = "tok_TRAY-31c0ffee";
 const GREEN: (u8, u8, u8) = (0x1E, 0x8E, 0x3E);
@@ -102,6 +102,41 @@ fn tooltip_title_icon_and_menu_follow_the_balance() {
         labels.contains(&"Set the API token…".to_owned()),
         "{labels:?}"
     );
+
+    // A left click on the icon opens the window.
+    assert!(!has_window(&home, "Clickatell Balance"));
+    item.activate();
+    assert!(
+        eventually(Duration::from_secs(20), || has_window(
+            &home,
+            "Clickatell Balance"
+        )),
+        "a left click did not open the window"
+    );
+
+    // Closing the window destroys it: its web content process goes (WebKitGTK keeps its small
+    // shared network process), and the app and its tray stay.
+    const WEB_CONTENT: &str = "WebKitWebProces";
+    assert!(
+        eventually(Duration::from_secs(15), || !webkit_children(
+            app.pid(),
+            WEB_CONTENT
+        )
+        .is_empty()),
+        "the open window has no web process"
+    );
+    close_window(&home, "Clickatell Balance");
+    assert!(
+        eventually(Duration::from_secs(15), || webkit_children(
+            app.pid(),
+            WEB_CONTENT
+        )
+        .is_empty()),
+        "the web content process still runs after the window closed"
+    );
+    assert!(!has_window(&home, "Clickatell Balance"));
+    assert!(app.running(), "closing the window quit the app");
+    assert_eq!(item.title(), "80.00 credits");
 
     assert_eq!(server.max_concurrent(), 1);
     item.click("Quit");

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
 cargo build --release -p clickatell-balance -p minimal-tray --quiet
-command -v python3 >/dev/null && python3 -c 'import Xlib' 2>/dev/null \
+/usr/bin/python3 -c "import Xlib" 2>/dev/null \
   || { echo "installing python3-xlib"; apt-get install -y python3-xlib >/dev/null; }
 
 work=$(mktemp -d)
@@ -66,7 +66,7 @@ measure() {  # label binary args...
     busctl --user call -- "$name" "$menu" com.canonical.dbusmenu Event isvu "$id" clicked s "" 0
     sleep 10
     echo "$label: window open (10 s after opening): $(pss "$pid")"
-    python3 "$ROOT/tests/bench/close_window.py" "Clickatell Balance"
+    /usr/bin/python3 "$ROOT/tests/support/close_window.py" "Clickatell Balance"
     sleep 10
     echo "$label: 10 s after closing the window: $(pss "$pid")"
   fi

@@ -152,6 +152,24 @@ impl<'a> TrayItem<'a> {
         items
     }
 
+    /// A left click on the icon, as a tray host sends it.
+    pub fn activate(&self) {
+        busctl(
+            self.home,
+            &[
+                "call",
+                "--",
+                &self.name,
+                "/StatusNotifierItem",
+                "org.kde.StatusNotifierItem",
+                "Activate",
+                "ii",
+                "0",
+                "0",
+            ],
+        );
+    }
+
     /// Clicks the menu item with this label, as a tray host does.
     pub fn click(&self, label: &str) {
         let (id, _, _) = self
@@ -189,6 +207,23 @@ pub fn has_window(home: &Sandbox, title: &str) -> bool {
     String::from_utf8_lossy(&out.stdout).contains(&format!("\"{title}\""))
 }
 
+/// Asks the window titled `title` to close, as a window manager's close button does.
+pub fn close_window(home: &Sandbox, title: &str) {
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/close_window.py");
+    let out = home
+        .command("/usr/bin/python3")
+        .arg(script)
+        .arg(title)
+        .output()
+        .expect("Debian's python3 runs close_window.py");
+    assert!(
+        out.status.success(),
+        "close_window.py failed (Debian package python3-xlib needed): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// Waits up to `within` for `check` to hold.
 pub fn eventually(within: Duration, mut check: impl FnMut() -> bool) -> bool {
     let deadline = Instant::now() + within;
@@ -219,4 +254,23 @@ pub fn app_pid(home: &Sandbox) -> Option<u32> {
                 .any(|kv| kv == wanted_home.as_bytes())
                 .then_some(pid)
         })
+}
+
+/// The WebKit helper processes under `pid` whose name starts with `prefix` ("WebKitWebProces"
+/// for web content, "WebKitNetworkPr" for the network process; names are cut at 15 bytes).
+pub fn webkit_children(pid: u32, prefix: &str) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| {
+            let child: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+            let after_name = &stat[stat.rfind(')')? + 2..];
+            let ppid: u32 = after_name.split_whitespace().nth(1)?.parse().ok()?;
+            let comm = std::fs::read_to_string(entry.path().join("comm")).ok()?;
+            (ppid == pid && comm.starts_with(prefix)).then_some(child)
+        })
+        .collect()
 }

@@ -142,6 +142,11 @@ impl Session {
         self.post(&format!("/element/{id}/value"), json!({ "text": text }));
     }
 
+    /// Closes the window, as its close button does.
+    pub fn close_window(&self) {
+        let _ = ureq::delete(&format!("{}/window", self.url)).call();
+    }
+
     pub fn execute(&self, script: &str) -> Value {
         self.post("/execute/sync", json!({ "script": script, "args": [] }))
     }

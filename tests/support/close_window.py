@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Asks the X window titled TITLE to close, as a window manager's close button does
 (WM_DELETE_WINDOW). Usage: close_window.py TITLE. Needs python3-xlib."""
 import sys
