@@ -114,24 +114,26 @@ impl<'a> TrayItem<'a> {
         self.property("Menu").as_str().unwrap().to_owned()
     }
 
+    fn menu_call(&self, method: &str, signature: &str, args: &[&str]) -> Option<Value> {
+        let path = self.menu_path();
+        let mut full = vec![
+            "call",
+            "--",
+            &self.name,
+            &path,
+            "com.canonical.dbusmenu",
+            method,
+            signature,
+        ];
+        full.extend_from_slice(args);
+        busctl(self.home, &full)
+    }
+
     /// The menu's items as (id, label, enabled), in order, separators left out.
     pub fn menu(&self) -> Vec<(i64, String, bool)> {
-        let layout = busctl(
-            self.home,
-            &[
-                "call",
-                "--",
-                &self.name,
-                &self.menu_path(),
-                "com.canonical.dbusmenu",
-                "GetLayout",
-                "iias",
-                "0",
-                "-1",
-                "0",
-            ],
-        )
-        .expect("GetLayout");
+        let layout = self
+            .menu_call("GetLayout", "iias", &["0", "-1", "0"])
+            .expect("GetLayout");
         let root = &layout["data"][1];
         let mut items = Vec::new();
         for child in root[2].as_array().into_iter().flatten() {
@@ -177,23 +179,7 @@ impl<'a> TrayItem<'a> {
             .into_iter()
             .find(|(_, l, _)| l == label)
             .unwrap_or_else(|| panic!("no menu item {label:?}"));
-        busctl(
-            self.home,
-            &[
-                "call",
-                "--",
-                &self.name,
-                &self.menu_path(),
-                "com.canonical.dbusmenu",
-                "Event",
-                "isvu",
-                &id.to_string(),
-                "clicked",
-                "s",
-                "",
-                "0",
-            ],
-        );
+        self.menu_call("Event", "isvu", &[&id.to_string(), "clicked", "s", "", "0"]);
     }
 }
 

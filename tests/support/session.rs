@@ -18,20 +18,12 @@ pub struct Session {
 impl Session {
     /// Starts the bus with `env` (HOME and fresh XDG dirs) and unlocks a new keyring on it.
     pub fn start(env: &[(String, String)]) -> Self {
-        let mut bus = Command::new("dbus-daemon")
+        let mut daemon = Command::new("dbus-daemon");
+        daemon
             .args(["--session", "--nofork", "--print-address=1"])
             .env_clear()
-            .envs(env.iter().cloned())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("dbus-daemon (Debian package dbus) must be installed: run tests/run.sh");
-        let mut line = String::new();
-        BufReader::new(bus.stdout.take().unwrap())
-            .read_line(&mut line)
-            .expect("read the bus address");
-        let address = line.trim().to_owned();
-        assert!(!address.is_empty(), "dbus-daemon printed no address");
+            .envs(env.iter().cloned());
+        let (bus, address) = spawn_reading_line(daemon, "dbus-daemon (Debian package dbus)");
         let mut session = Self {
             bus,
             address,
@@ -47,26 +39,19 @@ impl Session {
     /// Adds an X display (Xvfb) and a real notification server (dunst) whose notifications
     /// time out after a second into its history, where tests read them.
     pub fn start_notifications(&mut self, env: &[(String, String)], config_dir: &std::path::Path) {
-        let mut xvfb = Command::new("Xvfb")
-            .args([
-                "-displayfd",
-                "1",
-                "-screen",
-                "0",
-                "800x600x24",
-                "-nolisten",
-                "tcp",
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb (Debian package xvfb) must be installed");
-        let mut line = String::new();
-        BufReader::new(xvfb.stdout.take().unwrap())
-            .read_line(&mut line)
-            .expect("read the display number");
-        let display = format!(":{}", line.trim());
-        self.display = Some((xvfb, display.clone()));
+        let mut server = Command::new("Xvfb");
+        server.args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            "800x600x24",
+            "-nolisten",
+            "tcp",
+        ]);
+        let (xvfb, number) = spawn_reading_line(server, "Xvfb (Debian package xvfb)");
+        let display = format!(":{number}");
+        self.display = Some((xvfb, display));
         let rc = config_dir.join("dunstrc");
         std::fs::write(
             &rc,
@@ -75,23 +60,38 @@ impl Session {
              [urgency_critical]\n    timeout = 1\n",
         )
         .unwrap();
-        let dunst = Command::new("dunst")
-            .arg("-config")
-            .arg(&rc)
+        let rc = rc.to_string_lossy().into_owned();
+        self.notifications = Some(self.client(env, "dunst", &["-config", &rc]));
+        self.wait_for_name("org.freedesktop.Notifications");
+    }
+
+    /// Starts a desktop program on this session's bus and display.
+    fn client(&self, env: &[(String, String)], program: &str, args: &[&str]) -> Child {
+        let display = self.display().expect("desktop programs need the X display");
+        Command::new(program)
+            .args(args)
             .env_clear()
             .envs(env.iter().cloned())
             .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
-            .env("DISPLAY", &display)
+            .env("DISPLAY", display)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .expect("dunst (Debian package dunst) must be installed");
-        self.notifications = Some(dunst);
+            .unwrap_or_else(|e| {
+                panic!("{program} must be installed (tests/debian-packages.txt): {e}")
+            })
+    }
+
+    /// Waits until a well-known name is owned on the bus, returning its owner's pid.
+    fn wait_for_name(&self, name: &str) -> u32 {
         let deadline = Instant::now() + Duration::from_secs(10);
-        while self.owner_pid("org.freedesktop.Notifications").is_none() {
+        loop {
+            if let Some(pid) = self.owner_pid(name) {
+                return pid;
+            }
             assert!(
                 Instant::now() < deadline,
-                "dunst did not appear on the private bus"
+                "{name} did not appear on the private bus"
             );
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -99,34 +99,11 @@ impl Session {
 
     /// Adds a real tray host: the StatusNotifierWatcher and a standalone SNI tray on the display.
     pub fn start_tray_host(&mut self, env: &[(String, String)]) {
-        let display = self
-            .display()
-            .expect("a tray host needs the X display")
-            .to_owned();
-        for program in ["status-notifier-watcher", "gtk-sni-tray-standalone"] {
-            let child = Command::new(program)
-                .env_clear()
-                .envs(env.iter().cloned())
-                .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
-                .env("DISPLAY", &display)
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap_or_else(|e| {
-                    panic!("{program} must be installed (tests/debian-packages.txt): {e}")
-                });
-            self.tray_host.push(child);
-            if program == "status-notifier-watcher" {
-                let deadline = Instant::now() + Duration::from_secs(10);
-                while self.owner_pid("org.kde.StatusNotifierWatcher").is_none() {
-                    assert!(
-                        Instant::now() < deadline,
-                        "the StatusNotifierWatcher did not appear"
-                    );
-                    std::thread::sleep(Duration::from_millis(50));
-                }
-            }
-        }
+        let watcher = self.client(env, "status-notifier-watcher", &[]);
+        self.tray_host.push(watcher);
+        self.wait_for_name("org.kde.StatusNotifierWatcher");
+        let tray = self.client(env, "gtk-sni-tray-standalone", &[]);
+        self.tray_host.push(tray);
     }
 
     /// The X display of this session, if it has one.
@@ -156,15 +133,7 @@ impl Session {
             .write_all(b"test-keyring-password")
             .unwrap();
         keyring.wait().expect("gnome-keyring-daemon --unlock");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if let Some(pid) = self.owner_pid("org.freedesktop.secrets") {
-                self.keyring_pid = Some(pid);
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!("the Secret Service did not appear on the private bus");
+        self.keyring_pid = Some(self.wait_for_name("org.freedesktop.secrets"));
     }
 
     /// The process owning a well-known name on this bus, if any.
@@ -189,6 +158,23 @@ impl Session {
             .parse()
             .ok()
     }
+}
+
+/// Starts a daemon that prints what a client needs (a bus address, a display number) as its
+/// first line, and returns it with that line.
+fn spawn_reading_line(mut command: Command, what: &str) -> (Child, String) {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{what} must be installed (tests/run.sh installs it): {e}"));
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap_or_else(|e| panic!("{what} printed nothing: {e}"));
+    let line = line.trim().to_owned();
+    assert!(!line.is_empty(), "{what} printed an empty line");
+    (child, line)
 }
 
 impl Drop for Session {
