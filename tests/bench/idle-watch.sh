@@ -17,11 +17,10 @@ HOME="$work/home" XDG_CONFIG_HOME="$work/home/c" XDG_DATA_HOME="$work/home/d" \
   "$bin" --base-url "http://127.0.0.1:$(cat "$work/port")" watch --interval 5m 2>"$work/log" &
 pid=$!
 sleep 5
-ticks=$(getconf CLK_TCK)
-sample() {  # prints: cpu_ticks context_switches threads
-  local cpu switches=0 n=0
-  cpu=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+sample() {  # prints: cpu_ns context_switches threads (CPU from schedstat: nanoseconds, not ticks)
+  local cpu=0 switches=0 n=0
   for t in /proc/$pid/task/*; do
+    cpu=$((cpu + $(cut -d' ' -f1 "$t/schedstat")))
     switches=$((switches + $(awk '/^voluntary_ctxt_switches|^nonvoluntary_ctxt_switches/ {s += $2} END {print s}' "$t/status")))
     n=$((n + 1))
   done
@@ -33,10 +32,10 @@ sleep "$duration"
 read -r cpu1 sw1 threads < <(sample)
 rss=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
 kill -TERM "$pid"; wait "$pid" || true
-cpu_ms=$(( (cpu1 - cpu0) * 1000 / ticks ))
+cpu_us=$(( (cpu1 - cpu0) / 1000 ))
 wakeups=$(( sw1 - sw0 ))
 echo "idle watch, interval 5m, measured over ${duration}s:"
-echo "  CPU time:            ${cpu_ms} ms"
+echo "  CPU time:            ${cpu_us} µs"
 echo "  context switches:    ${wakeups} (all ${threads} threads; $(awk "BEGIN {printf \"%.2f\", $wakeups / $duration * 60}") per minute)"
 echo "  requests served:     $(( $(wc -l <"$work/requests") - requests0 ))"
 echo "  resident memory:     $((rss / 1024)) MiB"
