@@ -53,6 +53,11 @@ pub fn run(global: &GlobalArgs) -> ExitCode {
             None,
         ))
         .invoke_handler(crate::ipc_handler!())
+        .on_window_event(|_, event| {
+            if let tauri::WindowEvent::Destroyed = event {
+                window::release_memory();
+            }
+        })
         .setup(move |app| {
             setup(app.handle(), overrides, store, settings);
             Ok(())

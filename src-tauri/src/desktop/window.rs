@@ -47,3 +47,16 @@ pub fn open<R: Runtime>(app: &AppHandle<R>, view: View, hint: Option<&str>) {
         tracing::error!(error = %e, "could not open the window");
     }
 }
+
+/// After the window is destroyed, hands the heap its WebKit view freed back to the system, so
+/// the app sitting in the tray is as small again as it can be.
+pub fn release_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    std::thread::spawn(|| {
+        std::thread::sleep(std::time::Duration::from_secs(2));
+        // SAFETY: malloc_trim only returns free heap pages to the kernel; it is thread-safe.
+        unsafe {
+            libc::malloc_trim(0);
+        }
+    });
+}
