@@ -200,3 +200,23 @@ fn a_second_launch_opens_the_first_and_starts_no_second_monitor() {
     assert_eq!(server.requests().len(), 1, "a second monitor polled");
     assert!(first.running());
 }
+
+#[test]
+fn a_first_run_without_a_token_opens_the_window() {
+    let home = Sandbox::with_tray();
+    let server = FakeClickatell::always(Reply::rest_balance("300.50"));
+    let app = App(home.spawn(&["--base-url", &server.url()], &[]));
+    let item = TrayItem::wait(&home, app.pid(), Duration::from_secs(30)).expect("tray item");
+    wait_for_tooltip(&item, "Clickatell Balance\nNo token — open settings");
+    assert!(
+        eventually(Duration::from_secs(20), || has_window(
+            &home,
+            "Clickatell Balance"
+        )),
+        "the first run did not open the window"
+    );
+    assert!(
+        server.requests().is_empty(),
+        "a request was made without a token"
+    );
+}

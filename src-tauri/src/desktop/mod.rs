@@ -12,7 +12,7 @@ use crate::cli::GlobalArgs;
 use clickatell_core::history::History;
 use clickatell_core::monitor::{self, MonitorDeps, SystemClock};
 use clickatell_core::notifier::{DesktopNotifier, Notifier};
-use clickatell_core::snapshot::Snapshot;
+use clickatell_core::snapshot::{Snapshot, Status};
 use clickatell_core::tray_text::tray_view;
 use clickatell_core::{Settings, SettingsStore, TokenStore};
 use state::AppState;
@@ -164,11 +164,13 @@ fn retry_tray<R: Runtime>(app: AppHandle<R>) {
     });
 }
 
-/// Sends every snapshot to the tray and the window, and keeps the tooltip's age current.
+/// Sends every snapshot to the tray and the window, and keeps the tooltip's age current. On a
+/// first run with no token, opens the window so the user sees where to add one.
 fn forward_snapshots<R: Runtime>(app: AppHandle<R>) {
     let mut snapshots = app.state::<AppState>().monitor.subscribe();
     tauri::async_runtime::spawn(async move {
         let mut tick = tokio::time::interval(TOOLTIP_TICK);
+        let mut first_reading = true;
         loop {
             let changed = tokio::select! {
                 changed = snapshots.changed() => {
@@ -180,6 +182,12 @@ fn forward_snapshots<R: Runtime>(app: AppHandle<R>) {
                 _ = tick.tick() => false,
             };
             let snapshot = snapshots.borrow_and_update().clone();
+            if first_reading && snapshot.status != Status::Starting {
+                first_reading = false;
+                if snapshot.status == Status::TokenMissing {
+                    window::open(&app, View::Overview, None);
+                }
+            }
             let view = current_view(&app, &snapshot);
             tray::update(&app, &view, &snapshot);
             if changed {
