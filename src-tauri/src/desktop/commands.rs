@@ -157,9 +157,8 @@ pub async fn save_token(
 ) -> Result<TokenStatus, CommandError> {
     let token = parse_token(&token)?;
     let tokens = state.tokens.clone();
-    tauri::async_runtime::spawn_blocking(move || tokens.set(&token))
-        .await
-        .map_err(|e| CommandError::message(format!("The keyring task failed: {e}.")))?
+    blocking(move || tokens.set(&token))
+        .await?
         .map_err(|e| CommandError::message(format!("{} Nothing was stored.", e.user_message())))?;
     state.monitor.token_changed().await;
     Ok(read_token_status(&state).await)
@@ -169,9 +168,8 @@ pub async fn save_token(
 #[tauri::command]
 pub async fn delete_token(state: State<'_, AppState>) -> Result<TokenStatus, CommandError> {
     let tokens = state.tokens.clone();
-    tauri::async_runtime::spawn_blocking(move || tokens.delete())
-        .await
-        .map_err(|e| CommandError::message(format!("The keyring task failed: {e}.")))?
+    blocking(move || tokens.delete())
+        .await?
         .map_err(|e| CommandError::message(e.user_message()))?;
     state.monitor.token_changed().await;
     Ok(read_token_status(&state).await)
@@ -185,11 +183,10 @@ pub async fn token_status(state: State<'_, AppState>) -> Result<TokenStatus, Com
 
 async fn read_token_status(state: &AppState) -> TokenStatus {
     let tokens = state.tokens.clone();
-    let found = tauri::async_runtime::spawn_blocking(move || tokens.get()).await;
-    let (stored, error) = match found {
+    let (stored, error) = match blocking(move || tokens.get()).await {
         Ok(Ok(token)) => (token.is_some(), None),
         Ok(Err(e)) => (false, Some(e.user_message())),
-        Err(e) => (false, Some(format!("The keyring task failed: {e}."))),
+        Err(e) => (false, Some(e.message)),
     };
     TokenStatus {
         stored,
@@ -222,9 +219,8 @@ pub async fn get_history(
             HistoryRange::Month => time::Duration::days(30),
             HistoryRange::All => time::Duration::days(RETENTION_DAYS),
         };
-    tauri::async_runtime::spawn_blocking(move || history.series(from, now, 400))
-        .await
-        .map_err(|e| CommandError::message(format!("The history task failed: {e}.")))?
+    blocking(move || history.series(from, now, 400))
+        .await?
         .map_err(|e| CommandError::message(format!("The history could not be read: {e}.")))
 }
 
@@ -237,14 +233,22 @@ pub async fn send_test_notification(state: State<'_, AppState>) -> Result<(), Co
         body: "Notifications work: you will be told here when the balance runs low.".into(),
         urgency: Urgency::Normal,
     };
-    tauri::async_runtime::spawn_blocking(move || notifier.notify(&note))
-        .await
-        .map_err(|e| CommandError::message(format!("The notification task failed: {e}.")))?
+    blocking(move || notifier.notify(&note))
+        .await?
         .map_err(|e| {
             CommandError::message(format!(
                 "{e}. Check that a notification service is running in your desktop session."
             ))
         })
+}
+
+/// Runs blocking work (keyring, SQLite, D-Bus notifications) off the async runtime.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, CommandError> {
+    tauri::async_runtime::spawn_blocking(work)
+        .await
+        .map_err(|e| CommandError::message(format!("A background task failed: {e}.")))
 }
 
 #[cfg(test)]

@@ -97,6 +97,15 @@ fn invoke(rig: &Rig, window: &str, cmd: &str, args: Value) -> Result<Value, Valu
     .map(|body| body.deserialize::<Value>().unwrap())
 }
 
+fn save(rig: &Rig, settings: &Value) -> Result<Value, Value> {
+    invoke(
+        rig,
+        "main",
+        "save_settings",
+        json!({ "settings": settings }),
+    )
+}
+
 #[test]
 fn settings_round_trip_and_are_saved() {
     let rig = rig();
@@ -104,13 +113,7 @@ fn settings_round_trip_and_are_saved() {
     assert_eq!(settings["warning_level"], "100");
     settings["warning_level"] = json!("250.50");
     settings["critical_level"] = json!("20");
-    let saved = invoke(
-        &rig,
-        "main",
-        "save_settings",
-        json!({ "settings": settings }),
-    )
-    .unwrap();
+    let saved = save(&rig, &settings).unwrap();
     assert_eq!(saved["warning_level"], "250.50");
     let on_disk = rig.store.load().unwrap().settings;
     assert_eq!(on_disk.warning_level.unwrap().to_string(), "250.50");
@@ -127,13 +130,7 @@ fn invalid_settings_give_field_errors_and_save_nothing() {
     settings["warning_level"] = json!("50");
     settings["critical_level"] = json!("80");
     settings["poll_interval_secs"] = json!(5);
-    let err = invoke(
-        &rig,
-        "main",
-        "save_settings",
-        json!({ "settings": settings }),
-    )
-    .unwrap_err();
+    let err = save(&rig, &settings).unwrap_err();
     let fields: Vec<&str> = err["fields"]
         .as_array()
         .unwrap()
@@ -147,13 +144,7 @@ fn invalid_settings_give_field_errors_and_save_nothing() {
         .contains("nothing was saved"));
     settings["poll_interval_secs"] = json!(300);
     settings["warning_level"] = json!("lots");
-    let err = invoke(
-        &rig,
-        "main",
-        "save_settings",
-        json!({ "settings": settings }),
-    )
-    .unwrap_err();
+    let err = save(&rig, &settings).unwrap_err();
     assert_eq!(err["fields"][0]["field"], "warning_level");
     assert!(
         !rig.store.path().exists(),
