@@ -10,12 +10,13 @@ cargo build --release -p clickatell-balance -p minimal-tray --quiet
   || { echo "installing python3-xlib"; apt-get install -y python3-xlib >/dev/null; }
 
 work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 python3 tests/bench/fake_clickatell.py "$work/port" >/dev/null &
 while [ ! -s "$work/port" ]; do sleep 0.1; done
 
 cat >"$work/session.sh" <<'INNER'
 set -euo pipefail
+trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
 Xvfb -displayfd 3 -screen 0 1024x768x24 -nolisten tcp 3>"$WORK/display" 2>/dev/null &
 while [ ! -s "$WORK/display" ]; do sleep 0.1; done
 export DISPLAY=":$(cat "$WORK/display")"

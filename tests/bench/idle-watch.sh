@@ -8,7 +8,7 @@ duration=${1:-600}
 cargo build --release -p clickatell-balance --quiet
 bin=target/release/clickatell-balance
 work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 python3 tests/bench/fake_clickatell.py "$work/port" >"$work/requests" &
 while [ ! -s "$work/port" ]; do sleep 0.1; done
 mkdir -p "$work/home"
