@@ -37,6 +37,7 @@ impl Forecast {
     }
 
     /// A forecast with only `days_to_warning` set, for tests of what consumes forecasts.
+    #[cfg(test)]
     pub fn for_test(days_to_warning: Option<f64>) -> Self {
         Self {
             days_to_warning,

@@ -64,15 +64,6 @@ pub enum TokenOrigin {
     Keyring,
 }
 
-impl std::fmt::Display for TokenOrigin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Environment => write!(f, "the {TOKEN_ENV} environment variable"),
-            Self::Keyring => f.write_str(KEYRING_NAME),
-        }
-    }
-}
-
 /// The token entry in the OS keyring.
 #[derive(Debug, Clone)]
 pub struct TokenStore {

@@ -7,7 +7,7 @@ use crate::snapshot::{Snapshot, Status};
 use crate::Balance;
 use time::OffsetDateTime;
 
-/// Which tray icon to show; each has a file `icons/tray-<name>.png`.
+/// Which tray icon to show; each has a file `icons/tray-<state>.png`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TrayIconKind {
     Ok,
@@ -15,19 +15,6 @@ pub enum TrayIconKind {
     Critical,
     Error,
     NoToken,
-}
-
-impl TrayIconKind {
-    /// The icon's name, as in its file name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Ok => "ok",
-            Self::Warning => "warning",
-            Self::Critical => "critical",
-            Self::Error => "error",
-            Self::NoToken => "no-token",
-        }
-    }
 }
 
 /// Everything the tray displays.
@@ -58,11 +45,8 @@ pub fn tray_view(s: &Snapshot, thresholds: &Thresholds, now: OffsetDateTime) -> 
         Status::Starting => "Checking the balance…".to_owned(),
         Status::Ok => {
             let mut line = format!("Updated {}", age.clone().unwrap_or_default());
-            if let Some(days) = s.forecast.as_ref().and_then(|f| f.days_to_zero) {
-                line.push_str(&format!(
-                    " · ≈ {} days left at current usage",
-                    days.round() as i64
-                ));
+            if let Some(f) = s.forecast.as_ref().filter(|f| f.days_to_zero.is_some()) {
+                line.push_str(&format!(" · {}", f.summary()));
             }
             line
         }
@@ -210,6 +194,7 @@ mod tests {
     fn tooltips_per_state() {
         let mut ok = snap(Status::Ok, Some("300.50"), None);
         ok.forecast = Some(Forecast {
+            burn_per_day: Some(25.0),
             days_to_zero: Some(11.6),
             ..Forecast::not_enough_data()
         });
