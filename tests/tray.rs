@@ -3,9 +3,8 @@
 
 mod support;
 
-use std::process::Child;
 use std::time::Duration;
-use support::app::Sandbox;
+use support::app::{App, Sandbox};
 use support::clickatell::{FakeClickatell, Reply};
 use support::desktop::{close_window, eventually, has_window, webkit_children, TrayItem};
 
@@ -14,31 +13,13 @@ const GREEN: (u8, u8, u8) = (0x1E, 0x8E, 0x3E);
 const AMBER: (u8, u8, u8) = (0xE0, 0x8A, 0x00);
 const BLUE: (u8, u8, u8) = (0x3D, 0x5A, 0xFE);
 
-/// Starts the tray app against `server`, killed when the guard drops.
-struct App(Child);
-
-impl App {
-    fn start(home: &Sandbox, server: &FakeClickatell) -> Self {
-        Self(home.spawn(
-            &["--base-url", &server.url()],
-            &[("CLICKATELL_TOKEN", TOKEN)],
-        ))
-    }
-
-    fn pid(&self) -> u32 {
-        self.0.id()
-    }
-
-    fn running(&mut self) -> bool {
-        self.0.try_wait().unwrap().is_none()
-    }
-}
-
-impl Drop for App {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
+/// Starts the tray app against `server` with a token.
+fn start(home: &Sandbox, server: &FakeClickatell) -> App {
+    App::spawn(
+        home,
+        &["--base-url", &server.url()],
+        &[("CLICKATELL_TOKEN", TOKEN)],
+    )
 }
 
 fn wait_for_tooltip(item: &TrayItem, want: &str) {
@@ -54,7 +35,7 @@ fn tooltip_title_icon_and_menu_follow_the_balance() {
         Reply::rest_balance("80.00"),
         Reply::rest_error(401, "001", "Authentication failed"),
     ]);
-    let mut app = App::start(&home, &server);
+    let mut app = start(&home, &server);
     let item = TrayItem::wait(&home, app.pid(), Duration::from_secs(30))
         .expect("the tray item appears on the bus");
 
@@ -150,7 +131,7 @@ fn tooltip_title_icon_and_menu_follow_the_balance() {
 fn without_a_tray_host_the_window_opens_and_the_tray_follows_later() {
     let mut home = Sandbox::with_notifications();
     let server = FakeClickatell::always(Reply::rest_balance("300.50"));
-    let mut app = App::start(&home, &server);
+    let mut app = start(&home, &server);
     assert!(
         eventually(Duration::from_secs(30), || has_window(
             &home,
@@ -175,7 +156,7 @@ fn without_a_tray_host_the_window_opens_and_the_tray_follows_later() {
 fn a_second_launch_opens_the_first_and_starts_no_second_monitor() {
     let home = Sandbox::with_tray();
     let server = FakeClickatell::always(Reply::rest_balance("300.50"));
-    let mut first = App::start(&home, &server);
+    let mut first = start(&home, &server);
     let item = TrayItem::wait(&home, first.pid(), Duration::from_secs(30)).expect("tray item");
     wait_for_tooltip(&item, "Clickatell: 300.50 credits\nUpdated just now");
     assert!(
@@ -183,12 +164,12 @@ fn a_second_launch_opens_the_first_and_starts_no_second_monitor() {
         "the app starts in the tray, without a window"
     );
 
-    let mut second = App::start(&home, &server);
+    let mut second = start(&home, &server);
     assert!(
         eventually(Duration::from_secs(20), || !second.running()),
         "the second launch kept running"
     );
-    assert_eq!(second.0.wait().unwrap().code(), Some(0));
+    assert_eq!(second.wait(), Some(0));
     assert!(
         eventually(Duration::from_secs(20), || has_window(
             &home,
@@ -205,7 +186,7 @@ fn a_second_launch_opens_the_first_and_starts_no_second_monitor() {
 fn a_first_run_without_a_token_opens_the_window() {
     let home = Sandbox::with_tray();
     let server = FakeClickatell::always(Reply::rest_balance("300.50"));
-    let app = App(home.spawn(&["--base-url", &server.url()], &[]));
+    let app = App::spawn(&home, &["--base-url", &server.url()], &[]);
     let item = TrayItem::wait(&home, app.pid(), Duration::from_secs(30)).expect("tray item");
     wait_for_tooltip(&item, "Clickatell Balance\nNo token — open settings");
     assert!(

@@ -280,3 +280,33 @@ impl Sandbox {
         hits
     }
 }
+
+/// A long-running instance of the binary (the tray app, `watch`), killed when dropped.
+pub struct App(std::process::Child);
+
+impl App {
+    /// Starts the binary in `home` with `args` and extra environment.
+    pub fn spawn(home: &Sandbox, args: &[&str], extra_env: &[(&str, &str)]) -> Self {
+        Self(home.spawn(args, extra_env))
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.0.id()
+    }
+
+    pub fn running(&mut self) -> bool {
+        self.0.try_wait().unwrap().is_none()
+    }
+
+    /// Waits for the process to end and returns its exit code.
+    pub fn wait(&mut self) -> Option<i32> {
+        self.0.wait().unwrap().code()
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}

@@ -46,8 +46,8 @@ pub struct History {
 
 impl History {
     /// The database under the OS data dir (`$XDG_DATA_HOME/clickatell-balance/` on Linux).
-    pub fn open_default() -> Result<Self, HistoryError> {
-        let dir = crate::paths::data_dir().ok_or(HistoryError::NoDataDir)?;
+    pub fn open_default(profile: crate::paths::Profile) -> Result<Self, HistoryError> {
+        let dir = crate::paths::data_dir(profile).ok_or(HistoryError::NoDataDir)?;
         Self::open(&dir.join("history.sqlite3"))
     }
 

@@ -7,6 +7,7 @@ pub mod backoff;
 pub mod balance;
 pub mod check;
 pub mod clickatell;
+pub mod demo;
 pub mod forecast;
 pub mod history;
 pub mod monitor;

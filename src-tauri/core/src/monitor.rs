@@ -64,8 +64,8 @@ pub struct MonitorDeps {
 }
 
 /// The usual place of the alert state, beside the history.
-pub fn default_alert_state_path() -> Option<PathBuf> {
-    crate::paths::data_dir().map(|d| d.join("alert-state.json"))
+pub fn default_alert_state_path(profile: crate::paths::Profile) -> Option<PathBuf> {
+    crate::paths::data_dir(profile).map(|d| d.join("alert-state.json"))
 }
 
 /// Settings plus run-time overrides (e.g. `watch --interval 1s`, below the settings' minimum).

@@ -50,3 +50,56 @@ impl Notifier for DesktopNotifier {
             .map_err(|e| NotifyError(e.to_string()))
     }
 }
+
+/// Shows another notifier's notifications with a label before the summary ("Demo: …"), so a
+/// simulated account's alerts can never be mistaken for a real one's.
+pub struct Labelled<N> {
+    pub label: &'static str,
+    pub inner: N,
+}
+
+impl<N: Notifier> Notifier for Labelled<N> {
+    fn notify(&self, n: &Notification) -> Result<(), NotifyError> {
+        self.inner.notify(&Notification {
+            summary: format!("{}: {}", self.label, n.summary),
+            ..n.clone()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    #[derive(Default)]
+    struct Recorder(Mutex<Vec<Notification>>);
+
+    impl Notifier for &Recorder {
+        fn notify(&self, n: &Notification) -> Result<(), NotifyError> {
+            self.0.lock().unwrap().push(n.clone());
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn labelled_notifications_say_so_in_the_summary() {
+        let recorder = Recorder::default();
+        let demo = Labelled {
+            label: "Demo",
+            inner: &recorder,
+        };
+        let n = Notification {
+            summary: "Clickatell balance low".into(),
+            body: "80.00 credits left".into(),
+            urgency: Urgency::Critical,
+        };
+        demo.notify(&n).unwrap();
+        let shown = recorder.0.lock().unwrap().pop().unwrap();
+        assert_eq!(shown.summary, "Demo: Clickatell balance low");
+        assert_eq!(
+            (shown.body.as_str(), shown.urgency),
+            ("80.00 credits left", Urgency::Critical)
+        );
+    }
+}

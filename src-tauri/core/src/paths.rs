@@ -6,12 +6,30 @@ fn project() -> Option<directories::ProjectDirs> {
     directories::ProjectDirs::from("", "", "clickatell-balance")
 }
 
+/// Whose files: the real account's, or the demo account's, kept in a `demo` folder of their own
+/// so demo data never mixes with a real account's history, alerts or settings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Profile {
+    #[default]
+    Real,
+    Demo,
+}
+
+impl Profile {
+    fn within(self, dir: &std::path::Path) -> PathBuf {
+        match self {
+            Self::Real => dir.to_owned(),
+            Self::Demo => dir.join("demo"),
+        }
+    }
+}
+
 /// Settings live here (`$XDG_CONFIG_HOME/clickatell-balance` on Linux).
-pub fn config_dir() -> Option<PathBuf> {
-    project().map(|p| p.config_dir().to_owned())
+pub fn config_dir(profile: Profile) -> Option<PathBuf> {
+    project().map(|p| profile.within(p.config_dir()))
 }
 
 /// History and alert state live here (`$XDG_DATA_HOME/clickatell-balance` on Linux).
-pub fn data_dir() -> Option<PathBuf> {
-    project().map(|p| p.data_dir().to_owned())
+pub fn data_dir(profile: Profile) -> Option<PathBuf> {
+    project().map(|p| profile.within(p.data_dir()))
 }

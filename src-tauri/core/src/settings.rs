@@ -240,8 +240,8 @@ pub struct SettingsStore {
 
 impl SettingsStore {
     /// The file under the OS config dir (`$XDG_CONFIG_HOME/clickatell-balance/` on Linux).
-    pub fn at_default_location() -> Result<Self, SettingsError> {
-        let dir = crate::paths::config_dir().ok_or(SettingsError::NoConfigDir)?;
+    pub fn at_default_location(profile: crate::paths::Profile) -> Result<Self, SettingsError> {
+        let dir = crate::paths::config_dir(profile).ok_or(SettingsError::NoConfigDir)?;
         Ok(Self::new(dir.join("settings.json")))
     }
 

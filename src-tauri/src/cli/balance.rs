@@ -15,13 +15,13 @@ struct Reading<'a> {
 
 /// Prints `300.50 credits`, or with `--json` one object with the exact balance as a string.
 pub fn run(global: &GlobalArgs, json: bool) -> ExitCode {
-    let settings = config::load_settings();
+    let settings = config::load_settings(global);
     let source = config::source_config(global, &settings);
-    let token = match config::resolve_token() {
+    let token = match config::resolve_token(global) {
         Ok(t) => t,
         Err(message) => return fail(&message),
     };
-    let balance = match config::fetch_once(&source, &token) {
+    let balance = match config::fetch_once(global, &source, &token) {
         Ok(b) => b,
         Err(e) => return fail(&e.user_message()),
     };
@@ -36,6 +36,8 @@ pub fn run(global: &GlobalArgs, json: bool) -> ExitCode {
             fetched_at,
         };
         println!("{}", serde_json::to_string(&reading).unwrap_or_default());
+    } else if global.demo {
+        println!("{balance} (demo)");
     } else {
         println!("{balance}");
     }

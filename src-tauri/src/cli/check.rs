@@ -10,7 +10,14 @@ use std::process::ExitCode;
 /// Prints one plugin line and exits 0, 1, 2 or 3. Levels come from the flags, else settings.
 pub fn run(global: &GlobalArgs, warning: Option<Decimal>, critical: Option<Decimal>) -> ExitCode {
     let report = evaluate(global, warning, critical);
-    println!("{}", report.line);
+    if global.demo {
+        println!(
+            "{}",
+            report.line.replacen("CLICKATELL", "CLICKATELL DEMO", 1)
+        );
+    } else {
+        println!("{}", report.line);
+    }
     ExitCode::from(report.status.exit_code() as u8)
 }
 
@@ -19,7 +26,7 @@ fn evaluate(
     warning: Option<Decimal>,
     critical: Option<Decimal>,
 ) -> CheckReport {
-    let settings = config::load_settings();
+    let settings = config::load_settings(global);
     let saved = settings.thresholds();
     let thresholds = Thresholds {
         warning: warning.or(saved.warning),
@@ -29,11 +36,11 @@ fn evaluate(
         return report_unknown(&format!("invalid levels: {message}"));
     }
     let source = config::source_config(global, &settings);
-    let token = match config::resolve_token() {
+    let token = match config::resolve_token(global) {
         Ok(t) => t,
         Err(message) => return report_unknown(&message),
     };
-    match config::fetch_once(&source, &token) {
+    match config::fetch_once(global, &source, &token) {
         Ok(balance) => report_balance(&balance, &thresholds),
         Err(e) => report_fetch_error(&e),
     }

@@ -1,16 +1,22 @@
 //! What a command needs before it can fetch: settings merged with flags, the token, the source.
 
 use super::GlobalArgs;
+use clickatell_core::demo::{demo_settings, demo_token, DemoSource};
+use clickatell_core::monitor::{SourceFactory, TokenLookup};
 use clickatell_core::token_store::{TokenStore, TOKEN_ENV};
 use clickatell_core::{
     balance_source, ApiToken, BalanceSource, HttpClient, Settings, SettingsStore, SourceConfig,
 };
 use std::sync::Arc;
 
-/// The saved settings, or the defaults with a warning on stderr when they cannot be read.
-pub fn load_settings() -> Settings {
-    let loaded = SettingsStore::at_default_location().and_then(|store| store.load());
-    match loaded {
+/// The saved settings, or the defaults with a warning on stderr when they cannot be read. A demo
+/// without saved settings of its own starts with both alert levels set.
+pub fn load_settings(global: &GlobalArgs) -> Settings {
+    let store = SettingsStore::at_default_location(global.profile());
+    if global.demo && store.as_ref().is_ok_and(|s| !s.path().exists()) {
+        return demo_settings();
+    }
+    match store.and_then(|store| store.load()) {
         Ok(loaded) => {
             if let Some(aside) = &loaded.set_aside {
                 eprintln!("clickatell-balance: warning: {}", aside.user_message());
@@ -51,6 +57,15 @@ pub fn source_config(global: &GlobalArgs, settings: &Settings) -> SourceConfig {
     merged.source_config()
 }
 
+/// How the monitor finds its token: the demo's stand-in, or [`lookup_token`].
+pub fn token_lookup(global: &GlobalArgs) -> TokenLookup {
+    if global.demo {
+        Arc::new(|| Ok(Some(demo_token())))
+    } else {
+        Arc::new(lookup_token)
+    }
+}
+
 /// The token from `CLICKATELL_TOKEN` or the keyring; `None` when neither has one.
 pub fn lookup_token() -> Result<Option<ApiToken>, String> {
     let env = std::env::var(TOKEN_ENV).ok().filter(|v| !v.is_empty());
@@ -61,8 +76,8 @@ pub fn lookup_token() -> Result<Option<ApiToken>, String> {
 }
 
 /// The token to use, or the sentence saying why there is none.
-pub fn resolve_token() -> Result<ApiToken, String> {
-    lookup_token()?.ok_or_else(|| {
+pub fn resolve_token(global: &GlobalArgs) -> Result<ApiToken, String> {
+    (token_lookup(global))()?.ok_or_else(|| {
         format!(
             "No Clickatell token is stored. Store one with `clickatell-balance token set` \
              (or set {TOKEN_ENV} for headless use)."
@@ -77,12 +92,23 @@ pub fn make_source(
     balance_source(HttpClient::new(config.timeout)?, config)
 }
 
+/// How the monitor builds its source: the demo account, or Clickatell per the settings.
+pub fn source_factory(global: &GlobalArgs) -> SourceFactory {
+    if global.demo {
+        let demo = Arc::new(DemoSource::new());
+        Arc::new(move |_| Ok(demo.clone() as Arc<dyn BalanceSource>))
+    } else {
+        Arc::new(make_source)
+    }
+}
+
 /// Fetches the balance once with a fresh client, on a small single-threaded runtime.
 pub fn fetch_once(
+    global: &GlobalArgs,
     config: &SourceConfig,
     token: &ApiToken,
 ) -> Result<clickatell_core::Balance, clickatell_core::FetchError> {
-    let source = make_source(config)?;
+    let source = (source_factory(global))(config)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

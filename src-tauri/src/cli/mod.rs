@@ -4,10 +4,11 @@ mod balance;
 mod check;
 pub(crate) mod config;
 mod token;
-mod watch;
+pub(crate) mod watch;
 
 use clap::{Args, Parser, Subcommand};
 use clickatell_core::clickatell::parse_exact;
+use clickatell_core::paths::Profile;
 use clickatell_core::{Api, Decimal, Format};
 use std::process::ExitCode;
 
@@ -38,6 +39,21 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "SECONDS",
           value_parser = clap::value_parser!(u64).range(1..=120))]
     pub timeout: Option<u64>,
+    /// Use a built-in simulated account (no network, no token) with its own settings and
+    /// history, to try the app without a Clickatell account.
+    #[arg(long, global = true)]
+    pub demo: bool,
+}
+
+impl GlobalArgs {
+    /// Whose settings and history this run uses.
+    pub fn profile(&self) -> Profile {
+        if self.demo {
+            Profile::Demo
+        } else {
+            Profile::Real
+        }
+    }
 }
 
 /// The subcommands.

@@ -3,9 +3,10 @@
 
 use super::{config, fail, GlobalArgs};
 use clickatell_core::balance::group_thousands;
+use clickatell_core::demo::DEMO_INTERVAL;
 use clickatell_core::history::History;
 use clickatell_core::monitor::{self, MonitorConfig, MonitorDeps, SystemClock};
-use clickatell_core::notifier::DesktopNotifier;
+use clickatell_core::notifier::{DesktopNotifier, Labelled, Notifier};
 use clickatell_core::snapshot::Snapshot;
 use clickatell_core::Decimal;
 use std::process::ExitCode;
@@ -20,7 +21,7 @@ pub fn run(
     warning: Option<Decimal>,
     critical: Option<Decimal>,
 ) -> ExitCode {
-    let mut settings = config::load_settings();
+    let mut settings = config::load_settings(global);
     config::apply_overrides(global, &mut settings);
     if warning.is_some() {
         settings.warning_level = warning;
@@ -38,14 +39,18 @@ pub fn run(
         Ok(rt) => rt,
         Err(e) => return fail(&format!("Could not start the async runtime: {e}.")),
     };
-    runtime.block_on(watch(MonitorConfig {
-        settings,
-        interval_override: interval,
-    }))
+    let interval = interval.or(global.demo.then_some(DEMO_INTERVAL));
+    runtime.block_on(watch(
+        global,
+        MonitorConfig {
+            settings,
+            interval_override: interval,
+        },
+    ))
 }
 
-async fn watch(config: MonitorConfig) -> ExitCode {
-    let history = match History::open_default() {
+async fn watch(global: &GlobalArgs, config: MonitorConfig) -> ExitCode {
+    let history = match History::open_default(global.profile()) {
         Ok(h) => Some(Arc::new(h)),
         Err(e) => {
             eprintln!("clickatell-balance: warning: {e}; readings are not recorded.");
@@ -53,11 +58,11 @@ async fn watch(config: MonitorConfig) -> ExitCode {
         }
     };
     let deps = MonitorDeps {
-        make_source: Arc::new(config::make_source),
-        token: Arc::new(config::lookup_token),
-        notifier: Arc::new(DesktopNotifier),
+        make_source: config::source_factory(global),
+        token: config::token_lookup(global),
+        notifier: notifier(global),
         history,
-        alert_state_path: monitor::default_alert_state_path(),
+        alert_state_path: monitor::default_alert_state_path(global.profile()),
         clock: Arc::new(SystemClock),
     };
     let handle = monitor::spawn(config, deps);
@@ -80,6 +85,18 @@ async fn watch(config: MonitorConfig) -> ExitCode {
             }
             _ = &mut stop => return ExitCode::SUCCESS,
         }
+    }
+}
+
+/// The desktop's notifications, labelled "Demo" for the demo account.
+pub fn notifier(global: &GlobalArgs) -> Arc<dyn Notifier> {
+    if global.demo {
+        Arc::new(Labelled {
+            label: "Demo",
+            inner: DesktopNotifier,
+        })
+    } else {
+        Arc::new(DesktopNotifier)
     }
 }
 

@@ -5,7 +5,7 @@ use super::contract::{
     Balance, CommandError, HistoryRange, Point, Settings, Snapshot, TokenStatus,
 };
 use super::state::AppState;
-use crate::cli::config::make_source;
+use crate::cli::config::source_factory;
 use clickatell_core::clickatell::parse_exact;
 use clickatell_core::history::RETENTION_DAYS;
 use clickatell_core::notifier::{Notification, Urgency};
@@ -132,7 +132,8 @@ pub async fn test_token(
 ) -> Result<Balance, CommandError> {
     let token = parse_token(&token)?;
     let config = state.effective_settings().source_config();
-    let source = make_source(&config).map_err(|e| CommandError::message(e.user_message()))?;
+    let source = (source_factory(&state.overrides))(&config)
+        .map_err(|e| CommandError::message(e.user_message()))?;
     source
         .fetch(&token)
         .await

@@ -7,13 +7,13 @@ pub mod state;
 pub mod tray;
 pub mod window;
 
-use crate::cli::config::{lookup_token, make_source};
+use crate::cli::config::{source_factory, token_lookup};
 use crate::cli::GlobalArgs;
+use clickatell_core::demo::demo_settings;
 use clickatell_core::history::History;
 use clickatell_core::monitor::{self, MonitorDeps, SystemClock};
-use clickatell_core::notifier::{DesktopNotifier, Notifier};
 use clickatell_core::snapshot::{Snapshot, Status};
-use clickatell_core::tray_text::tray_view;
+use clickatell_core::tray_text::{tray_view, TrayView};
 use clickatell_core::{Settings, SettingsStore, TokenStore};
 use state::AppState;
 use std::process::ExitCode;
@@ -29,8 +29,10 @@ const TOOLTIP_TICK: Duration = Duration::from_secs(30);
 
 /// Runs the tray app until the user chooses Quit.
 pub fn run(global: &GlobalArgs) -> ExitCode {
-    let store = SettingsStore::at_default_location().ok();
+    let store = SettingsStore::at_default_location(global.profile()).ok();
+    let demo_first_run = global.demo && store.as_ref().is_some_and(|s| !s.path().exists());
     let settings = match store.as_ref().map(SettingsStore::load) {
+        _ if demo_first_run => demo_settings(),
         Some(Ok(loaded)) => {
             if let Some(aside) = &loaded.set_aside {
                 tracing::warn!("{}", aside.user_message());
@@ -88,22 +90,23 @@ fn setup<R: Runtime>(
     store: Option<SettingsStore>,
     settings: Settings,
 ) {
-    let history = match History::open_default() {
+    let history = match History::open_default(overrides.profile()) {
         Ok(h) => Some(Arc::new(h)),
         Err(e) => {
             tracing::warn!(error = %e, "history unavailable");
             None
         }
     };
-    let notifier: Arc<dyn Notifier> = Arc::new(DesktopNotifier);
+    let notifier = crate::cli::watch::notifier(&overrides);
     let deps = MonitorDeps {
-        make_source: Arc::new(make_source),
-        token: Arc::new(lookup_token),
+        make_source: source_factory(&overrides),
+        token: token_lookup(&overrides),
         notifier: notifier.clone(),
         history: history.clone(),
-        alert_state_path: monitor::default_alert_state_path(),
+        alert_state_path: monitor::default_alert_state_path(overrides.profile()),
         clock: Arc::new(SystemClock),
     };
+    let demo = overrides.demo;
     let config = AppState::monitor_config(&overrides, &settings);
     let handle = tauri::async_runtime::block_on(async move { monitor::spawn(config, deps) });
     app.manage(AppState {
@@ -121,18 +124,29 @@ fn setup<R: Runtime>(
         window::open(app, View::Overview, Some("no-tray"));
         retry_tray(app.clone());
     }
+    if demo {
+        window::open(app, View::Overview, Some("demo"));
+    }
     if std::env::var("TAURI_WEBVIEW_AUTOMATION").is_ok_and(|v| v == "true") {
         window::open(app, View::Overview, None);
     }
     forward_snapshots(app.clone());
 }
 
-fn current_view<R: Runtime>(
-    app: &AppHandle<R>,
-    snapshot: &Snapshot,
-) -> clickatell_core::tray_text::TrayView {
-    let thresholds = app.state::<AppState>().effective_settings().thresholds();
-    tray_view(snapshot, &thresholds, time::OffsetDateTime::now_utc())
+/// The tray's view of a snapshot; the demo account's says "Demo" everywhere.
+fn current_view<R: Runtime>(app: &AppHandle<R>, snapshot: &Snapshot) -> TrayView {
+    let state = app.state::<AppState>();
+    let thresholds = state.effective_settings().thresholds();
+    let view = tray_view(snapshot, &thresholds, time::OffsetDateTime::now_utc());
+    if !state.overrides.demo {
+        return view;
+    }
+    TrayView {
+        title: format!("Demo {}", view.title),
+        tooltip: format!("Demo account — {}", view.tooltip),
+        menu_line: format!("Demo {}", view.menu_line),
+        ..view
+    }
 }
 
 /// Creates the tray as soon as a tray host appears on the desktop.

@@ -2,6 +2,7 @@
 
 use crate::cli::config::apply_overrides;
 use crate::cli::GlobalArgs;
+use clickatell_core::demo::DEMO_INTERVAL;
 use clickatell_core::history::History;
 use clickatell_core::monitor::{MonitorConfig, MonitorHandle};
 use clickatell_core::notifier::Notifier;
@@ -27,7 +28,7 @@ impl AppState {
         apply_overrides(overrides, &mut effective);
         MonitorConfig {
             settings: effective,
-            interval_override: None,
+            interval_override: overrides.demo.then_some(DEMO_INTERVAL),
         }
     }
 
