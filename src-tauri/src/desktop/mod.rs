@@ -125,7 +125,7 @@ fn setup<R: Runtime>(
         retry_tray(app.clone());
     }
     if demo {
-        window::open(app, View::Overview, Some("demo"));
+        window::open(app, View::Overview, None);
     }
     if std::env::var("TAURI_WEBVIEW_AUTOMATION").is_ok_and(|v| v == "true") {
         window::open(app, View::Overview, None);

@@ -23,8 +23,12 @@ impl View {
 }
 
 /// Shows the window at `view`, creating it if needed; `hint` is shown above the content
-/// (e.g. that there is no tray on this desktop).
+/// (e.g. that there is no tray on this desktop). The demo account's window always says so.
 pub fn open<R: Runtime>(app: &AppHandle<R>, view: View, hint: Option<&str>) {
+    let demo = app
+        .try_state::<super::state::AppState>()
+        .is_some_and(|s| s.overrides.demo);
+    let hint = hint.or(demo.then_some("demo"));
     if let Some(window) = app.get_webview_window(MAIN) {
         let _ = window.unminimize();
         let _ = window.show();
