@@ -3,6 +3,7 @@
 use super::GlobalArgs;
 use clickatell_core::demo::{demo_settings, demo_token, DemoSource};
 use clickatell_core::monitor::{SourceFactory, TokenLookup};
+use clickatell_core::notifier::{DesktopNotifier, Labelled, Notifier};
 use clickatell_core::token_store::{TokenStore, TOKEN_ENV};
 use clickatell_core::{
     balance_source, ApiToken, BalanceSource, HttpClient, Settings, SettingsStore, SourceConfig,
@@ -55,6 +56,18 @@ pub fn source_config(global: &GlobalArgs, settings: &Settings) -> SourceConfig {
     let mut merged = settings.clone();
     apply_overrides(global, &mut merged);
     merged.source_config()
+}
+
+/// The desktop's notifications, labelled "Demo" for the demo account.
+pub fn notifier(global: &GlobalArgs) -> Arc<dyn Notifier> {
+    if global.demo {
+        Arc::new(Labelled {
+            label: "Demo",
+            inner: DesktopNotifier,
+        })
+    } else {
+        Arc::new(DesktopNotifier)
+    }
 }
 
 /// How the monitor finds its token: the demo's stand-in, or [`lookup_token`].

@@ -4,7 +4,7 @@ mod balance;
 mod check;
 pub(crate) mod config;
 mod token;
-pub(crate) mod watch;
+mod watch;
 
 use clap::{Args, Parser, Subcommand};
 use clickatell_core::clickatell::parse_exact;

@@ -6,7 +6,6 @@ use clickatell_core::balance::group_thousands;
 use clickatell_core::demo::DEMO_INTERVAL;
 use clickatell_core::history::History;
 use clickatell_core::monitor::{self, MonitorConfig, MonitorDeps, SystemClock};
-use clickatell_core::notifier::{DesktopNotifier, Labelled, Notifier};
 use clickatell_core::snapshot::Snapshot;
 use clickatell_core::Decimal;
 use std::process::ExitCode;
@@ -60,7 +59,7 @@ async fn watch(global: &GlobalArgs, config: MonitorConfig) -> ExitCode {
     let deps = MonitorDeps {
         make_source: config::source_factory(global),
         token: config::token_lookup(global),
-        notifier: notifier(global),
+        notifier: config::notifier(global),
         history,
         alert_state_path: monitor::default_alert_state_path(global.profile()),
         clock: Arc::new(SystemClock),
@@ -85,18 +84,6 @@ async fn watch(global: &GlobalArgs, config: MonitorConfig) -> ExitCode {
             }
             _ = &mut stop => return ExitCode::SUCCESS,
         }
-    }
-}
-
-/// The desktop's notifications, labelled "Demo" for the demo account.
-pub fn notifier(global: &GlobalArgs) -> Arc<dyn Notifier> {
-    if global.demo {
-        Arc::new(Labelled {
-            label: "Demo",
-            inner: DesktopNotifier,
-        })
-    } else {
-        Arc::new(DesktopNotifier)
     }
 }
 

@@ -7,7 +7,7 @@ pub mod state;
 pub mod tray;
 pub mod window;
 
-use crate::cli::config::{source_factory, token_lookup};
+use crate::cli::config::{notifier, source_factory, token_lookup};
 use crate::cli::GlobalArgs;
 use clickatell_core::demo::demo_settings;
 use clickatell_core::history::History;
@@ -97,7 +97,7 @@ fn setup<R: Runtime>(
             None
         }
     };
-    let notifier = crate::cli::watch::notifier(&overrides);
+    let notifier = notifier(&overrides);
     let deps = MonitorDeps {
         make_source: source_factory(&overrides),
         token: token_lookup(&overrides),
