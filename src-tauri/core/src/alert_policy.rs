@@ -1,7 +1,7 @@
 //! When to tell the user something: once per crossing, again on escalation, re-armed only by a
 //! top-up, never a stream of repeats. Pure: the monitor feeds it observations and a clock.
 
-use crate::balance::group_thousands;
+use crate::balance::{group_thousands, with_scale_of};
 use crate::check::{CheckStatus, Thresholds};
 use crate::forecast::Forecast;
 use crate::notifier::{Notification, Urgency};
@@ -219,10 +219,7 @@ impl Alert {
                 } else {
                     "Clickatell balance low".to_owned()
                 };
-                let mut level_text = *threshold;
-                if level_text.scale() < amount.scale() {
-                    level_text.rescale(amount.scale());
-                }
+                let level_text = with_scale_of(*threshold, amount.scale());
                 let body = format!(
                     "{} {unit} left, below your {name} level of {}.",
                     group_thousands(*amount),

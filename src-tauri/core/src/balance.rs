@@ -43,6 +43,15 @@ pub fn group_thousands(amount: Decimal) -> String {
     }
 }
 
+/// `level` written with at least `scale` decimals, so a level of 100 next to a balance of
+/// 80.00 reads "100.00".
+pub fn with_scale_of(mut level: Decimal, scale: u32) -> Decimal {
+    if level.scale() < scale {
+        level.rescale(scale);
+    }
+    level
+}
+
 impl std::fmt::Display for Balance {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} {}", self.amount, self.unit())

@@ -1,7 +1,7 @@
 //! What the tray shows for a snapshot: title, two-line tooltip, icon and the menu's first line.
 //! Pure text, so every state is unit tested without a desktop.
 
-use crate::balance::group_thousands;
+use crate::balance::{group_thousands, with_scale_of};
 use crate::check::Thresholds;
 use crate::snapshot::{Snapshot, Status};
 use crate::Balance;
@@ -108,15 +108,11 @@ fn display_amount(b: &Balance) -> rust_decimal::Decimal {
 }
 
 fn level_text(level: Option<rust_decimal::Decimal>, balance: Option<&Balance>) -> String {
-    let Some(mut level) = level else {
+    let Some(level) = level else {
         return "the level".into();
     };
-    if let Some(scale) = balance.map(|b| display_amount(b).scale()) {
-        if level.scale() < scale {
-            level.rescale(scale);
-        }
-    }
-    group_thousands(level)
+    let scale = balance.map_or(0, |b| display_amount(b).scale());
+    group_thousands(with_scale_of(level, scale))
 }
 
 fn next_try(s: &Snapshot, now: OffsetDateTime) -> String {

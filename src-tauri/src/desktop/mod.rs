@@ -7,9 +7,8 @@ pub mod state;
 pub mod tray;
 pub mod window;
 
-use crate::cli::config::{notifier, source_factory, token_lookup};
+use crate::cli::config::{load_settings, notifier, source_factory, token_lookup};
 use crate::cli::GlobalArgs;
-use clickatell_core::demo::demo_settings;
 use clickatell_core::history::History;
 use clickatell_core::monitor::{self, MonitorDeps, SystemClock};
 use clickatell_core::snapshot::{Snapshot, Status};
@@ -30,21 +29,7 @@ const TOOLTIP_TICK: Duration = Duration::from_secs(30);
 /// Runs the tray app until the user chooses Quit.
 pub fn run(global: &GlobalArgs) -> ExitCode {
     let store = SettingsStore::at_default_location(global.profile()).ok();
-    let demo_first_run = global.demo && store.as_ref().is_some_and(|s| !s.path().exists());
-    let settings = match store.as_ref().map(SettingsStore::load) {
-        _ if demo_first_run => demo_settings(),
-        Some(Ok(loaded)) => {
-            if let Some(aside) = &loaded.set_aside {
-                tracing::warn!("{}", aside.user_message());
-            }
-            loaded.settings
-        }
-        Some(Err(e)) => {
-            tracing::warn!(error = %e, "settings unreadable; defaults in use");
-            Settings::default()
-        }
-        None => Settings::default(),
-    };
+    let settings = load_settings(global);
     let overrides = global.clone();
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
