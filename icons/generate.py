@@ -20,7 +20,8 @@ STATES = {
 APP_COLOUR = (0x0B, 0x6E, 0x8A)
 
 
-def png(path, size, pixel):
+def png(size, pixel):
+    """The PNG file bytes of a square image of the given size."""
     rows = bytearray()
     for y in range(size):
         rows.append(0)
@@ -29,8 +30,27 @@ def png(path, size, pixel):
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
     header = struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0)
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-                     + chunk(b"IDAT", zlib.compress(bytes(rows), 9)) + chunk(b"IEND", b""))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(bytes(rows), 9)) + chunk(b"IEND", b""))
+
+
+def ico(images):
+    """A Windows .ico holding PNG images (the form Windows has read since Vista)."""
+    header = struct.pack("<HHH", 0, 1, len(images))
+    offset = 6 + 16 * len(images)
+    entries, data = b"", b""
+    for size, image in images:
+        side = 0 if size >= 256 else size
+        entries += struct.pack("<BBBBHHII", side, side, 0, 0, 1, 32, len(image), offset + len(data))
+        data += image
+    return header + entries + data
+
+
+def icns(images):
+    """A macOS .icns holding PNG images under the OSType of each size."""
+    kinds = {16: b"icp4", 32: b"icp5", 64: b"icp6", 128: b"ic07", 256: b"ic08", 512: b"ic09"}
+    body = b"".join(kinds[size] + struct.pack(">I", 8 + len(image)) + image for size, image in images)
+    return b"icns" + struct.pack(">I", 8 + len(body)) + body
 
 
 def coverage(distance, pixel):
@@ -66,10 +86,13 @@ def icon(colour, shape):
 
 
 def main():
+    app = {size: png(size, icon(APP_COLOUR, "square")) for size in (16, 32, 64, 128, 256, 512)}
     for name, size in {"32x32.png": 32, "128x128.png": 128, "128x128@2x.png": 256, "icon.png": 512}.items():
-        png(OUT / name, size, icon(APP_COLOUR, "square"))
+        (OUT / name).write_bytes(app[size])
+    (OUT / "icon.ico").write_bytes(ico([(size, app[size]) for size in (16, 32, 64, 128, 256)]))
+    (OUT / "icon.icns").write_bytes(icns(sorted(app.items())))
     for state, colour in STATES.items():
-        png(OUT / f"tray-{state}.png", 64, icon(colour, "disc"))
+        (OUT / f"tray-{state}.png").write_bytes(png(64, icon(colour, "disc")))
     return 0
 
 

@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod desktop;
+mod logging;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -13,22 +14,15 @@ pub fn run() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return cli::usage_error(e),
     };
-    init_logging();
+    logging::init();
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        command = cli.command.as_ref().map_or("tray app", cli::Command::name),
+        demo = cli.global.demo,
+        "started"
+    );
     match cli.command {
         Some(command) => cli::execute(&cli.global, command),
         None => desktop::run(&cli.global),
     }
-}
-
-/// Logs go to stderr, quiet by default; `RUST_LOG` raises the level. No log line ever holds the
-/// token: it is only reachable through `ApiToken::expose`.
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_target(false)
-        .init();
 }

@@ -300,8 +300,10 @@ impl Engine {
         let now = self.deps.clock.now();
         let interval = self.config.interval();
         let alerts_before = self.alerts.clone();
+        let status_before = self.snapshot.status;
         let alerts = match outcome {
             Outcome::Read(balance) => {
+                tracing::debug!(balance = %balance.amount, "balance fetched");
                 self.failures = 0;
                 self.pause = Pause::No;
                 self.next_due = now + interval;
@@ -345,6 +347,13 @@ impl Engine {
             self.snapshot.failing_since = Some(now);
         }
         self.snapshot.next_poll_at = (self.pause == Pause::No).then_some(self.next_due);
+        if self.snapshot.status != status_before {
+            tracing::info!(
+                from = status_before.as_str(),
+                to = self.snapshot.status.as_str(),
+                "status changed"
+            );
+        }
         self.notify(alerts).await;
         if self.alerts != alerts_before {
             self.save_alert_state();

@@ -33,3 +33,15 @@ pub fn config_dir(profile: Profile) -> Option<PathBuf> {
 pub fn data_dir(profile: Profile) -> Option<PathBuf> {
     project().map(|p| profile.within(p.data_dir()))
 }
+
+/// Logs live here, where each OS keeps an app's logs: `$XDG_STATE_HOME/clickatell-balance/logs`
+/// on Linux, `~/Library/Logs/clickatell-balance` on macOS, the local app data folder on Windows.
+/// Demo runs log beside real ones (each line says which profile started), so one file tells the
+/// whole story of a session.
+pub fn log_dir() -> Option<PathBuf> {
+    if cfg!(target_os = "macos") {
+        return directories::BaseDirs::new()
+            .map(|b| b.home_dir().join("Library/Logs/clickatell-balance"));
+    }
+    project().map(|p| p.state_dir().unwrap_or(p.data_local_dir()).join("logs"))
+}

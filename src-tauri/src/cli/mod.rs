@@ -93,6 +93,18 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// The subcommand's name, for the log line that marks each start.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Balance { .. } => "balance",
+            Self::Check { .. } => "check",
+            Self::Watch { .. } => "watch",
+            Self::Token { .. } => "token",
+        }
+    }
+}
+
 /// What to do with the stored token.
 #[derive(Debug, Clone, Copy, Subcommand)]
 pub enum TokenAction {
