@@ -87,7 +87,7 @@ def icon(colour, shape):
 
 def main():
     app = {size: png(size, icon(APP_COLOUR, "square")) for size in (16, 32, 64, 128, 256, 512)}
-    for name, size in {"32x32.png": 32, "128x128.png": 128, "128x128@2x.png": 256, "icon.png": 512}.items():
+    for name, size in {"32x32.png": 32, "128x128.png": 128, "256x256.png": 256, "icon.png": 512}.items():
         (OUT / name).write_bytes(app[size])
     (OUT / "icon.ico").write_bytes(ico([(size, app[size]) for size in (16, 32, 64, 128, 256)]))
     (OUT / "icon.icns").write_bytes(icns(sorted(app.items())))

@@ -26,6 +26,10 @@ command -v tauri-driver >/dev/null || [ -x "${CARGO_HOME:-$HOME/.cargo}/bin/taur
   || cargo install tauri-driver --version 2.1.0 --locked
 
 cargo build --workspace --locked
+# The .deb, through Tauri's bundler (the prebuilt CLI from npm): a release build, then the
+# package that tests/package.rs checks and, as root, installs with dpkg -i.
+npm ci --prefix src-tauri --no-audit --no-fund
+npm run --prefix src-tauri deb
 cargo test --workspace --locked
 
 # The web UI in a real browser (Debian's Chromium, driven by playwright-core from npm).

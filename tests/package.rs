@@ -1,0 +1,121 @@
+//! The `.deb` package, as a user meets it: built by Tauri's bundler (`npm run --prefix src-tauri
+//! deb`, which `tests/run.sh` runs first), with the binary, a valid desktop entry and the icons;
+//! installed with `dpkg -i` when the tests run as root (as in CI) and removed again afterwards.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+fn the_package() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/bundle/deb");
+    let debs: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.to_string_lossy().ends_with(&format!("_{VERSION}_amd64.deb")))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        debs.len(),
+        1,
+        "expected one .deb of version {VERSION} in {}: build it with `npm ci --prefix src-tauri && \
+         npm run --prefix src-tauri deb` (tests/run.sh does)",
+        dir.display()
+    );
+    debs.into_iter().next().unwrap()
+}
+
+fn output(program: &str, args: &[&str]) -> String {
+    let out = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
+    assert!(
+        out.status.success(),
+        "{program} {args:?} failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The installed program answers `--version` and `balance --help` (no display, no bus needed).
+fn assert_runs(binary: &Path) {
+    let bin = binary.to_str().unwrap();
+    assert_eq!(
+        output(bin, &["--version"]).trim(),
+        format!("clickatell-balance {VERSION}")
+    );
+    let help = output(bin, &["balance", "--help"]);
+    assert!(help.contains("Fetch the balance once"), "{help}");
+    assert!(help.contains("--json"), "{help}");
+}
+
+#[test]
+fn the_deb_holds_the_binary_a_desktop_entry_and_icons() {
+    let deb = the_package();
+    let deb = deb.to_str().unwrap();
+    let field = |name: &str| output("dpkg-deb", &["-f", deb, name]).trim().to_owned();
+    assert_eq!(field("Package"), "clickatell-balance");
+    assert_eq!(field("Version"), VERSION);
+    assert_eq!(field("Architecture"), "amd64");
+    let depends = field("Depends");
+    for lib in ["libwebkit2gtk-4.1-0", "libgtk-3-0", "libdbus-1-3"] {
+        assert!(depends.contains(lib), "{lib} missing from Depends: {depends}");
+    }
+
+    let listing = output("dpkg-deb", &["-c", deb]);
+    let mut wanted = vec![
+        "usr/bin/clickatell-balance".to_owned(),
+        "usr/share/applications/Clickatell Balance.desktop".to_owned(),
+    ];
+    for size in ["32x32", "128x128", "256x256", "512x512"] {
+        wanted.push(format!(
+            "usr/share/icons/hicolor/{size}/apps/clickatell-balance.png"
+        ));
+    }
+    for path in &wanted {
+        assert!(listing.contains(path.as_str()), "{path} not in the package:\n{listing}");
+    }
+
+    let root = tempfile::tempdir().unwrap();
+    let root_dir = root.path().to_str().unwrap();
+    output("dpkg-deb", &["-x", deb, root_dir]);
+    let entry = root
+        .path()
+        .join("usr/share/applications/Clickatell Balance.desktop");
+    let text = std::fs::read_to_string(&entry).unwrap();
+    for line in [
+        "Type=Application",
+        "Name=Clickatell Balance",
+        "Exec=clickatell-balance",
+        "Icon=clickatell-balance",
+        "Categories=Utility;",
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line} not in:\n{text}");
+    }
+    output("desktop-file-validate", &[entry.to_str().unwrap()]);
+    assert_runs(&root.path().join("usr/bin/clickatell-balance"));
+}
+
+#[test]
+fn dpkg_installs_the_package_and_the_installed_program_runs() {
+    if output("id", &["-u"]).trim() != "0" {
+        eprintln!("not root: dpkg -i is left to CI, which runs the tests as root");
+        return;
+    }
+    let deb = the_package();
+    let was_installed = Command::new("dpkg-query")
+        .args(["-W", "clickatell-balance"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    output("dpkg", &["-i", deb.to_str().unwrap()]);
+    let status = output("dpkg-query", &["-W", "-f=${Status} ${Version}", "clickatell-balance"]);
+    assert_eq!(status, format!("install ok installed {VERSION}"));
+    assert_runs(Path::new("/usr/bin/clickatell-balance"));
+    if !was_installed {
+        output("dpkg", &["-r", "clickatell-balance"]);
+    }
+}
