@@ -13,7 +13,10 @@ fn the_package() -> PathBuf {
         .map(|d| {
             d.flatten()
                 .map(|e| e.path())
-                .filter(|p| p.to_string_lossy().ends_with(&format!("_{VERSION}_amd64.deb")))
+                .filter(|p| {
+                    p.to_string_lossy()
+                        .ends_with(&format!("_{VERSION}_amd64.deb"))
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -63,7 +66,10 @@ fn the_deb_holds_the_binary_a_desktop_entry_and_icons() {
     assert_eq!(field("Architecture"), "amd64");
     let depends = field("Depends");
     for lib in ["libwebkit2gtk-4.1-0", "libgtk-3-0", "libdbus-1-3"] {
-        assert!(depends.contains(lib), "{lib} missing from Depends: {depends}");
+        assert!(
+            depends.contains(lib),
+            "{lib} missing from Depends: {depends}"
+        );
     }
 
     let listing = output("dpkg-deb", &["-c", deb]);
@@ -77,7 +83,10 @@ fn the_deb_holds_the_binary_a_desktop_entry_and_icons() {
         ));
     }
     for path in &wanted {
-        assert!(listing.contains(path.as_str()), "{path} not in the package:\n{listing}");
+        assert!(
+            listing.contains(path.as_str()),
+            "{path} not in the package:\n{listing}"
+        );
     }
 
     let root = tempfile::tempdir().unwrap();
@@ -112,7 +121,10 @@ fn dpkg_installs_the_package_and_the_installed_program_runs() {
         .output()
         .is_ok_and(|o| o.status.success());
     output("dpkg", &["-i", deb.to_str().unwrap()]);
-    let status = output("dpkg-query", &["-W", "-f=${Status} ${Version}", "clickatell-balance"]);
+    let status = output(
+        "dpkg-query",
+        &["-W", "-f=${Status} ${Version}", "clickatell-balance"],
+    );
     assert_eq!(status, format!("install ok installed {VERSION}"));
     assert_runs(Path::new("/usr/bin/clickatell-balance"));
     if !was_installed {

@@ -1,0 +1,54 @@
+//! The monitor as the app runs it (real HTTP client, system clock), with notifications
+//! recorded instead of shown.
+
+use clickatell_core::history::History;
+use clickatell_core::monitor::{self, MonitorConfig, MonitorDeps, MonitorHandle, SystemClock};
+use clickatell_core::notifier::{Notification, Notifier, NotifyError};
+use clickatell_core::{balance_source, ApiToken, HttpClient, Settings};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Every notification the monitor asked for.
+#[derive(Default)]
+pub struct Recorder(pub Mutex<Vec<Notification>>);
+
+impl Notifier for Recorder {
+    fn notify(&self, n: &Notification) -> Result<(), NotifyError> {
+        self.0.lock().unwrap().push(n.clone());
+        Ok(())
+    }
+}
+
+pub struct Rig {
+    pub handle: MonitorHandle,
+    pub notes: Arc<Recorder>,
+}
+
+/// A monitor on `settings`, with `token`, polling every `interval` when given.
+pub fn monitor(
+    settings: Settings,
+    token: &str,
+    interval: Option<Duration>,
+    history: Option<Arc<History>>,
+    alert_state_path: Option<PathBuf>,
+) -> Rig {
+    let notes = Arc::new(Recorder::default());
+    let token = token.to_owned();
+    let deps = MonitorDeps {
+        make_source: Arc::new(|config| balance_source(HttpClient::new(config.timeout)?, config)),
+        token: Arc::new(move || Ok(Some(ApiToken::parse(&token).unwrap()))),
+        notifier: notes.clone(),
+        history,
+        alert_state_path,
+        clock: Arc::new(SystemClock),
+    };
+    let handle = monitor::spawn(
+        MonitorConfig {
+            settings,
+            interval_override: interval,
+        },
+        deps,
+    );
+    Rig { handle, notes }
+}
