@@ -151,6 +151,12 @@ impl Session {
         self.post("/execute/sync", json!({ "script": script, "args": [] }))
     }
 
+    /// Runs a script that ends by calling `arguments[0]` with its result (for promises).
+    pub fn execute_async(&self, script: &str) -> Value {
+        self.post("/timeouts", json!({ "script": 60_000 }));
+        self.post("/execute/async", json!({ "script": script, "args": [] }))
+    }
+
     /// Waits until the element's text satisfies `check`, returning the last text seen.
     pub fn wait_text(&self, css: &str, within: Duration, check: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + within;

@@ -1,7 +1,7 @@
 //! Whole-file writes that a crash can never leave half done.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same directory, flushed to
 /// disk, renamed over the old file, and the directory synced. After a crash the file holds
@@ -19,4 +19,22 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     #[cfg(unix)]
     std::fs::File::open(dir)?.sync_all()?;
     Ok(())
+}
+
+/// Where an unusable file is kept instead of being discarded: `<path>.corrupt-<UTC time>`,
+/// with a counter when that exists already, so the user can still recover what it held.
+pub fn set_aside_path(path: &Path) -> PathBuf {
+    let stamp = time::OffsetDateTime::now_utc()
+        .format(time::macros::format_description!(
+            "[year][month][day]T[hour][minute][second]Z"
+        ))
+        .unwrap_or_else(|_| "unknown".into());
+    let base = format!("{}.corrupt-{stamp}", path.display());
+    let mut candidate = PathBuf::from(&base);
+    let mut n = 1;
+    while candidate.exists() {
+        candidate = PathBuf::from(format!("{base}-{n}"));
+        n += 1;
+    }
+    candidate
 }

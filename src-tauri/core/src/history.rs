@@ -42,6 +42,7 @@ pub struct Point {
 pub struct History {
     conn: Mutex<rusqlite::Connection>,
     path: PathBuf,
+    set_aside: Option<PathBuf>,
 }
 
 impl History {
@@ -51,7 +52,10 @@ impl History {
         Self::open(&dir.join("history.sqlite3"))
     }
 
-    /// Opens or creates the database at `path`.
+    /// Opens or creates the database at `path`. A database that is not one, or fails its
+    /// integrity check, is kept as `<path>.corrupt-<time>` (with its journal) and a new one is
+    /// started: losing the chart's past beats losing monitoring, and the old file stays for
+    /// anyone who wants to recover it.
     pub fn open(path: &Path) -> Result<Self, HistoryError> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|source| HistoryError::Io {
@@ -59,11 +63,52 @@ impl History {
                 source,
             })?;
         }
+        match Self::open_checked(path) {
+            Err(HistoryError::Sqlite { source, .. }) if is_corruption(&source) => {
+                let kept_as = crate::atomic_file::set_aside_path(path);
+                for suffix in ["", "-wal", "-shm"] {
+                    let from = PathBuf::from(format!("{}{suffix}", path.display()));
+                    let to = PathBuf::from(format!("{}{suffix}", kept_as.display()));
+                    if from.exists() {
+                        std::fs::rename(&from, &to).map_err(|source| HistoryError::Io {
+                            path: from.clone(),
+                            source,
+                        })?;
+                    }
+                }
+                tracing::warn!(
+                    reason = %source,
+                    kept_as = %kept_as.display(),
+                    "history database unreadable; kept aside and started anew"
+                );
+                let mut history = Self::open_checked(path)?;
+                history.set_aside = Some(kept_as);
+                Ok(history)
+            }
+            other => other,
+        }
+    }
+
+    /// Where an unreadable database was kept when this one replaced it.
+    pub fn set_aside(&self) -> Option<&Path> {
+        self.set_aside.as_deref()
+    }
+
+    fn open_checked(path: &Path) -> Result<Self, HistoryError> {
         let sql = |source| HistoryError::Sqlite {
             path: path.to_owned(),
             source,
         };
         let conn = rusqlite::Connection::open(path).map_err(sql)?;
+        let verdict: String = conn
+            .query_row("PRAGMA quick_check", [], |row| row.get(0))
+            .map_err(sql)?;
+        if verdict != "ok" {
+            return Err(sql(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
+                Some(verdict),
+            )));
+        }
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(sql)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
@@ -80,6 +125,7 @@ impl History {
         Ok(Self {
             conn: Mutex::new(conn),
             path: path.to_owned(),
+            set_aside: None,
         })
     }
 
@@ -179,6 +225,15 @@ pub fn downsample(
     out
 }
 
+/// Whether SQLite says the file is damaged or not a database at all (as opposed to, say, a
+/// full disk or a permission problem, which a new file would not fix).
+fn is_corruption(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,6 +261,72 @@ mod tests {
         let pts = h.range(t0, t0 + time::Duration::hours(1)).unwrap();
         let amounts: Vec<String> = pts.iter().map(|p| p.amount.to_string()).collect();
         assert_eq!(amounts, ["300.50", "299.10"]);
+    }
+
+    fn kept_aside(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".corrupt-"))
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_database_is_kept_aside_and_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.sqlite3");
+        std::fs::write(&path, b"this is not a database, but it is someone's file").unwrap();
+        let h = History::open(&path).unwrap();
+        let kept = h.set_aside().expect("set aside").to_owned();
+        assert_eq!(
+            std::fs::read(&kept).unwrap(),
+            b"this is not a database, but it is someone's file"
+        );
+        let t0 = datetime!(2026-11-28 10:00 UTC);
+        h.record(t0, &credits("12.00")).unwrap();
+        assert_eq!(h.range(t0, t0).unwrap().len(), 1);
+        assert_eq!(kept_aside(dir.path()).len(), 1);
+    }
+
+    #[test]
+    fn a_damaged_database_is_kept_aside_and_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.sqlite3");
+        let t0 = datetime!(2026-11-28 10:00 UTC);
+        {
+            let h = History::open(&path).unwrap();
+            for i in 0..2000 {
+                h.record(t0 + time::Duration::minutes(i), &credits("300.50"))
+                    .unwrap();
+            }
+        }
+        // Scribble over the pages after the header, as a failing disk might.
+        let mut bytes = std::fs::read(&path).unwrap();
+        assert!(bytes.len() > 3 * 4096, "{} bytes", bytes.len());
+        for b in &mut bytes[4096..3 * 4096] {
+            *b = 0xA5;
+        }
+        std::fs::write(&path, &bytes).unwrap();
+        let h = History::open(&path).unwrap();
+        assert!(h.set_aside().is_some());
+        assert!(h
+            .range(t0, t0 + time::Duration::days(2))
+            .unwrap()
+            .is_empty());
+        assert_eq!(kept_aside(dir.path()).len(), 1);
+    }
+
+    #[test]
+    fn a_healthy_database_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.sqlite3");
+        drop(History::open(&path).unwrap());
+        let h = History::open(&path).unwrap();
+        assert!(h.set_aside().is_none());
+        assert!(kept_aside(dir.path()).is_empty());
     }
 
     #[test]

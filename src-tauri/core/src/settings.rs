@@ -288,7 +288,7 @@ impl SettingsStore {
             }
             Err(e) => format!("not valid settings JSON: {e}"),
         };
-        let kept_as = self.set_aside_path();
+        let kept_as = crate::atomic_file::set_aside_path(&self.path);
         std::fs::rename(&self.path, &kept_as).map_err(|source| SettingsError::Io {
             action: "set aside",
             path: self.path.clone(),
@@ -314,22 +314,6 @@ impl SettingsStore {
             path: self.path.clone(),
             source,
         })
-    }
-
-    fn set_aside_path(&self) -> PathBuf {
-        let stamp = time::OffsetDateTime::now_utc()
-            .format(time::macros::format_description!(
-                "[year][month][day]T[hour][minute][second]Z"
-            ))
-            .unwrap_or_else(|_| "unknown".into());
-        let base = format!("{}.corrupt-{stamp}", self.path.display());
-        let mut candidate = PathBuf::from(&base);
-        let mut n = 1;
-        while candidate.exists() {
-            candidate = PathBuf::from(format!("{base}-{n}"));
-            n += 1;
-        }
-        candidate
     }
 }
 

@@ -1,0 +1,192 @@
+//! Secret hygiene: every command and the tray app run with a known token, at the most verbose
+//! log level, against a Clickatell that sometimes echoes the token back. Then every file under
+//! the sandbox's HOME (which holds all its XDG folders, logs included), every stdout and stderr
+//! and every IPC payload the window can obtain are searched for it: it must appear nowhere.
+
+mod support;
+
+use std::time::Duration;
+use support::app::{Outcome, Sandbox};
+use support::clickatell::{FakeClickatell, Reply};
+use support::webdriver::Driver;
+
+const TOKEN: &str = "tok_HYGIENE-3f2e1d0c9b8a7";
+
+/// Everything the window can get from the app: each command's answer (or error), a token
+/// test and save, and the `snapshot` events a refresh sends.
+const EVERY_PAYLOAD: &str = r#"
+const done = arguments[arguments.length - 1];
+const tauri = window.__TAURI__;
+const out = { events: [] };
+const call = (name, args) => tauri.core.invoke(name, args || {}).then(
+  (value) => { out[name] = value === undefined ? null : value; },
+  (error) => { out[name] = { error }; });
+(async () => {
+  await tauri.event.listen('snapshot', (e) => out.events.push(e.payload));
+  await call('get_snapshot');
+  await call('get_settings');
+  await call('token_status');
+  await call('test_token', { token: TOKEN });
+  await call('save_token', { token: TOKEN });
+  await call('save_settings', { settings: out.get_settings });
+  await new Promise((r) => setTimeout(r, 2500));
+  await call('refresh_now');
+  await call('get_history', { range: 'all' });
+  await call('send_test_notification');
+  await new Promise((r) => setTimeout(r, 500));
+  done(JSON.stringify(out));
+})().catch((e) => done('failed: ' + e));
+"#;
+
+fn assert_clean(what: &str, text: &str) {
+    assert!(
+        !text.contains(TOKEN),
+        "the token appears in {what}:\n{text}"
+    );
+}
+
+fn assert_clean_outcome(what: &str, out: &Outcome) {
+    assert_clean(&format!("the stdout of {what}"), &out.stdout);
+    assert_clean(&format!("the stderr of {what}"), &out.stderr);
+}
+
+#[test]
+fn the_token_appears_in_no_file_log_output_or_ipc_payload() {
+    let home = Sandbox::with_tray();
+    let server = FakeClickatell::always(Reply::rest_balance("300.50"));
+    let echo = FakeClickatell::always(Reply::rest_error(
+        401,
+        "001",
+        &format!("Authentication failed for token {TOKEN}"),
+    ));
+    let url = server.url();
+    let echo_url = echo.url();
+    let verbose = [("RUST_LOG", "trace")];
+
+    // Every command, with the token in the keyring.
+    let set = home.run(&["token", "set"], Some(TOKEN), &verbose);
+    set.expect_code(0);
+    let runs: Vec<(&str, Vec<&str>)> = vec![
+        ("token status", vec!["token", "status"]),
+        ("balance", vec!["--base-url", &url, "balance"]),
+        (
+            "balance --json",
+            vec!["--base-url", &url, "balance", "--json"],
+        ),
+        (
+            "check",
+            vec!["--base-url", &url, "check", "--warning", "500"],
+        ),
+        (
+            "balance, token echoed",
+            vec!["--base-url", &echo_url, "balance"],
+        ),
+        (
+            "check, token echoed",
+            vec!["--base-url", &echo_url, "check"],
+        ),
+        ("--help", vec!["--help"]),
+    ];
+    assert_clean_outcome("token set", &set);
+    for (what, args) in &runs {
+        let out = home.run(args, None, &verbose);
+        assert_clean_outcome(what, &out);
+    }
+    // The same with the token in the environment instead.
+    let env = [("RUST_LOG", "trace"), ("CLICKATELL_TOKEN", TOKEN)];
+    for (what, args) in &runs {
+        let out = home.run(args, None, &env);
+        assert_clean_outcome(&format!("{what} (CLICKATELL_TOKEN)"), &out);
+    }
+    // watch, through a rejection echoing the token and back.
+    let watch = home.spawn(
+        &["--base-url", &echo_url, "watch", "--interval", "1s"],
+        &verbose,
+    );
+    std::thread::sleep(Duration::from_secs(3));
+    terminate(&watch);
+    let out = watch.wait_with_output().unwrap();
+    let watch_err = String::from_utf8_lossy(&out.stderr);
+    assert!(watch_err.contains("<redacted>"), "{watch_err}");
+    assert_clean("the output of watch", &String::from_utf8_lossy(&out.stdout));
+    assert_clean("the stderr of watch", &watch_err);
+
+    // The tray app and its window: every IPC payload.
+    let driver = Driver::start(&home, &verbose);
+    let window = driver.session(&["--base-url", &url]);
+    window.wait_text("#balance", Duration::from_secs(30), |t| {
+        t == "300.50 credits"
+    });
+    let payloads = window
+        .execute_async(&EVERY_PAYLOAD.replace("TOKEN", &format!("{TOKEN:?}")))
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let parsed: serde_json::Value = serde_json::from_str(&payloads)
+        .unwrap_or_else(|_| panic!("the IPC script failed: {payloads}"));
+    for name in [
+        "get_snapshot",
+        "get_settings",
+        "token_status",
+        "test_token",
+        "save_token",
+        "save_settings",
+        "refresh_now",
+        "get_history",
+        "send_test_notification",
+    ] {
+        assert!(
+            parsed.get(name).is_some(),
+            "{name} gave nothing: {payloads}"
+        );
+    }
+    assert!(
+        !parsed["events"].as_array().unwrap().is_empty(),
+        "no snapshot event: {payloads}"
+    );
+    assert!(
+        parsed["get_history"]
+            .as_array()
+            .is_some_and(|h| !h.is_empty()),
+        "{payloads}"
+    );
+    assert_clean("an IPC payload", &payloads);
+    assert_clean(
+        "the page",
+        &window
+            .execute("return document.documentElement.outerHTML")
+            .to_string(),
+    );
+    drop(window);
+    drop(driver);
+
+    // The token was really used, and the logs really were written at trace level.
+    assert!(server
+        .requests()
+        .iter()
+        .any(|r| r.header("Authorization") == Some(&format!("Bearer {TOKEN}"))));
+    let logs = home.home().join("state/clickatell-balance/logs");
+    let log_text: String = std::fs::read_dir(&logs)
+        .unwrap()
+        .flatten()
+        .map(|f| std::fs::read_to_string(f.path()).unwrap_or_default())
+        .collect();
+    assert!(
+        log_text.contains("TRACE") && log_text.contains("tray app"),
+        "{log_text}"
+    );
+    assert_eq!(
+        home.files_containing(TOKEN),
+        Vec::<std::path::PathBuf>::new(),
+        "files under HOME holding the token"
+    );
+}
+
+/// Asks `watch` to stop as systemd would (SIGTERM).
+fn terminate(child: &std::process::Child) {
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
