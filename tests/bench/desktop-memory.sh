@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
-cargo build --release -p clickatell-balance -p minimal-tray --quiet
+[ -n "${BENCH_BUILT:-}" ] || tests/bench/build.sh
 /usr/bin/python3 -c "import Xlib" 2>/dev/null \
   || { echo "installing python3-xlib"; apt-get install -y python3-xlib >/dev/null; }
 

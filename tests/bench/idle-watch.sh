@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration=${1:-600}
-cargo build --release -p clickatell-balance --quiet
+[ -n "${BENCH_BUILT:-}" ] || tests/bench/build.sh
 bin=target/release/clickatell-balance
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -8,7 +8,7 @@ mod support;
 use clickatell_core::snapshot::{Snapshot, Status};
 use clickatell_core::{Api, Decimal, Format, Settings};
 use std::time::{Duration, SystemTime};
-use support::fault_server::{Fault, FaultServer, Unanswered};
+use support::fault_server::{Fault, FaultServer, SelfSignedTls, Unanswered};
 
 const TOKEN: &str = "tok_MATRIX-5e6f7a8b9c";
 const INTERVAL_SECS: i64 = 300;
@@ -343,6 +343,18 @@ fn transport_rows(rows: &mut Vec<Row>) {
     .says(&["Cannot reach Clickatell", "dns"]);
     unresolvable.base_url = format!("https://{}.invalid", "a".repeat(70));
     rows.push(unresolvable);
+
+    let tls = SelfSignedTls::start();
+    rows.push(Row {
+        fault: "TLS: self-signed certificate".into(),
+        api: Api::Rest,
+        format: Format::Json,
+        base_url: format!("https://127.0.0.1:{}", tls.port),
+        status: Status::Offline,
+        phrases: vec!["not trusted", "UnknownIssuer"],
+        retry: Retry::Backoff,
+        _server: Some(Box::new(tls)),
+    });
 
     let unanswered = Unanswered::new();
     rows.push(Row {

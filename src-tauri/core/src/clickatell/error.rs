@@ -108,6 +108,11 @@ impl FetchError {
                 "Cannot use that address: {self}. Use an https:// base URL, or leave it unset \
                  for Clickatell's own."
             ),
+            Self::Connect { detail, .. } if detail.contains("certificate") => format!(
+                "Cannot reach Clickatell securely: {self}. The server's certificate is not \
+                 trusted: a proxy or captive portal may be intercepting HTTPS, or the base URL \
+                 points elsewhere. Check the network and the base URL."
+            ),
             Self::Connect { .. } => format!(
                 "Cannot reach Clickatell: {self}. Check the network connection and try again."
             ),

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The benchmark, in one run on this machine (not a test): builds the release binaries, then
+# measures side by side and writes BENCHMARKS.md at the repository root:
+#   - memory (whole process tree PSS and anonymous) of the tray app: tray only, window open,
+#     after closing it; against a minimal Tauri 2 tray app built the same way;
+#   - launch to tray item registered and to the first balance in the tooltip;
+#   - idle CPU time and wake-ups of `watch` over IDLE_SECONDS (default 600);
+#   - `clickatell-balance balance` against the seed's curl command (ratio of medians);
+#   - release binary and .deb sizes.
+# Usage: tests/bench/run.sh   (about 15 minutes; IDLE_SECONDS=60 for a quick look)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+idle="${IDLE_SECONDS:-600}"
+out=BENCHMARKS.md
+
+echo "building release binaries and the .deb…" >&2
+tests/bench/build.sh
+export BENCH_BUILT=1
+
+section() { echo "running: $1" >&2; }
+section "desktop memory and launch"
+desktop=$(tests/bench/desktop-memory.sh)
+section "idle watch for ${idle}s"
+idle_out=$(tests/bench/idle-watch.sh "$idle")
+section "balance vs curl"
+curl_out=$(tests/bench/balance-vs-curl.sh 50)
+deb=$(ls target/release/bundle/deb/*_amd64.deb | head -1)
+
+{
+  echo "# Benchmarks"
+  echo
+  echo "Written by \`tests/bench/run.sh\` on $(date -u +%Y-%m-%d); figures from one run on one"
+  echo "machine, side by side. They move with whatever else shares the machine's libraries and"
+  echo "CPUs: compare figures of the same run, not across runs."
+  echo
+  echo "Machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)),"
+  echo "$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, $(. /etc/os-release; echo "$PRETTY_NAME"), kernel $(uname -r),"
+  echo "WebKitGTK $(dpkg-query -W -f='${Version}' libwebkit2gtk-4.1-0 2>/dev/null), $(rustc --version)."
+  echo
+  echo "## Tray app against a minimal Tauri 2 tray app"
+  echo
+  echo "Each in a private session under Xvfb with a real tray host (status-notifier-watcher and"
+  echo "gtk-sni-tray-standalone), polling a loopback Clickatell. PSS of the whole process tree."
+  echo
+  echo '```'
+  echo "$desktop"
+  echo '```'
+  echo
+  echo "## Idle \`watch\`"
+  echo
+  echo '```'
+  echo "$idle_out"
+  echo '```'
+  echo
+  echo "## One reading: \`clickatell-balance balance\` against the seed's curl command"
+  echo
+  echo '```'
+  echo "$curl_out"
+  echo '```'
+  echo
+  echo "## Sizes"
+  echo
+  echo '```'
+  echo "release binary:     $(stat -c %s target/release/clickatell-balance | numfmt --to=iec-i --suffix=B) ($(stat -c %s target/release/clickatell-balance) bytes)"
+  echo "minimal tray app:   $(stat -c %s target/release/minimal-tray | numfmt --to=iec-i --suffix=B)"
+  echo ".deb package:       $(stat -c %s "$deb" | numfmt --to=iec-i --suffix=B) ($(basename "$deb"))"
+  echo "web UI (ui/):       $(cat ui/* | wc -c) bytes, $(gzip -9c ui/* | wc -c) gzipped"
+  echo '```'
+} >"$out"
+echo "wrote $out" >&2
+cat "$out"
