@@ -100,3 +100,30 @@ fn bad_arguments_are_unknown_for_monitoring_systems() {
     assert!(out.stdout.starts_with("clickatell-balance "), "{out:#?}");
     home.run(&["check", "--help"], None, &[]).expect_code(0);
 }
+
+#[test]
+fn every_command_explains_itself_with_help() {
+    let home = Sandbox::new();
+    let commands: [&[&str]; 8] = [
+        &[],
+        &["balance"],
+        &["check"],
+        &["watch"],
+        &["token"],
+        &["token", "set"],
+        &["token", "delete"],
+        &["token", "status"],
+    ];
+    for command in commands {
+        let mut args = command.to_vec();
+        args.push("--help");
+        let out = home.run(&args, None, &[]);
+        out.expect_code(0);
+        let usage = format!("Usage: clickatell-balance {}", command.join(" "));
+        assert!(out.stdout.contains(usage.trim_end()), "{args:?}: {out:#?}");
+        assert!(
+            out.stdout.lines().next().is_some_and(|l| l.len() > 10),
+            "{args:?}: no description"
+        );
+    }
+}
