@@ -208,19 +208,15 @@ fn an_unresolvable_host_says_so() {
     // In a network namespace of its own (no interface up, so no DNS query leaves the machine),
     // looking up the host fails as it does on a machine without network.
     let home = Sandbox::new();
-    let out = home
+    let out: Outcome = home
         .command("unshare")
         .args(["--user", "--map-root-user", "--net"])
         .arg(support::app::binary())
         .args(["--base-url", "https://api.clickatell.test", "balance"])
         .env("CLICKATELL_TOKEN", TOKEN)
         .output()
-        .expect("unshare (util-linux)");
-    let out = support::app::Outcome {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
+        .expect("unshare (util-linux)")
+        .into();
     assert_one_line_failure(&out, "Cannot reach Clickatell");
     assert!(
         out.stderr.contains("api.clickatell.test") && out.stderr.contains("dns error"),

@@ -104,12 +104,9 @@ fn the_token_appears_in_no_file_log_output_or_ipc_payload() {
         &verbose,
     );
     std::thread::sleep(Duration::from_secs(3));
-    terminate(&watch);
-    let out = watch.wait_with_output().unwrap();
-    let watch_err = String::from_utf8_lossy(&out.stderr);
-    assert!(watch_err.contains("<redacted>"), "{watch_err}");
-    assert_clean("the output of watch", &String::from_utf8_lossy(&out.stdout));
-    assert_clean("the stderr of watch", &watch_err);
+    let out = support::app::terminate(watch);
+    assert!(out.stderr.contains("<redacted>"), "{out:#?}");
+    assert_clean_outcome("watch", &out);
 
     // The tray app and its window: every IPC payload.
     let driver = Driver::start(&home, &verbose);
@@ -165,12 +162,7 @@ fn the_token_appears_in_no_file_log_output_or_ipc_payload() {
         .requests()
         .iter()
         .any(|r| r.header("Authorization") == Some(&format!("Bearer {TOKEN}"))));
-    let logs = home.home().join("state/clickatell-balance/logs");
-    let log_text: String = std::fs::read_dir(&logs)
-        .unwrap()
-        .flatten()
-        .map(|f| std::fs::read_to_string(f.path()).unwrap_or_default())
-        .collect();
+    let log_text = home.log_text();
     assert!(
         log_text.contains("TRACE") && log_text.contains("tray app"),
         "{log_text}"
@@ -180,13 +172,4 @@ fn the_token_appears_in_no_file_log_output_or_ipc_payload() {
         Vec::<std::path::PathBuf>::new(),
         "files under HOME holding the token"
     );
-}
-
-/// Asks `watch` to stop as systemd would (SIGTERM).
-fn terminate(child: &std::process::Child) {
-    let status = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
 }

@@ -9,22 +9,6 @@ use support::clickatell::{FakeClickatell, Reply};
 
 const TOKEN: &str = "tok_LOG-4b3c2d1e0f";
 
-fn log_files(home: &Sandbox) -> Vec<PathBuf> {
-    let dir = home.home().join("state/clickatell-balance/logs");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .map(|d| d.flatten().map(|e| e.path()).collect())
-        .unwrap_or_default();
-    files.sort();
-    files
-}
-
-fn log_text(home: &Sandbox) -> String {
-    log_files(home)
-        .iter()
-        .map(|f| std::fs::read_to_string(f).unwrap())
-        .collect()
-}
-
 #[test]
 fn each_run_is_logged_to_a_daily_file_while_stderr_stays_quiet() {
     let server = FakeClickatell::always(Reply::rest_balance("300.50"));
@@ -32,14 +16,14 @@ fn each_run_is_logged_to_a_daily_file_while_stderr_stays_quiet() {
     let out = home.run_with_token(&server.url(), TOKEN, &["balance"]);
     out.expect_code(0);
     assert_eq!(out.stderr, "", "stderr should stay quiet by default");
-    let files = log_files(&home);
+    let files = home.log_files();
     assert_eq!(files.len(), 1, "{files:?}");
     let name = files[0].file_name().unwrap().to_string_lossy().into_owned();
     assert!(
         name.starts_with("clickatell-balance.") && name.ends_with(".log"),
         "{name}"
     );
-    let text = log_text(&home);
+    let text = home.log_text();
     assert!(
         text.contains("INFO") && text.contains("command=\"balance\""),
         "{text}"
@@ -65,7 +49,7 @@ fn rust_log_raises_both_outputs_and_the_token_appears_in_neither() {
         assert!(!out.stderr.contains(TOKEN), "token on stderr: {out:#?}");
         assert!(!out.stdout.contains(TOKEN), "token on stdout: {out:#?}");
     }
-    let text = log_text(&home);
+    let text = home.log_text();
     assert!(
         text.contains("TRACE") && text.contains("DEBUG"),
         "RUST_LOG should reach the file too: {text}"

@@ -131,7 +131,7 @@ fn a_corrupt_history_database_is_kept_aside_and_monitoring_goes_on() {
     std::fs::create_dir_all(&data).unwrap();
     let garbage = b"SQLite format 3\0 but then nothing a database would hold".repeat(100);
     std::fs::write(data.join("history.sqlite3"), &garbage).unwrap();
-    let mut watch = home.spawn(
+    let watch = home.spawn(
         &["--base-url", &server.url(), "watch", "--interval", "1s"],
         &[("CLICKATELL_TOKEN", TOKEN)],
     );
@@ -139,19 +139,9 @@ fn a_corrupt_history_database_is_kept_aside_and_monitoring_goes_on() {
     while server.requests().len() < 3 && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(100));
     }
-    let _ = std::process::Command::new("kill")
-        .args(["-TERM", &watch.id().to_string()])
-        .status();
-    let status = watch.wait().unwrap();
-    let mut stderr = String::new();
-    use std::io::Read;
-    watch
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    assert!(status.success(), "{stderr}");
+    let out = support::app::terminate(watch);
+    let stderr = out.stderr;
+    assert_eq!(out.code, 0, "{stderr}");
     assert!(server.requests().len() >= 3, "monitoring stopped: {stderr}");
     assert!(stderr.contains("history database unreadable"), "{stderr}");
     let kept: Vec<_> = std::fs::read_dir(&data)

@@ -36,20 +36,10 @@ fn wait_for_requests(server: &FakeClickatell, count: usize) {
 
 /// Stops `watch` with SIGTERM and returns its stderr after checking it exited 0.
 fn stop(child: Child) -> String {
-    let status = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "watch did not exit cleanly: {stderr}"
-    );
-    assert!(!stderr.contains(TOKEN) && !String::from_utf8_lossy(&out.stdout).contains(TOKEN));
-    stderr
+    let out = support::app::terminate(child);
+    assert_eq!(out.code, 0, "watch did not exit cleanly: {}", out.stderr);
+    assert!(!out.stderr.contains(TOKEN) && !out.stdout.contains(TOKEN));
+    out.stderr
 }
 
 #[test]

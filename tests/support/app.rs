@@ -36,6 +36,30 @@ pub struct Outcome {
     pub stderr: String,
 }
 
+impl From<std::process::Output> for Outcome {
+    fn from(out: std::process::Output) -> Self {
+        Self {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
+/// Asks a long-running command (`watch`) to stop as systemd does, with SIGTERM, and returns
+/// what it printed and how it exited.
+pub fn terminate(child: std::process::Child) -> Outcome {
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill (procps)");
+    assert!(status.success(), "could not signal process {}", child.id());
+    child
+        .wait_with_output()
+        .expect("wait for clickatell-balance")
+        .into()
+}
+
 impl Outcome {
     /// Fails the test, showing both streams, unless the exit code is `code`.
     pub fn expect_code(&self, code: i32) -> &Self {
@@ -236,14 +260,10 @@ impl Sandbox {
                 .write_all(input.as_bytes())
                 .unwrap();
         }
-        let out = child
+        child
             .wait_with_output()
-            .expect("wait for clickatell-balance");
-        Outcome {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+            .expect("wait for clickatell-balance")
+            .into()
     }
 
     /// Runs the binary against `base_url` with the token in `CLICKATELL_TOKEN`.
@@ -251,6 +271,24 @@ impl Sandbox {
         let mut full = vec!["--base-url", base_url];
         full.extend_from_slice(args);
         self.run(&full, None, &[("CLICKATELL_TOKEN", token)])
+    }
+
+    /// The app's log files (`$XDG_STATE_HOME/clickatell-balance/logs`), oldest first.
+    pub fn log_files(&self) -> Vec<PathBuf> {
+        let dir = self.home().join("state/clickatell-balance/logs");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .map(|d| d.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        files.sort();
+        files
+    }
+
+    /// All the app's log lines.
+    pub fn log_text(&self) -> String {
+        self.log_files()
+            .iter()
+            .map(|f| std::fs::read_to_string(f).unwrap_or_default())
+            .collect()
     }
 
     /// Every file under the home whose bytes contain `needle`.
