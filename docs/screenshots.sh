@@ -21,7 +21,10 @@ if ((${#missing[@]})); then
   $sudo apt-get install -y "${missing[@]}"
 fi
 
-cargo build --release -p clickatell-balance
+# The release binary as the .deb ships it (the bundler's build; a plain `cargo build --release`
+# would relink a second variant over it).
+npm ci --prefix src-tauri --no-audit --no-fund --silent
+npm run --prefix src-tauri --silent deb >/dev/null
 app="$PWD/target/release/clickatell-balance"
 
 sandbox=$(mktemp -d)

@@ -549,7 +549,7 @@ async fn run(row: &Row) -> Snapshot {
         critical_level: Some(Decimal::from(50)),
         ..Settings::default()
     };
-    let rig = support::rig::monitor(settings, TOKEN, None, None, None);
+    let rig = support::rig::monitor(settings, TOKEN, None, None);
     let mut snapshots = rig.handle.subscribe();
     let first = tokio::time::timeout(
         Duration::from_secs(15),

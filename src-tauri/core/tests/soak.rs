@@ -78,10 +78,6 @@ async fn twenty_thousand_polls_with_faults_stay_flat_and_alert_exactly() {
         settings,
         "tok_SOAK-0a1b2c3d",
         Some(Duration::from_millis(1)),
-        // No history: the forecast reads the last 7 days of readings on every poll, which
-        // at 20,000 readings a minute measures SQLite rather than the monitor. The history
-        // has tests of its own.
-        None,
         Some(state_path.clone()),
     );
     let (rss_start, fds_start) = sample_at(&server, WARM_UP).await;
