@@ -5,7 +5,7 @@
 
 mod support;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use support::app::{Outcome, Sandbox};
 use support::clickatell::{FakeClickatell, Reply};
 use support::webdriver::Driver;
@@ -66,45 +66,64 @@ fn the_token_appears_in_no_file_log_output_or_ipc_payload() {
     // Every command, with the token in the keyring.
     let set = home.run(&["token", "set"], Some(TOKEN), &verbose);
     set.expect_code(0);
-    let runs: Vec<(&str, Vec<&str>)> = vec![
-        ("token status", vec!["token", "status"]),
-        ("balance", vec!["--base-url", &url, "balance"]),
+    // Each with the exit code it must give, so a run that failed early (and so printed
+    // nothing) cannot pass for a clean one.
+    let runs: Vec<(&str, Vec<&str>, i32)> = vec![
+        ("token status", vec!["token", "status"], 0),
+        ("balance", vec!["--base-url", &url, "balance"], 0),
         (
             "balance --json",
             vec!["--base-url", &url, "balance", "--json"],
+            0,
         ),
         (
             "check",
             vec!["--base-url", &url, "check", "--warning", "500"],
+            1,
         ),
         (
             "balance, token echoed",
             vec!["--base-url", &echo_url, "balance"],
+            1,
         ),
         (
             "check, token echoed",
             vec!["--base-url", &echo_url, "check"],
+            3,
         ),
-        ("--help", vec!["--help"]),
+        ("--help", vec!["--help"], 0),
     ];
     assert_clean_outcome("token set", &set);
-    for (what, args) in &runs {
+    for (what, args, code) in &runs {
         let out = home.run(args, None, &verbose);
+        assert_eq!(out.code, *code, "{what}: {out:#?}");
         assert_clean_outcome(what, &out);
     }
     // The same with the token in the environment instead.
     let env = [("RUST_LOG", "trace"), ("CLICKATELL_TOKEN", TOKEN)];
-    for (what, args) in &runs {
+    for (what, args, code) in &runs {
         let out = home.run(args, None, &env);
+        assert_eq!(out.code, *code, "{what} (CLICKATELL_TOKEN): {out:#?}");
         assert_clean_outcome(&format!("{what} (CLICKATELL_TOKEN)"), &out);
     }
-    // watch, through a rejection echoing the token and back.
+    // watch, through a rejection echoing the token: stopped once it has logged the rejection.
+    let asked_before = echo.requests().len();
+    let rejections = || home.log_text().matches("token-rejected").count();
+    let logged_before = rejections();
     let watch = home.spawn(
         &["--base-url", &echo_url, "watch", "--interval", "1s"],
         &verbose,
     );
-    std::thread::sleep(Duration::from_secs(3));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while echo.requests().len() == asked_before || rejections() == logged_before {
+        assert!(
+            Instant::now() < deadline,
+            "watch neither asked nor logged the rejection in 30 s"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
     let out = support::app::terminate(watch);
+    out.expect_code(0);
     assert!(out.stderr.contains("<redacted>"), "{out:#?}");
     assert_clean_outcome("watch", &out);
 

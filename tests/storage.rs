@@ -4,6 +4,7 @@
 
 mod support;
 
+use clickatell_core::history::History;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 use support::app::Sandbox;
@@ -153,8 +154,22 @@ fn a_corrupt_history_database_is_kept_aside_and_monitoring_goes_on() {
                 .starts_with("history.sqlite3.corrupt-")
         })
         .collect();
-    assert_eq!(kept.len(), 1);
+    assert_eq!(kept.len(), 1, "the unreadable database was not kept aside");
     assert_eq!(std::fs::read(kept[0].path()).unwrap(), garbage);
-    let fresh = std::fs::read(data.join("history.sqlite3")).unwrap();
-    assert!(fresh.starts_with(b"SQLite format 3\0"));
+    // The new database opens as it is (nothing more set aside) and holds this run's readings.
+    let fresh = History::open(&data.join("history.sqlite3")).expect("the new history opens");
+    assert_eq!(
+        fresh.set_aside(),
+        None,
+        "the new database is unreadable too"
+    );
+    let now = time::OffsetDateTime::now_utc();
+    let readings = fresh
+        .range(now - time::Duration::hours(1), now)
+        .expect("the new history reads");
+    assert!(readings.len() >= 3, "readings recorded: {readings:?}");
+    assert!(
+        readings.iter().all(|p| p.amount.to_string() == "300.50"),
+        "{readings:?}"
+    );
 }

@@ -131,11 +131,11 @@ fn transient_failures_back_off_and_recover() {
     let home = Sandbox::with_notifications();
     let server = FakeClickatell::scripted(vec![
         Reply::json(503, ""),
-        Reply::json(429, "").header("Retry-After", "2"),
+        Reply::json(429, "").header("Retry-After", "3"),
         Reply::rest_balance("300.00"),
     ]);
     let child = watch(&home, &server, &[]);
-    wait_for_requests(&server, 3);
+    wait_for_requests(&server, 5);
     let log = stop(child);
     for line in [
         "error - Clickatell is temporarily unavailable",
@@ -144,6 +144,19 @@ fn transient_failures_back_off_and_recover() {
     ] {
         assert!(log.contains(line), "{line:?} missing:\n{log}");
     }
+    // The schedule as the server saw it: the backoff (30 s and up) is capped at the 1 s
+    // interval, Retry-After holds the next request back 3 s, and after the recovery the
+    // interval is back.
+    let at: Vec<_> = server.requests().iter().map(|r| r.at).collect();
+    let gaps: Vec<f64> = at.windows(2).map(|w| (w[1] - w[0]).as_secs_f64()).collect();
+    println!("gaps between requests: {gaps:.2?}");
+    let within = |gap: f64, from: f64, to: f64| (from..=to).contains(&gap);
+    assert!(within(gaps[0], 0.9, 2.0), "after the 503: {gaps:.2?}");
+    assert!(
+        within(gaps[1], 3.0, 4.0),
+        "after Retry-After: 3: {gaps:.2?}"
+    );
+    assert!(within(gaps[2], 0.9, 2.0), "after the recovery: {gaps:.2?}");
     assert!(home.wait_for_notifications(0).is_empty());
 }
 

@@ -56,3 +56,50 @@ fn the_window_shows_the_balance_and_settings_reach_disk_and_tray() {
         .to_string()
         .contains(TOKEN));
 }
+
+#[test]
+fn an_invalid_level_is_refused_by_the_app_beside_its_field_and_nothing_is_saved() {
+    let home = Sandbox::with_tray();
+    let server = FakeClickatell::always(Reply::rest_balance("300.50"));
+    let driver = Driver::start(&home, &[("CLICKATELL_TOKEN", TOKEN)]);
+    let window = driver.session(&["--base-url", &server.url()]);
+    window.wait_text("#balance", Duration::from_secs(30), |t| {
+        t == "300.50 credits"
+    });
+
+    window.execute("window.location.hash = '#settings'");
+    window.wait_text("#token-status", Duration::from_secs(10), |t| !t.is_empty());
+    window.type_into("#warning_level", "50");
+    window.type_into("#critical_level", "80");
+    window.click("#settings-form button[type=submit]");
+    // The app's own validation answers, through the real IPC: its sentence beside the field.
+    let error = window.wait_text("#critical_level-error", Duration::from_secs(10), |t| {
+        !t.is_empty()
+    });
+    assert_eq!(error, "must not be above the warning level (50)");
+    assert_eq!(
+        window.execute(
+            "return document.getElementById('critical_level').getAttribute('aria-invalid')"
+        ),
+        "true"
+    );
+    let result = window.text("#settings-result");
+    assert!(result.contains("nothing was saved"), "{result}");
+    assert!(
+        !home.settings_path().exists(),
+        "a refused form reached the disk"
+    );
+
+    // Fixed, it is saved.
+    window.type_into("#critical_level", "20");
+    window.click("#settings-form button[type=submit]");
+    window.wait_text("#settings-result", Duration::from_secs(10), |t| {
+        t.starts_with("Saved")
+    });
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(home.settings_path()).unwrap()).unwrap();
+    assert_eq!(
+        (&saved["warning_level"], &saved["critical_level"]),
+        (&serde_json::json!("50"), &serde_json::json!("20"))
+    );
+}

@@ -1,5 +1,5 @@
 // The bridge to the Rust side. Every payload's shape is defined in
-// src-tauri/src/desktop/contract.rs; tests/fixtures/ipc/ holds an example of each.
+// src-tauri/src/desktop/contract.rs; tests/fixtures/ipc/ holds the commands' real answers.
 const tauri = () => {
   if (!window.__TAURI__) throw new Error('The app bridge is missing.');
   return window.__TAURI__;

@@ -146,16 +146,23 @@ impl Sandbox {
             .expect("dunstctl (Debian package dunst) must be installed");
         assert!(out.status.success(), "dunstctl history failed: {out:?}");
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("dunstctl JSON");
-        let mut shown: Vec<(i64, String, String)> = v["data"][0]
+        // An answer of another shape fails here rather than reading as "nothing shown".
+        let entries = v["data"][0]
             .as_array()
-            .into_iter()
-            .flatten()
+            .unwrap_or_else(|| panic!("dunstctl history has no list of notifications: {v}"));
+        let field = |n: &serde_json::Value, name: &str| {
+            n[name]["data"]
+                .as_str()
+                .unwrap_or_else(|| panic!("a notification without a {name}: {n}"))
+                .to_owned()
+        };
+        let mut shown: Vec<(i64, String, String)> = entries
+            .iter()
             .map(|n| {
-                (
-                    n["id"]["data"].as_i64().unwrap_or(0),
-                    n["summary"]["data"].as_str().unwrap_or("").to_owned(),
-                    n["body"]["data"].as_str().unwrap_or("").to_owned(),
-                )
+                let id = n["id"]["data"]
+                    .as_i64()
+                    .unwrap_or_else(|| panic!("a notification without an id: {n}"));
+                (id, field(n, "summary"), field(n, "body"))
             })
             .collect();
         shown.sort();

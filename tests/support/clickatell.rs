@@ -7,7 +7,7 @@ use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// One reply the server gives.
 #[derive(Debug, Clone)]
@@ -68,6 +68,8 @@ pub struct Seen {
     pub method: String,
     pub path: String,
     pub headers: Vec<(String, String)>,
+    /// When its head had arrived, for tests of the schedule.
+    pub at: Instant,
 }
 
 impl Seen {
@@ -185,6 +187,7 @@ fn serve(stream: TcpStream, state: &Mutex<State>) {
             method,
             path,
             headers,
+            at: Instant::now(),
         });
         if state.script.len() > 1 {
             state.script.pop_front().unwrap()

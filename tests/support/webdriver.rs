@@ -12,6 +12,8 @@ pub struct Driver {
     base: String,
 }
 
+/// A port free at the moment of asking. tauri-driver binds it itself, so it may be taken by
+/// the time it starts: [`Driver::start`] then tries again with other ports.
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -37,27 +39,36 @@ fn tauri_driver() -> std::path::PathBuf {
 impl Driver {
     /// Starts tauri-driver with `extra_env` passed on to the app it launches.
     pub fn start(home: &Sandbox, extra_env: &[(&str, &str)]) -> Self {
-        let port = free_port();
-        let child = home
-            .command(tauri_driver())
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &free_port().to_string(),
-            ])
-            .envs(extra_env.iter().copied())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start tauri-driver");
-        let base = format!("http://127.0.0.1:{port}");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while ureq::get(&format!("{base}/status")).call().is_err() {
-            assert!(Instant::now() < deadline, "tauri-driver did not start");
-            std::thread::sleep(Duration::from_millis(100));
+        for _ in 0..5 {
+            let port = free_port();
+            let mut child = home
+                .command(tauri_driver())
+                .args([
+                    "--port",
+                    &port.to_string(),
+                    "--native-port",
+                    &free_port().to_string(),
+                ])
+                .envs(extra_env.iter().copied())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start tauri-driver");
+            let base = format!("http://127.0.0.1:{port}");
+            let deadline = Instant::now() + Duration::from_secs(20);
+            loop {
+                // Exited: its port was taken meanwhile; try others.
+                if child.try_wait().unwrap().is_some() {
+                    break;
+                }
+                if ureq::get(&format!("{base}/status")).call().is_ok() {
+                    return Self { child, base };
+                }
+                assert!(Instant::now() < deadline, "tauri-driver did not start");
+                std::thread::sleep(Duration::from_millis(100));
+            }
         }
-        Self { child, base }
+        panic!("tauri-driver exited at start five times (ports taken?)");
     }
 
     /// Opens a session on the app binary, launched with `args`.
@@ -157,14 +168,19 @@ impl Session {
         self.post("/execute/async", json!({ "script": script, "args": [] }))
     }
 
-    /// Waits until the element's text satisfies `check`, returning the last text seen.
+    /// Waits until the element's text satisfies `check` and returns it; fails the test with
+    /// the last text seen when it does not within `within`.
     pub fn wait_text(&self, css: &str, within: Duration, check: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + within;
         loop {
             let text = self.text(css);
-            if check(&text) || Instant::now() > deadline {
+            if check(&text) {
                 return text;
             }
+            assert!(
+                Instant::now() < deadline,
+                "{css} still reads {text:?} after {within:?}"
+            );
             std::thread::sleep(Duration::from_millis(200));
         }
     }

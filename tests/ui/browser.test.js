@@ -1,6 +1,7 @@
 // The web UI in a real browser: Debian's Chromium driven by playwright-core, the UI served on
-// loopback with the app's CSP, and the Tauri bridge mocked from tests/fixtures/ipc, the same
-// fixtures the Rust contract test checks against the real payload types.
+// loopback with the app's CSP, and the Tauri bridge mocked from tests/fixtures/ipc: answers the
+// real commands gave through Tauri's mock runtime (src-tauri/src/desktop/commands/tests.rs
+// writes and checks them), so the page is fed what the app really sends.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
@@ -50,19 +51,24 @@ after(async () => {
   server?.close();
 });
 
-/** The mocked bridge: `responses` maps a command to a fixture value or to `{ error }`. */
+/**
+ * The mocked bridge: `responses` maps a command to a recorded `{ value }` or `{ error }`.
+ * `save_settings` answers from the recorded exchanges whose levels match the form sent; a form
+ * nobody recorded fails the test instead of being answered by a guess.
+ */
 function bridge(responses) {
   window.__calls = [];
   window.__listeners = {};
   const resolve = (cmd, args) => {
     if (cmd === 'save_settings') {
-      const s = args.settings;
-      if (s.critical_level != null && s.warning_level != null && Number(s.critical_level) > Number(s.warning_level)) {
-        return { error: responses.__settingsInvalid };
-      }
-      return { value: s };
+      const sent = args.settings;
+      const same = ({ settings }) => settings.warning_level === sent.warning_level
+        && settings.critical_level === sent.critical_level;
+      const recorded = responses.__saveSettings.find(same);
+      if (!recorded) return { error: { message: `no recorded answer for ${JSON.stringify(sent)}`, fields: [] } };
+      return recorded.reply;
     }
-    if (cmd === 'get_history') return { value: args.range === '24h' ? [] : responses.get_history };
+    if (cmd === 'get_history') return args.range === '24h' ? responses.__historyEmpty : responses.get_history;
     if (!(cmd in responses)) return { error: { message: `unmocked command ${cmd}`, fields: [] } };
     return responses[cmd];
   };
@@ -93,9 +99,10 @@ async function open(snapshotName, { width = 440, hash = '' } = {}) {
     token_status: { value: { ...(await fixture('token-status')), stored: snapshotName !== 'snapshot-token-missing' } },
     test_token: { value: await fixture('balance') },
     save_token: { value: await fixture('token-status') },
-    get_history: await fixture('history'),
+    get_history: { value: await fixture('history') },
     send_test_notification: { value: null },
-    __settingsInvalid: await fixture('settings-invalid'),
+    __historyEmpty: { value: await fixture('history-empty') },
+    __saveSettings: await fixture('save-settings'),
   };
   const page = await browser.newPage({ viewport: { width, height: 760 } });
   const problems = [];
@@ -147,7 +154,7 @@ test('an invalid threshold is refused with its message and nothing is saved', as
   await page.getByRole('button', { name: 'Save settings' }).click();
   const error = page.locator('#critical_level-error');
   await error.waitFor({ state: 'visible' });
-  assert.equal(await error.innerText(), 'must not be above the warning level (100)');
+  assert.equal(await error.innerText(), 'must not be above the warning level (50)');
   assert.equal(await page.locator('#critical_level').getAttribute('aria-invalid'), 'true');
   assert.match(await page.locator('#settings-result').innerText(), /nothing was saved/);
   await page.locator('#critical_level').fill('20');
@@ -166,7 +173,7 @@ test('the chart is drawn from the history, with the levels and an empty state', 
   const line = page.locator('#chart svg polyline.series');
   await line.waitFor();
   const points = (await line.getAttribute('points')).trim().split(' ');
-  assert.equal(points.length, 2);
+  assert.equal(points.length, 3);
   assert.equal(await page.locator('#chart .level-warning').count(), 1);
   await page.screenshot({ path: path.join(artifacts, 'ui-history.png'), fullPage: true });
   await page.getByRole('button', { name: '24 h' }).click();

@@ -139,9 +139,19 @@ impl MonitorHandle {
 
 /// Starts the monitor on the current tokio runtime.
 pub fn spawn(config: MonitorConfig, deps: MonitorDeps) -> MonitorHandle {
+    spawn_with_debounce(config, deps, REFRESH_DEBOUNCE)
+}
+
+/// [`spawn`] with another refresh debounce, so tests can tell a joined request from a
+/// debounced one.
+fn spawn_with_debounce(
+    config: MonitorConfig,
+    deps: MonitorDeps,
+    refresh_debounce: Duration,
+) -> MonitorHandle {
     let (commands, rx) = mpsc::channel(16);
     let (snapshot_tx, snapshots) = watch::channel(Snapshot::default());
-    let engine = Engine::new(config, deps, snapshot_tx);
+    let engine = Engine::new(config, deps, snapshot_tx, refresh_debounce);
     tokio::spawn(engine.run(rx));
     MonitorHandle {
         commands,
@@ -171,10 +181,16 @@ struct Engine {
     pause: Pause,
     next_due: OffsetDateTime,
     last_fetch_done: Option<Instant>,
+    refresh_debounce: Duration,
 }
 
 impl Engine {
-    fn new(config: MonitorConfig, deps: MonitorDeps, publish: watch::Sender<Snapshot>) -> Self {
+    fn new(
+        config: MonitorConfig,
+        deps: MonitorDeps,
+        publish: watch::Sender<Snapshot>,
+        refresh_debounce: Duration,
+    ) -> Self {
         let now = deps.clock.now();
         let alerts = deps
             .alert_state_path
@@ -196,6 +212,7 @@ impl Engine {
             pause: Pause::No,
             next_due: now,
             last_fetch_done: None,
+            refresh_debounce,
         }
     }
 
@@ -251,7 +268,7 @@ impl Engine {
             Command::Refresh(w) => {
                 let recent = self
                     .last_fetch_done
-                    .is_some_and(|t| t.elapsed() < REFRESH_DEBOUNCE);
+                    .is_some_and(|t| t.elapsed() < self.refresh_debounce);
                 if recent {
                     let _ = w.send(self.snapshot.clone());
                 } else {

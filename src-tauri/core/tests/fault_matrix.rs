@@ -8,7 +8,7 @@ mod support;
 use clickatell_core::snapshot::{Snapshot, Status};
 use clickatell_core::{Api, Decimal, Format, Settings};
 use std::time::{Duration, SystemTime};
-use support::fault_server::{Fault, FaultServer, SelfSignedTls, Unanswered};
+use support::fault_server::{ClosedPort, Fault, FaultServer, SelfSignedTls, Unanswered};
 
 const TOKEN: &str = "tok_MATRIX-5e6f7a8b9c";
 const INTERVAL_SECS: i64 = 300;
@@ -296,11 +296,14 @@ fn retry_after_rows(rows: &mut Vec<Row>) {
         )
         .says(&["HTTP 429"]),
     );
-    let date = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(200));
+    // The date is written when the request arrives, as a server does, not when the row is made.
+    let in_200_s = || httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(200));
     rows.push(
         row(
             "503 + Retry-After: <date in 200 s>",
-            FaultServer::always(Fault::json(503, "{}").with_header("Retry-After", &date)),
+            FaultServer::start(move |_| {
+                Fault::json(503, "{}").with_header("Retry-After", &in_200_s())
+            }),
             Status::Error,
             Retry::NotBefore(200),
         )
@@ -318,10 +321,7 @@ fn retry_after_rows(rows: &mut Vec<Row>) {
 }
 
 fn transport_rows(rows: &mut Vec<Row>) {
-    let closed_port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
+    let closed = ClosedPort::new();
     let mut refused = row(
         "connection refused",
         FaultServer::always(Fault::CloseWithoutReply),
@@ -329,7 +329,8 @@ fn transport_rows(rows: &mut Vec<Row>) {
         Retry::Backoff,
     )
     .says(&["Cannot reach Clickatell", "refused"]);
-    refused.base_url = format!("http://127.0.0.1:{closed_port}");
+    refused.base_url = format!("http://{}", closed.addr);
+    refused._server = Some(Box::new(closed));
     rows.push(refused);
 
     // A label longer than DNS allows is refused before any lookup. A real lookup failure (in

@@ -143,13 +143,17 @@ proptest! {
 
     /// A model of "one notification per crossing": a level is armed at first and by any
     /// reading at or above it; a reading below it fires once and disarms it. Falling below
-    /// critical also disarms the warning, which the critical alert covers.
+    /// critical also disarms the warning, which the critical alert covers. And of "no reading
+    /// for too long": said once when failures have lasted `blind_after` since the last
+    /// success, unless the token was rejected (which was said instead), and again only after
+    /// a reading.
     #[test]
     fn one_notification_per_crossing_whatever_the_sequence(
         events in proptest::collection::vec(event(), 1..120),
         warning in 50i64..200,
         gap in 0i64..100,
         minutes_between in 1i64..30,
+        blind_minutes in 1u64..240,
         top_up_notice in any::<bool>(),
     ) {
         let warning = Decimal::from(warning);
@@ -157,7 +161,7 @@ proptest! {
         let policy = AlertPolicy {
             thresholds: Thresholds { warning: Some(warning), critical: Some(critical) },
             reminder: None,
-            blind_after: std::time::Duration::from_secs(3600),
+            blind_after: std::time::Duration::from_secs(blind_minutes * 60),
             top_up_notice,
             forecast_days: None,
         };
@@ -166,6 +170,7 @@ proptest! {
         let mut last_success = now;
         let (mut warning_armed, mut critical_armed) = (true, true);
         let mut blind_said = false;
+        let mut token_rejected = false;
         for event in events {
             now += time::Duration::minutes(minutes_between);
             match event {
@@ -173,6 +178,7 @@ proptest! {
                     let alerts = policy.on_balance(&mut state, amount, now, None);
                     last_success = now;
                     blind_said = false;
+                    token_rejected = false;
                     let lows: Vec<Level> = alerts.iter().filter_map(|a| match a {
                         Alert::Low { level, reminder: false, .. } => Some(*level),
                         _ => None,
@@ -196,16 +202,28 @@ proptest! {
                 }
                 Event::Failure => {
                     let alerts = policy.on_failure(&mut state, now, last_success, "offline");
-                    let blind = alerts.iter().filter(|a| matches!(a, Alert::Blind { .. })).count();
-                    prop_assert!(blind <= 1);
-                    if blind == 1 {
-                        prop_assert!(!blind_said, "said twice that no reading succeeds");
+                    let blind: Vec<u64> = alerts.iter().filter_map(|a| match a {
+                        Alert::Blind { minutes, .. } => Some(*minutes),
+                        _ => None,
+                    }).collect();
+                    let blind_for = now - last_success;
+                    let due = blind_for >= time::Duration::minutes(blind_minutes as i64);
+                    let expected: Vec<u64> = if due && !blind_said && !token_rejected {
                         blind_said = true;
-                    }
+                        vec![blind_for.whole_minutes() as u64]
+                    } else {
+                        vec![]
+                    };
+                    prop_assert_eq!(
+                        blind, expected,
+                        "failure {} min after the last success (blind after {} min, said {}, token rejected {})",
+                        blind_for.whole_minutes(), blind_minutes, blind_said, token_rejected
+                    );
                     prop_assert!(alerts.iter().all(|a| !matches!(a, Alert::Low { .. })), "a low-balance alert without a reading");
                 }
                 Event::TokenRejected => {
                     let alerts = policy.on_token_rejected(&mut state, "rejected");
+                    token_rejected = true;
                     prop_assert!(alerts.iter().all(|a| !matches!(a, Alert::Low { .. })), "a low-balance alert without a reading");
                 }
                 Event::Restart => {

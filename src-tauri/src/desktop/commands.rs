@@ -10,7 +10,7 @@ use clickatell_core::clickatell::parse_exact;
 use clickatell_core::history::RETENTION_DAYS;
 use clickatell_core::notifier::{Notification, Urgency};
 use clickatell_core::settings::FieldError;
-use clickatell_core::token_store::{KEYRING_NAME, TOKEN_ENV};
+use clickatell_core::token_store::TOKEN_ENV;
 use clickatell_core::ApiToken;
 use serde_json::Value;
 use tauri::{AppHandle, Manager, Runtime, State};
@@ -184,17 +184,15 @@ pub async fn token_status(state: State<'_, AppState>) -> Result<TokenStatus, Com
 
 async fn read_token_status(state: &AppState) -> TokenStatus {
     let tokens = state.tokens.clone();
-    let (stored, error) = match blocking(move || tokens.get()).await {
-        Ok(Ok(token)) => (token.is_some(), None),
-        Ok(Err(e)) => (false, Some(e.user_message())),
-        Err(e) => (false, Some(e.message)),
+    let stored = match blocking(move || tokens.get()).await {
+        Ok(Ok(token)) => Ok(token.is_some()),
+        Ok(Err(e)) => Err(e.user_message()),
+        Err(e) => Err(e.message),
     };
-    TokenStatus {
+    TokenStatus::new(
         stored,
-        keyring: KEYRING_NAME.into(),
-        env_override: std::env::var_os(TOKEN_ENV).is_some_and(|v| !v.is_empty()),
-        error,
-    }
+        std::env::var_os(TOKEN_ENV).is_some_and(|v| !v.is_empty()),
+    )
 }
 
 /// Fetches now (joining a fetch in flight) and returns the new snapshot.
@@ -212,7 +210,7 @@ pub async fn get_history(
     let Some(history) = state.history.clone() else {
         return Ok(Vec::new());
     };
-    let now = time::OffsetDateTime::now_utc();
+    let now = state.clock.now();
     let from = now
         - match range {
             HistoryRange::Day => time::Duration::days(1),

@@ -10,7 +10,7 @@ pub mod window;
 use crate::cli::config::{load_settings, notifier, source_factory, token_lookup};
 use crate::cli::GlobalArgs;
 use clickatell_core::history::History;
-use clickatell_core::monitor::{self, MonitorDeps, SystemClock};
+use clickatell_core::monitor::{self, Clock, MonitorDeps, SystemClock};
 use clickatell_core::snapshot::{Snapshot, Status};
 use clickatell_core::tray_text::{tray_view, TrayView};
 use clickatell_core::{Settings, SettingsStore, TokenStore};
@@ -83,13 +83,14 @@ fn setup<R: Runtime>(
         }
     };
     let notifier = notifier(&overrides);
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let deps = MonitorDeps {
         make_source: source_factory(&overrides),
         token: token_lookup(&overrides),
         notifier: notifier.clone(),
         history: history.clone(),
         alert_state_path: monitor::default_alert_state_path(overrides.profile()),
-        clock: Arc::new(SystemClock),
+        clock: clock.clone(),
     };
     let demo = overrides.demo;
     let config = AppState::monitor_config(&overrides, &settings);
@@ -102,6 +103,7 @@ fn setup<R: Runtime>(
         tokens: TokenStore::default(),
         notifier,
         history,
+        clock,
     });
     let view = current_view(app, &Snapshot::default());
     if let Err(e) = tray::install(app, &view) {

@@ -4,7 +4,7 @@ use crate::cli::config::apply_overrides;
 use crate::cli::GlobalArgs;
 use clickatell_core::demo::DEMO_INTERVAL;
 use clickatell_core::history::History;
-use clickatell_core::monitor::{MonitorConfig, MonitorHandle};
+use clickatell_core::monitor::{Clock, MonitorConfig, MonitorHandle};
 use clickatell_core::notifier::Notifier;
 use clickatell_core::{Settings, SettingsStore, TokenStore};
 use std::sync::{Arc, Mutex};
@@ -19,6 +19,8 @@ pub struct AppState {
     pub tokens: TokenStore,
     pub notifier: Arc<dyn Notifier>,
     pub history: Option<Arc<History>>,
+    /// The monitor's clock, so the history's ranges end where its readings do.
+    pub clock: Arc<dyn Clock>,
 }
 
 impl AppState {

@@ -51,16 +51,27 @@ struct Rig {
     amount: Arc<Mutex<&'static str>>,
     clock: Arc<ManualClock>,
     token: Arc<Mutex<Option<&'static str>>>,
+    lookups: Arc<AtomicUsize>,
 }
 
 fn rig(interval: Duration, delay: Duration) -> Rig {
+    rig_with_debounce(interval, delay, REFRESH_DEBOUNCE)
+}
+
+fn rig_with_debounce(interval: Duration, delay: Duration, debounce: Duration) -> Rig {
     let calls = Arc::new(AtomicUsize::new(0));
     let amount = Arc::new(Mutex::new("300.00"));
     let clock = Arc::new(ManualClock(Mutex::new(
         time::macros::datetime!(2026-11-28 10:00 UTC),
     )));
     let token = Arc::new(Mutex::new(Some("t")));
-    let (c, a, t) = (calls.clone(), amount.clone(), token.clone());
+    let lookups = Arc::new(AtomicUsize::new(0));
+    let (c, a, t, l) = (
+        calls.clone(),
+        amount.clone(),
+        token.clone(),
+        lookups.clone(),
+    );
     let deps = MonitorDeps {
         make_source: Arc::new(move |_| {
             Ok(Arc::new(CountingSource {
@@ -69,18 +80,22 @@ fn rig(interval: Duration, delay: Duration) -> Rig {
                 delay,
             }) as Arc<dyn BalanceSource>)
         }),
-        token: Arc::new(move || Ok(t.lock().unwrap().map(|s| ApiToken::parse(s).unwrap()))),
+        token: Arc::new(move || {
+            l.fetch_add(1, Ordering::SeqCst);
+            Ok(t.lock().unwrap().map(|s| ApiToken::parse(s).unwrap()))
+        }),
         notifier: Arc::new(Silent),
         history: None,
         alert_state_path: None,
         clock: clock.clone(),
     };
-    let handle = spawn(
+    let handle = spawn_with_debounce(
         MonitorConfig {
             settings: Settings::default(),
             interval_override: Some(interval),
         },
         deps,
+        debounce,
     );
     Rig {
         handle,
@@ -88,6 +103,7 @@ fn rig(interval: Duration, delay: Duration) -> Rig {
         amount,
         clock,
         token,
+        lookups,
     }
 }
 
@@ -99,25 +115,51 @@ async fn next_status(rx: &mut watch::Receiver<Snapshot>) -> Status {
 
 #[tokio::test]
 async fn refreshes_during_a_request_join_it() {
-    let rig = rig(Duration::from_secs(3600), Duration::from_millis(300));
+    // No debounce, so only the join can keep the later refreshes from making requests.
+    let rig = rig_with_debounce(
+        Duration::from_secs(3600),
+        Duration::from_millis(400),
+        Duration::ZERO,
+    );
     let mut rx = rig.handle.subscribe();
     assert_eq!(next_status(&mut rx).await, Status::Ok);
-    tokio::time::sleep(REFRESH_DEBOUNCE).await;
-    let (a, b, c) = tokio::join!(
-        rig.handle.refresh(),
-        rig.handle.refresh(),
-        rig.handle.refresh()
-    );
+    *rig.amount.lock().unwrap() = "250.00";
+    let first = tokio::spawn({
+        let handle = rig.handle.clone();
+        async move { handle.refresh().await }
+    });
+    // The first refresh's request is in flight (it takes 400 ms) when the others arrive.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(rig.calls.load(Ordering::SeqCst), 2, "the request started");
+    let (b, c) = tokio::join!(rig.handle.refresh(), rig.handle.refresh());
+    let a = first.await.unwrap();
     assert_eq!(
         rig.calls.load(Ordering::SeqCst),
         2,
-        "three refreshes made one request"
+        "refreshes during a request made requests of their own"
     );
+    for snapshot in [&a, &b, &c] {
+        assert_eq!(snapshot.status, Status::Ok);
+        assert_eq!(
+            snapshot.balance.as_ref().unwrap().amount.to_string(),
+            "250.00"
+        );
+        assert_eq!(snapshot.fetched_at, a.fetched_at, "not the joined reading");
+    }
+}
+
+#[tokio::test]
+async fn a_refresh_right_after_a_reading_is_answered_from_it() {
+    let rig = rig(Duration::from_secs(3600), Duration::ZERO);
+    let mut rx = rig.handle.subscribe();
+    assert_eq!(next_status(&mut rx).await, Status::Ok);
+    rig.handle.refresh().await;
     assert_eq!(
-        (a.status, b.status, c.status),
-        (Status::Ok, Status::Ok, Status::Ok)
+        rig.calls.load(Ordering::SeqCst),
+        1,
+        "a refresh within the debounce made a request"
     );
-    // Right after a reading, a refresh is answered from it without a request.
+    tokio::time::sleep(REFRESH_DEBOUNCE).await;
     rig.handle.refresh().await;
     assert_eq!(rig.calls.load(Ordering::SeqCst), 2);
 }
@@ -141,21 +183,31 @@ async fn new_settings_apply_at_once() {
     assert_eq!(rig.calls.load(Ordering::SeqCst), 2);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_missing_token_pauses_until_one_is_stored() {
     let rig = rig(Duration::from_secs(1), Duration::ZERO);
     *rig.token.lock().unwrap() = None;
     let mut rx = rig.handle.subscribe();
     assert_eq!(next_status(&mut rx).await, Status::TokenMissing);
+    // Ten intervals pass: the paused monitor neither asks the keyring again nor polls, even
+    // once a token could be found, until it is told the token changed.
+    tokio::time::sleep(Duration::from_secs(5)).await;
     *rig.amount.lock().unwrap() = "20.00";
     *rig.token.lock().unwrap() = Some("new");
-    rig.handle.token_changed().await;
-    assert_eq!(next_status(&mut rx).await, Status::Warning);
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    assert_eq!(
+        rig.lookups.load(Ordering::SeqCst),
+        1,
+        "the keyring was asked again while paused"
+    );
     assert_eq!(
         rig.calls.load(Ordering::SeqCst),
-        1,
-        "no request was made without a token"
+        0,
+        "a request was made while paused"
     );
+    rig.handle.token_changed().await;
+    assert_eq!(next_status(&mut rx).await, Status::Warning);
+    assert_eq!(rig.calls.load(Ordering::SeqCst), 1);
 }
 
 #[tokio::test(start_paused = true)]

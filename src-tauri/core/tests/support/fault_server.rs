@@ -250,6 +250,28 @@ impl Unanswered {
     }
 }
 
+/// A loopback port that refuses connections: bound, so nothing else can take it while a test
+/// uses it, but never listening. Keep the value alive while it is used.
+pub struct ClosedPort {
+    pub addr: SocketAddr,
+    _socket: socket2::Socket,
+}
+
+impl ClosedPort {
+    pub fn new() -> Self {
+        use socket2::{Domain, Socket, Type};
+        let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+        socket
+            .bind(&"127.0.0.1:0".parse::<SocketAddr>().unwrap().into())
+            .unwrap();
+        let addr = socket.local_addr().unwrap().as_socket().unwrap();
+        Self {
+            addr,
+            _socket: socket,
+        }
+    }
+}
+
 /// A real TLS server on loopback with a self-signed certificate (`openssl s_server`), which
 /// the client must refuse to trust. Stopped when dropped.
 pub struct SelfSignedTls {
@@ -285,33 +307,47 @@ impl SelfSignedTls {
             "{}",
             String::from_utf8_lossy(&made.stderr)
         );
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = std::process::Command::new("openssl")
-            .args(["s_server", "-quiet", "-www", "-accept"])
-            .arg(format!("127.0.0.1:{port}"))
-            .arg("-cert")
-            .arg(&cert)
-            .arg("-key")
-            .arg(&key)
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "openssl s_server did not start");
-            std::thread::sleep(Duration::from_millis(50));
+        // s_server binds the port itself, so a port found free may be taken by the time it
+        // starts: it then exits, and another port is tried.
+        for _ in 0..5 {
+            let port = TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
+            let mut child = std::process::Command::new("openssl")
+                .args(["s_server", "-quiet", "-www", "-accept"])
+                .arg(format!("127.0.0.1:{port}"))
+                .arg("-cert")
+                .arg(&cert)
+                .arg("-key")
+                .arg(&key)
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap();
+            let deadline = Instant::now() + Duration::from_secs(10);
+            loop {
+                if child.try_wait().unwrap().is_some() {
+                    break;
+                }
+                // Answering, and still running: the port is s_server's, not another's.
+                if TcpStream::connect(("127.0.0.1", port)).is_ok() && {
+                    std::thread::sleep(Duration::from_millis(100));
+                    child.try_wait().unwrap().is_none()
+                } {
+                    return Self {
+                        port,
+                        child,
+                        _dir: dir,
+                    };
+                }
+                assert!(Instant::now() < deadline, "openssl s_server did not start");
+                std::thread::sleep(Duration::from_millis(50));
+            }
         }
-        Self {
-            port,
-            child,
-            _dir: dir,
-        }
+        panic!("openssl s_server could not bind a loopback port in five tries");
     }
 }
 

@@ -1,29 +1,38 @@
-//! The commands through Tauri's mock runtime, with the app's real capabilities: what the
-//! window may call, what it gets back, and what is refused.
+//! The commands through Tauri's mock runtime, with the app's real capabilities and plugins:
+//! what the window may call, what it gets back, and what is refused. The UI's IPC fixtures
+//! (`tests/fixtures/ipc/`) are written from these answers, so the UI's tests see what the app
+//! really sends.
 
+use super::super::contract::TokenStatus;
 use super::super::state::AppState;
+use crate::cli::config::source_factory;
 use crate::cli::GlobalArgs;
-use clickatell_core::clickatell::FetchFuture;
-use clickatell_core::monitor::{self, MonitorDeps, SystemClock};
+use clickatell_core::history::History;
+use clickatell_core::monitor::{self, Clock, MonitorDeps};
 use clickatell_core::notifier::{Notification, Notifier, NotifyError};
-use clickatell_core::{ApiToken, Balance, BalanceSource, Settings, SettingsStore, TokenStore};
+use clickatell_core::snapshot::Snapshot;
+use clickatell_core::{Api, ApiToken, Balance, Settings, SettingsStore, TokenStore};
+use serde::Serialize;
 use serde_json::{json, Value};
+use std::io::{Read, Write};
+use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
+use std::time::Duration;
 use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
 use tauri::{WebviewUrl, WebviewWindowBuilder};
+use time::macros::datetime;
+use time::OffsetDateTime;
 
-struct FixedSource;
+/// The moment every fixture is taken at.
+const NOW: OffsetDateTime = datetime!(2026-11-28 14:28 UTC);
 
-impl BalanceSource for FixedSource {
-    fn fetch<'a>(&'a self, _token: &'a ApiToken) -> FetchFuture<'a> {
-        Box::pin(async {
-            Ok(Balance {
-                amount: clickatell_core::Decimal::from_str("300.50").unwrap(),
-                currency: None,
-            })
-        })
+struct FixedClock;
+
+impl Clock for FixedClock {
+    fn now(&self) -> OffsetDateTime {
+        NOW
     }
 }
 
@@ -35,6 +44,49 @@ impl Notifier for Quiet {
     }
 }
 
+/// A loopback HTTP server giving every request the same answer, playing Clickatell.
+fn clickatell(status: u16, body: &'static str) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+                head.push(byte[0]);
+            }
+            let reply = format!(
+                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+                 Connection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(reply.as_bytes());
+        }
+    });
+    url
+}
+
+/// What a rig's app is connected to.
+struct Setup {
+    api: Api,
+    /// The loopback Clickatell's answer to every request.
+    answer: (u16, &'static str),
+    token: Option<&'static str>,
+    /// Readings already in the history before the app starts.
+    history: Vec<(OffsetDateTime, &'static str)>,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Self {
+            api: Api::Rest,
+            answer: (200, r#"{"data":{"balance":"300.50"}}"#),
+            token: Some("unit-test"),
+            history: Vec::new(),
+        }
+    }
+}
+
 struct Rig {
     _dir: tempfile::TempDir,
     store: SettingsStore,
@@ -42,20 +94,42 @@ struct Rig {
 }
 
 fn rig() -> Rig {
+    rig_with(Setup::default())
+}
+
+fn rig_with(setup: Setup) -> Rig {
     let dir = tempfile::tempdir().unwrap();
     let store = SettingsStore::new(dir.path().join("settings.json"));
-    let deps = MonitorDeps {
-        make_source: Arc::new(|_| Ok(Arc::new(FixedSource) as Arc<dyn BalanceSource>)),
-        token: Arc::new(|| Ok(Some(ApiToken::parse("unit-test").unwrap()))),
-        notifier: Arc::new(Quiet),
-        history: None,
-        alert_state_path: None,
-        clock: Arc::new(SystemClock),
+    let history = Arc::new(History::open(&dir.path().join("history.sqlite3")).unwrap());
+    for (at, amount) in &setup.history {
+        let balance = Balance {
+            amount: clickatell_core::Decimal::from_str(amount).unwrap(),
+            currency: None,
+        };
+        history.record(*at, &balance).unwrap();
+    }
+    let overrides = GlobalArgs {
+        api: Some(setup.api),
+        base_url: Some(clickatell(setup.answer.0, setup.answer.1)),
+        ..GlobalArgs::default()
     };
-    let overrides = GlobalArgs::default();
+    let clock: Arc<dyn Clock> = Arc::new(FixedClock);
+    let token = setup.token;
+    let deps = MonitorDeps {
+        make_source: source_factory(&overrides),
+        token: Arc::new(move || Ok(token.map(|t| ApiToken::parse(t).unwrap()))),
+        notifier: Arc::new(Quiet),
+        history: Some(history.clone()),
+        alert_state_path: None,
+        clock: clock.clone(),
+    };
     let config = AppState::monitor_config(&overrides, &Settings::default());
     let handle = tauri::async_runtime::block_on(async move { monitor::spawn(config, deps) });
     let app = mock_builder()
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            None,
+        ))
         .manage(AppState {
             monitor: handle,
             settings: std::sync::Mutex::new(Settings::default()),
@@ -63,7 +137,8 @@ fn rig() -> Rig {
             overrides,
             tokens: TokenStore::new("clickatell-balance-unit-test", "unused"),
             notifier: Arc::new(Quiet),
-            history: None,
+            history: Some(history),
+            clock,
         })
         .invoke_handler(crate::ipc_handler!())
         .build(tauri::generate_context!())
@@ -72,6 +147,22 @@ fn rig() -> Rig {
         _dir: dir,
         store,
         app,
+    }
+}
+
+impl Rig {
+    /// The first snapshot after the monitor's first poll.
+    fn first_reading(&self) -> Snapshot {
+        let state = tauri::Manager::state::<AppState>(&self.app);
+        let mut rx = state.monitor.subscribe();
+        tauri::async_runtime::block_on(async move {
+            let settled = rx.wait_for(|s| s.fetched_at.is_some() || s.error.is_some());
+            tokio::time::timeout(Duration::from_secs(10), settled)
+                .await
+                .expect("the monitor's first poll")
+                .unwrap()
+                .clone()
+        })
     }
 }
 
@@ -171,26 +262,171 @@ fn a_malformed_token_is_refused_before_any_request() {
 }
 
 #[test]
-fn history_without_a_database_is_empty() {
-    let rig = rig();
-    assert_eq!(
-        invoke(&rig, "main", "get_history", json!({ "range": "7d" })).unwrap(),
-        json!([])
-    );
+fn history_is_read_up_to_the_monitors_clock() {
+    let rig = rig_with(Setup {
+        history: vec![(NOW - time::Duration::days(3), "420.00")],
+        ..Setup::default()
+    });
+    rig.first_reading();
+    let week = invoke(&rig, "main", "get_history", json!({ "range": "7d" })).unwrap();
+    let amounts: Vec<&str> = week
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["amount"].as_str().unwrap())
+        .collect();
+    assert_eq!(amounts, ["420.00", "300.50"]);
+    let day = invoke(&rig, "main", "get_history", json!({ "range": "24h" })).unwrap();
+    assert_eq!(day.as_array().unwrap().len(), 1);
     assert!(invoke(&rig, "main", "get_history", json!({ "range": "1y" })).is_err());
 }
 
 #[test]
 fn only_the_main_window_may_call_and_only_listed_commands() {
     let rig = rig();
+    assert!(invoke(&rig, "main", "get_snapshot", json!({})).is_ok());
     let refused = invoke(&rig, "intruder", "get_snapshot", json!({}));
     assert!(
         refused.is_err(),
         "a window without a capability called a command"
     );
-    let refused = invoke(&rig, "main", "plugin:autostart|enable", json!({}));
+    // The autostart plugin is registered, as in the app: its commands exist, and the
+    // capability is what refuses them to the UI.
     assert!(
-        refused.is_err(),
-        "the autostart plugin's commands are not granted to the UI"
+        tauri::Manager::try_state::<tauri_plugin_autostart::AutoLaunchManager>(&rig.app).is_some()
     );
+    for command in ["enable", "disable", "is_enabled"] {
+        let refused = invoke(
+            &rig,
+            "main",
+            &format!("plugin:autostart|{command}"),
+            json!({}),
+        )
+        .expect_err("the autostart plugin's commands are not granted to the UI");
+        let text = refused.to_string();
+        assert!(
+            text.contains("not allowed") && text.contains("autostart"),
+            "refused for another reason than the capability: {text}"
+        );
+    }
+}
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/ipc")
+}
+
+/// Compares a command's real answer with its fixture; `UPDATE_FIXTURES=1` writes the fixture
+/// from the answer instead.
+fn fixture(name: &str, payload: &impl Serialize) {
+    let actual = serde_json::to_value(payload).unwrap();
+    let path = fixtures().join(format!("{name}.json"));
+    if std::env::var_os("UPDATE_FIXTURES").is_some() {
+        std::fs::create_dir_all(fixtures()).unwrap();
+        let text = serde_json::to_string_pretty(&actual).unwrap() + "\n";
+        std::fs::write(&path, text).unwrap();
+        return;
+    }
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("{} is missing: run with UPDATE_FIXTURES=1", path.display()));
+    let expected: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        actual, expected,
+        "{name}: the command's answer and the UI fixture disagree (UPDATE_FIXTURES=1 rewrites it)"
+    );
+}
+
+/// The answer or the error, as the UI's `invoke` resolves or rejects.
+fn outcome(result: Result<Value, Value>) -> Value {
+    match result {
+        Ok(value) => json!({ "value": value }),
+        Err(error) => json!({ "error": error }),
+    }
+}
+
+#[test]
+fn the_ui_fixtures_are_what_the_commands_answer() {
+    // 25 credits a day over four days, so the snapshot carries a forecast.
+    let rig = rig_with(Setup {
+        history: vec![
+            (NOW - time::Duration::days(4), "400.50"),
+            (NOW - time::Duration::days(2), "350.50"),
+        ],
+        ..Setup::default()
+    });
+    rig.first_reading();
+    fixture(
+        "snapshot-ok",
+        &invoke(&rig, "main", "get_snapshot", json!({})).unwrap(),
+    );
+    fixture(
+        "history",
+        &invoke(&rig, "main", "get_history", json!({ "range": "7d" })).unwrap(),
+    );
+    let settings = invoke(&rig, "main", "get_settings", json!({})).unwrap();
+    fixture("settings", &settings);
+    // The form's two answers the UI tests use: levels the wrong way round, then fixed.
+    let form = |warning: &str, critical: &str| {
+        let mut form = settings.clone();
+        form["warning_level"] = json!(warning);
+        form["critical_level"] = json!(critical);
+        form
+    };
+    let exchanges: Vec<Value> = [("50", "80"), ("50", "20")]
+        .into_iter()
+        .map(|(warning, critical)| {
+            let request = form(warning, critical);
+            let reply = outcome(save(&rig, &request));
+            json!({ "settings": request, "reply": reply })
+        })
+        .collect();
+    assert!(exchanges[0]["reply"]["error"].is_object());
+    assert!(exchanges[1]["reply"]["value"].is_object());
+    fixture("save-settings", &exchanges);
+
+    let one_api = rig_with(Setup {
+        api: Api::OneApi,
+        answer: (200, r#"{"balance": 1267.92865, "currency": "ZAR"}"#),
+        ..Setup::default()
+    });
+    fixture(
+        "balance",
+        &invoke(
+            &one_api,
+            "main",
+            "test_token",
+            json!({ "token": "candidate" }),
+        )
+        .unwrap(),
+    );
+
+    let rejected = rig_with(Setup {
+        answer: (
+            401,
+            r#"{"error":{"code":"001","description":"Authentication failed","documentation":"http://www.clickatell.com/help/apidocs/error/001.htm"}}"#,
+        ),
+        ..Setup::default()
+    });
+    rejected.first_reading();
+    fixture(
+        "snapshot-token-rejected",
+        &invoke(&rejected, "main", "get_snapshot", json!({})).unwrap(),
+    );
+
+    let first_run = rig_with(Setup {
+        token: None,
+        ..Setup::default()
+    });
+    first_run.first_reading();
+    fixture(
+        "snapshot-token-missing",
+        &invoke(&first_run, "main", "get_snapshot", json!({})).unwrap(),
+    );
+    fixture(
+        "history-empty",
+        &invoke(&first_run, "main", "get_history", json!({ "range": "24h" })).unwrap(),
+    );
+
+    // The keyring is not reachable from unit tests: the status is built as the command
+    // builds it, from a lookup that found a token.
+    fixture("token-status", &TokenStatus::new(Ok(true), false));
 }
