@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Draws the app and tray icons (a "C" gauge on a coloured disc) as PNG files, with no
-dependencies beyond the standard library, so the icons can be regenerated anywhere."""
+"""Draws the app icon (a "C" on a rounded square) as PNG, .ico and .icns files, with no
+dependencies beyond the standard library, so the icons can be regenerated anywhere. The tray
+icon is drawn by the app itself at run time (src-tauri/core/src/tray_icon.rs)."""
 import math
 import struct
 import sys
@@ -9,14 +10,6 @@ from pathlib import Path
 
 OUT = Path(__file__).resolve().parent
 
-# Tray states and their colours: readable on light and dark panels alike.
-STATES = {
-    "ok": (0x1E, 0x8E, 0x3E),
-    "warning": (0xE0, 0x8A, 0x00),
-    "critical": (0xD3, 0x2F, 0x2F),
-    "error": (0x6B, 0x6F, 0x76),
-    "no-token": (0x3D, 0x5A, 0xFE),
-}
 APP_COLOUR = (0x0B, 0x6E, 0x8A)
 
 
@@ -71,14 +64,11 @@ def glyph(x, y):
     return ring
 
 
-def icon(colour, shape):
+def icon(colour):
     def pixel(x, y, px):
-        if shape == "disc":
-            body = coverage(math.hypot(x - 0.5, y - 0.5) - 0.47, px)
-        else:
-            qx, qy = abs(x - 0.5) - 0.36, abs(y - 0.5) - 0.36
-            outside = math.hypot(max(qx, 0), max(qy, 0)) + min(max(qx, qy), 0)
-            body = coverage(outside - 0.1, px)
+        qx, qy = abs(x - 0.5) - 0.36, abs(y - 0.5) - 0.36
+        outside = math.hypot(max(qx, 0), max(qy, 0)) + min(max(qx, qy), 0)
+        body = coverage(outside - 0.1, px)
         mark = coverage(glyph(x, y), px) * body
         rgb = [round(c * (1 - mark) + 255 * mark) for c in colour]
         return bytes(rgb + [round(255 * body)])
@@ -86,13 +76,11 @@ def icon(colour, shape):
 
 
 def main():
-    app = {size: png(size, icon(APP_COLOUR, "square")) for size in (16, 32, 64, 128, 256, 512)}
+    app = {size: png(size, icon(APP_COLOUR)) for size in (16, 32, 64, 128, 256, 512)}
     for name, size in {"32x32.png": 32, "128x128.png": 128, "256x256.png": 256, "icon.png": 512}.items():
         (OUT / name).write_bytes(app[size])
     (OUT / "icon.ico").write_bytes(ico([(size, app[size]) for size in (16, 32, 64, 128, 256)]))
     (OUT / "icon.icns").write_bytes(icns(sorted(app.items())))
-    for state, colour in STATES.items():
-        (OUT / f"tray-{state}.png").write_bytes(png(64, icon(colour, "disc")))
     return 0
 
 

@@ -1,8 +1,10 @@
 //! The real app under Xvfb in a private desktop session with a real tray host
-//! (status-notifier-watcher + gtk-sni-tray-standalone), read over D-Bus as a panel reads it.
+//! (status-notifier-watcher + gtk-sni-tray-standalone, or XFCE's panel), read over D-Bus as a
+//! panel reads it.
 
 mod support;
 
+use clickatell_core::tray_icon::{render, IconStyle, IconView, Tone};
 use std::time::Duration;
 use support::app::{App, Sandbox};
 use support::clickatell::{FakeClickatell, Reply};
@@ -40,8 +42,8 @@ fn tooltip_title_icon_and_menu_follow_the_balance() {
         .expect("the tray item appears on the bus");
 
     wait_for_tooltip(&item, "Clickatell: 300.50 credits\nUpdated just now");
-    assert_eq!(item.title(), "300.50 credits");
-    assert_eq!(item.icon_pixel(8, 32), GREEN);
+    assert_eq!(item.title(), "Clickatell: 300.50 credits");
+    assert_eq!(item.state_colour(), (GREEN, 255));
     let menu = item.menu();
     let labels: Vec<&str> = menu.iter().map(|(_, l, _)| l.as_str()).collect();
     assert_eq!(
@@ -49,6 +51,7 @@ fn tooltip_title_icon_and_menu_follow_the_balance() {
         [
             "Balance: 300.50 credits",
             "Refresh now",
+            "Top up…",
             "Open Clickatell Balance",
             "Settings…",
             "Quit"
@@ -68,8 +71,8 @@ fn tooltip_title_icon_and_menu_follow_the_balance() {
         &item,
         "Clickatell: 80.00 credits\nUpdated just now · warning below 100.00",
     );
-    assert_eq!(item.title(), "80.00 credits");
-    assert_eq!(item.icon_pixel(8, 32), AMBER);
+    assert_eq!(item.title(), "Clickatell: 80.00 credits");
+    assert_eq!(item.state_colour(), (AMBER, 255));
 
     std::thread::sleep(Duration::from_millis(2500));
     item.click("Refresh now");
@@ -77,7 +80,7 @@ fn tooltip_title_icon_and_menu_follow_the_balance() {
         &item,
         "Clickatell: 80.00 credits\nToken rejected — open settings",
     );
-    assert_eq!(item.icon_pixel(8, 32), BLUE);
+    assert_eq!(item.state_colour(), (BLUE, 255));
     let labels: Vec<String> = item.menu().into_iter().map(|(_, l, _)| l).collect();
     assert!(
         labels.contains(&"Set the API token…".to_owned()),
@@ -117,7 +120,7 @@ fn tooltip_title_icon_and_menu_follow_the_balance() {
     );
     assert!(!has_window(&home, "Clickatell Balance"));
     assert!(app.running(), "closing the window quit the app");
-    assert_eq!(item.title(), "80.00 credits");
+    assert_eq!(item.title(), "Clickatell: 80.00 credits");
 
     assert_eq!(server.max_concurrent(), 1);
     item.click("Quit");
@@ -200,4 +203,65 @@ fn a_first_run_without_a_token_opens_the_window() {
         server.requests().is_empty(),
         "a request was made without a token"
     );
+}
+
+/// The picture the app must publish for `view`, drawn by the core's renderer at the tray's size.
+fn expected_icon(tone: Tone, text: &str, dimmed: bool) -> Vec<(u8, u8, u8, u8)> {
+    let view = IconView {
+        tone,
+        text: text.into(),
+        dimmed,
+        fill: None,
+    };
+    render(&view, IconStyle::Balance, 22)
+        .chunks(4)
+        .map(|p| (p[0], p[1], p[2], p[3]))
+        .collect()
+}
+
+fn wait_for_icon(item: &TrayItem, want: &[(u8, u8, u8, u8)], what: &str) {
+    assert!(
+        eventually(Duration::from_secs(20), || item.icon().1 == want),
+        "the tray icon does not show {what}: {:?}",
+        item.tooltip()
+    );
+}
+
+#[test]
+fn the_icon_shows_the_number_in_the_states_colour_and_dims_when_offline() {
+    let home = Sandbox::with_tray();
+    home.write_settings(r#"{"warning_level": "100", "critical_level": "50", "timeout_secs": 1}"#);
+    let server = FakeClickatell::scripted(vec![
+        Reply::rest_balance("300.50"),
+        Reply::rest_balance("80.00"),
+        Reply::rest_balance("40.00"),
+        Reply::rest_balance("40.00").delay(Duration::from_secs(3)),
+    ]);
+    let app = start(&home, &server);
+    let item = TrayItem::wait(&home, app.pid(), Duration::from_secs(30)).expect("tray item");
+    let (size, _) = item.icon();
+    assert_eq!(size, 22, "the picture is drawn at the panel size");
+    wait_for_icon(
+        &item,
+        &expected_icon(Tone::Ok, "300", false),
+        "300 in green",
+    );
+    home.screenshot("tray-gtk-sni-tray-ok.png");
+    let steps = [
+        (Tone::Warning, "80", false, "80 in amber"),
+        (Tone::Critical, "40", false, "40 in red"),
+        (
+            Tone::Error,
+            "40",
+            true,
+            "the last number, grey and dimmed, offline",
+        ),
+    ];
+    for (tone, text, dimmed, what) in steps {
+        std::thread::sleep(Duration::from_millis(2500));
+        item.click("Refresh now");
+        wait_for_icon(&item, &expected_icon(tone, text, dimmed), what);
+    }
+    assert!(item.tooltip().contains("Offline"), "{}", item.tooltip());
+    home.screenshot("tray-gtk-sni-tray-offline.png");
 }

@@ -75,6 +75,9 @@ async function start() {
   window.addEventListener('hashchange', () => show(window.location.hash.slice(1)));
   await listen('snapshot', update);
   await listen('navigate', (view) => { window.location.hash = view; });
+  await listen('tray-ready', () => {
+    if (new URLSearchParams(window.location.search).get('hint') === 'no-tray') $('hint').hidden = true;
+  });
   update(await invoke('get_snapshot'));
   show(window.location.hash.slice(1));
   setInterval(() => renderOverview(snapshot), 15_000);

@@ -21,6 +21,8 @@ export async function loadSettings() {
   $('forecast_days').value = loaded.notifications.forecast_alert_days ?? '';
   $('top_up_notice').checked = loaded.notifications.top_up_notice;
   $('start_at_login').checked = loaded.start_at_login;
+  $('tray_icon').value = loaded.tray_icon;
+  $('top_up_url').value = loaded.top_up_url;
   await showTokenStatus(await invoke('token_status'));
   return loaded;
 }
@@ -35,6 +37,8 @@ function formSettings() {
     critical_level: textOrNull($('critical_level').value),
     poll_interval_secs: Math.round(Number($('poll_interval').value) * 60),
     start_at_login: $('start_at_login').checked,
+    tray_icon: $('tray_icon').value,
+    top_up_url: $('top_up_url').value.trim(),
     notifications: {
       ...loaded.notifications,
       enabled: $('notify_enabled').checked,

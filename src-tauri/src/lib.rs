@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod desktop;
 mod logging;
+pub mod top_up;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -74,7 +74,7 @@ impl<'a> TrayItem<'a> {
             .clone()
     }
 
-    /// The label beside the icon.
+    /// The item's title: the first, bold line of its tooltip on StatusNotifierItem hosts.
     pub fn title(&self) -> String {
         self.property("Title")
             .as_str()
@@ -82,16 +82,15 @@ impl<'a> TrayItem<'a> {
             .to_owned()
     }
 
-    /// The tooltip's text (its description; its title repeats the Title).
+    /// The tooltip as a host shows it: its title, then its description, one line each.
     pub fn tooltip(&self) -> String {
-        self.property("ToolTip")[3]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
+        let tooltip = self.property("ToolTip");
+        let text = |i: usize| tooltip[i].as_str().unwrap_or_default().to_owned();
+        format!("{}\n{}", text(2), text(3))
     }
 
-    /// The colour (R, G, B) of the icon at (x, y) of its largest pixmap.
-    pub fn icon_pixel(&self, x: usize, y: usize) -> (u8, u8, u8) {
+    /// The largest icon pixmap: its size and its pixels as (R, G, B, A).
+    pub fn icon(&self) -> (usize, Vec<(u8, u8, u8, u8)>) {
         let pixmaps = self.property("IconPixmap");
         let best = pixmaps
             .as_array()
@@ -106,8 +105,17 @@ impl<'a> TrayItem<'a> {
             .iter()
             .map(|b| b.as_u64().unwrap() as u8)
             .collect();
-        let i = (y * width + x) * 4;
-        (bytes[i + 1], bytes[i + 2], bytes[i + 3])
+        // Network-order ARGB, as the StatusNotifierItem spec has it.
+        let pixels = bytes.chunks(4).map(|p| (p[1], p[2], p[3], p[0])).collect();
+        (width, pixels)
+    }
+
+    /// The colour (R, G, B) and opacity of the icon's left edge, halfway down: the colour the
+    /// picture's shape says the state with, beside the number.
+    pub fn state_colour(&self) -> ((u8, u8, u8), u8) {
+        let (width, pixels) = self.icon();
+        let (r, g, b, a) = pixels[(width / 2) * width + 1];
+        ((r, g, b), a)
     }
 
     fn menu_path(&self) -> String {
@@ -208,6 +216,29 @@ pub fn close_window(home: &Sandbox, title: &str) {
         "close_window.py failed (Debian package python3-xlib needed): {}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+impl Sandbox {
+    /// Saves the top of this session's screen (where the panels are) as
+    /// `tests/artifacts/<name>` and returns its path.
+    pub fn screenshot(&self, name: &str) -> std::path::PathBuf {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let path = root.join("tests/artifacts").join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let out = self
+            .command("/usr/bin/python3")
+            .arg(root.join("tests/support/screenshot.py"))
+            .arg(&path)
+            .arg("120")
+            .output()
+            .expect("Debian's python3 runs screenshot.py");
+        assert!(
+            out.status.success(),
+            "screenshot.py failed (Debian package python3-xlib needed): {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        path
+    }
 }
 
 /// Waits up to `within` for `check` to hold.

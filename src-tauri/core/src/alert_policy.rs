@@ -4,7 +4,7 @@
 use crate::balance::{group_thousands, with_scale_of};
 use crate::check::{CheckStatus, Thresholds};
 use crate::forecast::Forecast;
-use crate::notifier::{Notification, Urgency};
+use crate::notifier::{Action, Notification, Urgency};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -262,10 +262,16 @@ impl Alert {
                 Urgency::Normal,
             ),
         };
+        // Where buying credit is the answer, the notification offers it.
+        let actions = match self {
+            Self::Low { .. } | Self::RunningOut { .. } => vec![Action::TopUp, Action::Open],
+            _ => vec![Action::Open],
+        };
         Notification {
             summary,
             body,
             urgency,
+            actions,
         }
     }
 }

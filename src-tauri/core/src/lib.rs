@@ -17,6 +17,7 @@ pub mod settings;
 pub mod snapshot;
 pub mod token;
 pub mod token_store;
+pub mod tray_icon;
 pub mod tray_text;
 
 pub use balance::Balance;

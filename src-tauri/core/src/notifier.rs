@@ -1,6 +1,7 @@
 //! Desktop notifications. A missing or failing notification server is an error to report,
 //! never a crash.
 
+use std::sync::Arc;
 use thiserror::Error;
 
 /// How insistent a notification is; critical ones stay until dismissed on most desktops.
@@ -10,12 +11,23 @@ pub enum Urgency {
     Critical,
 }
 
+/// Something the user can do straight from a notification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Open the Clickatell portal to buy credit.
+    TopUp,
+    /// Open the app's window (also a click on the notification's body).
+    Open,
+}
+
 /// A notification as the user sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notification {
     pub summary: String,
     pub body: String,
     pub urgency: Urgency,
+    /// What it offers to do, where the notification server shows actions.
+    pub actions: Vec<Action>,
 }
 
 /// Why a notification could not be shown.
@@ -29,25 +41,96 @@ pub trait Notifier: Send + Sync {
     fn notify(&self, notification: &Notification) -> Result<(), NotifyError>;
 }
 
+/// Carries out an action the user chose on a notification.
+pub type ActionHandler = Arc<dyn Fn(Action) + Send + Sync>;
+
+/// The installed desktop entry (`Clickatell Balance.desktop`), named in every notification so
+/// desktops file them under the app and let the user manage them per app.
+pub const DESKTOP_ENTRY: &str = "Clickatell Balance";
+/// The app's icon in the icon theme, as the package installs it.
+pub const APP_ICON: &str = "clickatell-balance";
+/// Said instead of a "Top up" button where the notification server shows no actions.
+const TOP_UP_HINT: &str = "Top up in the Clickatell portal: Billing and Payments, Top Up.";
+
 /// The desktop's notification server (org.freedesktop.Notifications on Linux).
-#[derive(Debug, Clone, Default)]
-pub struct DesktopNotifier;
+#[derive(Clone, Default)]
+pub struct DesktopNotifier {
+    /// Who carries out the actions, and which of them this program can carry out; without
+    /// one, no actions are offered.
+    actions: Option<(ActionHandler, Vec<Action>)>,
+}
+
+impl DesktopNotifier {
+    /// A notifier whose notifications offer `supported` actions, carried out by `handler`.
+    pub fn with_actions(handler: ActionHandler, supported: &[Action]) -> Self {
+        Self {
+            actions: Some((handler, supported.to_vec())),
+        }
+    }
+}
+
+/// Whether the notification server shows action buttons (its `actions` capability).
+fn server_shows_actions() -> bool {
+    #[cfg(all(unix, not(target_os = "macos")))]
+    {
+        notify_rust::get_capabilities().is_ok_and(|caps| caps.iter().any(|c| c == "actions"))
+    }
+    #[cfg(not(all(unix, not(target_os = "macos"))))]
+    {
+        false
+    }
+}
 
 impl Notifier for DesktopNotifier {
     fn notify(&self, n: &Notification) -> Result<(), NotifyError> {
+        let offered: Vec<Action> = match &self.actions {
+            Some((_, supported)) if !n.actions.is_empty() && server_shows_actions() => n
+                .actions
+                .iter()
+                .copied()
+                .filter(|a| supported.contains(a))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let mut body = n.body.clone();
+        if n.actions.contains(&Action::TopUp) && !offered.contains(&Action::TopUp) {
+            body = format!("{body} {TOP_UP_HINT}");
+        }
         let mut note = notify_rust::Notification::new();
         note.appname("Clickatell Balance")
             .summary(&n.summary)
-            .body(&n.body)
-            .icon("dialog-information");
+            .body(&body)
+            .icon(APP_ICON);
+        for action in &offered {
+            match action {
+                Action::TopUp => note.action("top-up", "Top up"),
+                Action::Open => note.action("default", "Open"),
+            };
+        }
         #[cfg(all(unix, not(target_os = "macos")))]
-        note.urgency(match n.urgency {
-            Urgency::Normal => notify_rust::Urgency::Normal,
-            Urgency::Critical => notify_rust::Urgency::Critical,
-        });
-        note.show()
-            .map(|_| ())
-            .map_err(|e| NotifyError(e.to_string()))
+        {
+            note.hint(notify_rust::Hint::DesktopEntry(DESKTOP_ENTRY.to_owned()));
+            note.urgency(match n.urgency {
+                Urgency::Normal => notify_rust::Urgency::Normal,
+                Urgency::Critical => notify_rust::Urgency::Critical,
+            });
+        }
+        let shown = note.show().map_err(|e| NotifyError(e.to_string()))?;
+        #[cfg(all(unix, not(target_os = "macos")))]
+        if let (Some((handler, _)), false) = (&self.actions, offered.is_empty()) {
+            let handler = handler.clone();
+            // Blocks until the notification closes, so it waits on a thread of its own.
+            std::thread::spawn(move || {
+                shown.wait_for_action(|key| match key {
+                    "top-up" => handler(Action::TopUp),
+                    "default" => handler(Action::Open),
+                    _ => {}
+                });
+            });
+        }
+        #[cfg(not(all(unix, not(target_os = "macos"))))]
+        drop(shown);
+        Ok(())
     }
 }
 
@@ -93,6 +176,7 @@ mod tests {
             summary: "Clickatell balance low".into(),
             body: "80.00 credits left".into(),
             urgency: Urgency::Critical,
+            actions: vec![Action::TopUp],
         };
         demo.notify(&n).unwrap();
         let shown = recorder.0.lock().unwrap().pop().unwrap();

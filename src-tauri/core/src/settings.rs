@@ -4,6 +4,7 @@
 use crate::atomic_file::write_atomically;
 use crate::check::Thresholds;
 use crate::clickatell::{endpoint_url, parse_exact, Api, Format, SourceConfig};
+use crate::tray_icon::IconStyle;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -32,9 +33,17 @@ pub struct Settings {
     pub notifications: Notifications,
     /// Start the tray app when the user logs in.
     pub start_at_login: bool,
+    /// What the tray icon draws.
+    pub tray_icon: IconStyle,
+    /// The page "Top up…" opens: the Clickatell portal, where Billing and Payments has the
+    /// Top Up tab, unless the user has a better address.
+    pub top_up_url: String,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// Where "Top up…" goes unless the settings say otherwise.
+pub const DEFAULT_TOP_UP_URL: &str = "https://portal.clickatell.com/";
 
 /// How the user wants to be told about the balance.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -62,6 +71,8 @@ impl Default for Settings {
             critical_level: None,
             notifications: Notifications::default(),
             start_at_login: false,
+            tray_icon: IconStyle::default(),
+            top_up_url: DEFAULT_TOP_UP_URL.to_owned(),
             extra: Map::new(),
         }
     }
@@ -138,6 +149,13 @@ impl Settings {
                     format!("must not be above the warning level ({w})"),
                 );
             }
+        }
+        match url::Url::parse(&self.top_up_url) {
+            Ok(url) if url.scheme() == "https" && url.host_str().is_some() => {}
+            _ => bad(
+                "top_up_url",
+                "must be an https:// address, like https://portal.clickatell.com/".into(),
+            ),
         }
         if let Some(h) = self.notifications.reminder_hours {
             if !(1..=168).contains(&h) {

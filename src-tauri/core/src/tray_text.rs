@@ -1,39 +1,47 @@
-//! What the tray shows for a snapshot: title, two-line tooltip, icon and the menu's first line.
-//! Pure text, so every state is unit tested without a desktop.
+//! What the tray shows for a snapshot: the picture, a label, a two-line tooltip and the menu's
+//! first line. Pure text, so every state is unit tested without a desktop.
 
 use crate::balance::{group_thousands, with_scale_of};
 use crate::check::Thresholds;
 use crate::snapshot::{Snapshot, Status};
+use crate::tray_icon::{compact_number, meter_fill, IconView, Tone};
 use crate::Balance;
+use rust_decimal::Decimal;
 use time::OffsetDateTime;
 
-/// Which tray icon to show; each has a file `icons/tray-<state>.png`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TrayIconKind {
-    Ok,
-    Warning,
-    Critical,
-    Error,
-    NoToken,
-}
-
 /// Everything the tray displays.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TrayView {
-    /// The label beside the icon where the host shows one: the compact balance.
-    pub title: String,
-    /// Two lines: the balance with its unit, then the state and age.
-    pub tooltip: String,
-    pub icon: TrayIconKind,
+    /// The compact balance beside the icon where the host shows a label (macOS menu bar).
+    pub label: String,
+    /// The tooltip's first line, which StatusNotifierItem hosts show in bold: the balance.
+    pub headline: String,
+    /// The tooltip's second line: the state and age.
+    pub detail: String,
+    /// What the icon's picture is drawn from.
+    pub picture: IconView,
     /// The disabled first line of the menu.
     pub menu_line: String,
 }
 
-/// The tray's view of a snapshot at time `now`.
-pub fn tray_view(s: &Snapshot, thresholds: &Thresholds, now: OffsetDateTime) -> TrayView {
+impl TrayView {
+    /// Both lines, for hosts whose tooltip is one plain text (Windows, macOS).
+    pub fn tooltip(&self) -> String {
+        format!("{}\n{}", self.headline, self.detail)
+    }
+}
+
+/// The tray's view of a snapshot at time `now`; `peak` is the highest balance of the last 30
+/// days, which the meter fills against.
+pub fn tray_view(
+    s: &Snapshot,
+    thresholds: &Thresholds,
+    now: OffsetDateTime,
+    peak: Option<Decimal>,
+) -> TrayView {
     let balance = s.balance.as_ref();
     let compact = balance.map(compact_balance);
-    let first = match &compact {
+    let headline = match &compact {
         Some(c) => format!("Clickatell: {c}"),
         None => "Clickatell Balance".to_owned(),
     };
@@ -41,7 +49,7 @@ pub fn tray_view(s: &Snapshot, thresholds: &Thresholds, now: OffsetDateTime) -> 
     let last = balance
         .map(|b| format!(" — last {}", group_thousands(display_amount(b))))
         .unwrap_or_default();
-    let second = match s.status {
+    let detail = match s.status {
         Status::Starting => "Checking the balance…".to_owned(),
         Status::Ok => {
             let mut line = format!("Updated {}", age.clone().unwrap_or_default());
@@ -76,21 +84,37 @@ pub fn tray_view(s: &Snapshot, thresholds: &Thresholds, now: OffsetDateTime) -> 
             first_sentence(s.error.as_deref().unwrap_or("unknown"))
         ),
     };
-    let icon = match s.status {
-        Status::Ok => TrayIconKind::Ok,
-        Status::Warning => TrayIconKind::Warning,
-        Status::Critical => TrayIconKind::Critical,
-        Status::TokenMissing | Status::TokenRejected => TrayIconKind::NoToken,
-        _ => TrayIconKind::Error,
+    let number = balance.map(|b| compact_number(b.amount));
+    let picture = IconView {
+        tone: tone(s.status),
+        text: number.clone().unwrap_or_else(|| "—".to_owned()),
+        dimmed: balance.is_some()
+            && matches!(
+                s.status,
+                Status::Stale | Status::Offline | Status::RateLimited
+            ),
+        fill: balance.and_then(|b| meter_fill(b.amount, peak)),
     };
     TrayView {
-        title: compact.clone().unwrap_or_default(),
-        tooltip: format!("{first}\n{second}"),
-        icon,
+        label: number.unwrap_or_default(),
+        headline,
+        detail,
+        picture,
         menu_line: match compact {
             Some(c) => format!("Balance: {c}"),
             None => "Balance: unknown".to_owned(),
         },
+    }
+}
+
+/// The colour a status shows: the level's while readings come in, grey when they do not.
+fn tone(status: Status) -> Tone {
+    match status {
+        Status::Ok => Tone::Ok,
+        Status::Warning => Tone::Warning,
+        Status::Critical => Tone::Critical,
+        Status::TokenMissing | Status::TokenRejected => Tone::NoToken,
+        _ => Tone::Error,
     }
 }
 
@@ -203,70 +227,98 @@ mod tests {
             (
                 ok,
                 "Clickatell: 300.50 credits\nUpdated 2 min ago · ≈ 12 days left at current usage",
-                TrayIconKind::Ok,
+                Tone::Ok,
             ),
             (
                 snap(Status::Warning, Some("80.00"), None),
                 "Clickatell: 80.00 credits\nUpdated 2 min ago · warning below 100.00",
-                TrayIconKind::Warning,
+                Tone::Warning,
             ),
             (
                 snap(Status::Critical, Some("1267.92865"), Some("ZAR")),
                 "Clickatell: 1,267.93 ZAR\nUpdated 2 min ago · critical below 50.00",
-                TrayIconKind::Critical,
+                Tone::Critical,
             ),
             (
                 snap(Status::TokenRejected, None, None),
                 "Clickatell Balance\nToken rejected — open settings",
-                TrayIconKind::NoToken,
+                Tone::NoToken,
             ),
             (
                 snap(Status::TokenMissing, None, None),
                 "Clickatell Balance\nNo token — open settings",
-                TrayIconKind::NoToken,
+                Tone::NoToken,
             ),
             (
                 offline,
                 "Clickatell: 300.50 credits\nOffline for 25 min — last 300.50",
-                TrayIconKind::Error,
+                Tone::Error,
             ),
             (
                 snap(Status::Stale, Some("300.50"), None),
                 "Clickatell: 300.50 credits\nNot updated since 2 min ago — last 300.50",
-                TrayIconKind::Error,
+                Tone::Error,
             ),
             (
                 error,
                 "Clickatell Balance\nError: Clickatell gave an unexpected answer (HTTP 418).",
-                TrayIconKind::Error,
+                Tone::Error,
             ),
             (
                 snap(Status::Starting, None, None),
                 "Clickatell Balance\nChecking the balance…",
-                TrayIconKind::Error,
+                Tone::Error,
             ),
         ];
-        for (s, tooltip, icon) in cases {
-            let v = tray_view(&s, &levels(), NOW);
-            assert_eq!(v.tooltip, tooltip);
-            assert_eq!(v.icon, icon, "{tooltip}");
+        for (s, tooltip, tone) in cases {
+            let v = tray_view(&s, &levels(), NOW, None);
+            assert_eq!(v.tooltip(), tooltip);
+            assert_eq!(v.picture.tone, tone, "{tooltip}");
+            // Two lines, and the second never repeats the first.
+            assert!(!v.detail.contains(&v.headline), "{tooltip}");
+            assert!(!v.headline.contains('\n') && !v.detail.contains('\n'));
         }
     }
 
     #[test]
-    fn title_and_menu_line_are_the_compact_balance() {
+    fn label_picture_and_menu_line_carry_the_balance() {
         let v = tray_view(
             &snap(Status::Ok, Some("1267.92865"), Some("ZAR")),
             &levels(),
             NOW,
+            Some(d("2000")),
         );
-        assert_eq!(v.title, "1,267.93 ZAR");
+        assert_eq!(v.label, "1.2k");
+        assert_eq!(v.picture.text, "1.2k");
+        assert_eq!(v.picture.fill, Some(0.6339643250));
+        assert!(!v.picture.dimmed);
         assert_eq!(v.menu_line, "Balance: 1,267.93 ZAR");
-        let v = tray_view(&snap(Status::TokenMissing, None, None), &levels(), NOW);
-        assert_eq!(
-            (v.title.as_str(), v.menu_line.as_str()),
-            ("", "Balance: unknown")
+        let v = tray_view(
+            &snap(Status::TokenMissing, None, None),
+            &levels(),
+            NOW,
+            None,
         );
+        assert_eq!(
+            (
+                v.label.as_str(),
+                v.picture.text.as_str(),
+                v.menu_line.as_str()
+            ),
+            ("", "—", "Balance: unknown")
+        );
+    }
+
+    #[test]
+    fn offline_and_stale_keep_the_last_number_dimmed() {
+        for status in [Status::Offline, Status::Stale, Status::RateLimited] {
+            let v = tray_view(&snap(status, Some("97.25"), None), &levels(), NOW, None);
+            assert_eq!(v.picture.text, "97", "{status:?}");
+            assert!(v.picture.dimmed, "{status:?}");
+            assert_eq!(v.picture.tone, Tone::Error);
+        }
+        let v = tray_view(&snap(Status::Offline, None, None), &levels(), NOW, None);
+        assert!(!v.picture.dimmed, "nothing to dim");
     }
 
     #[test]

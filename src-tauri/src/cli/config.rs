@@ -3,7 +3,7 @@
 use super::GlobalArgs;
 use clickatell_core::demo::{demo_settings, demo_token, DemoSource};
 use clickatell_core::monitor::{SourceFactory, TokenLookup};
-use clickatell_core::notifier::{DesktopNotifier, Labelled, Notifier};
+use clickatell_core::notifier::{Action, ActionHandler, DesktopNotifier, Labelled, Notifier};
 use clickatell_core::token_store::{TokenStore, TOKEN_ENV};
 use clickatell_core::{
     balance_source, ApiToken, BalanceSource, HttpClient, Settings, SettingsStore, SourceConfig,
@@ -58,15 +58,23 @@ pub fn source_config(global: &GlobalArgs, settings: &Settings) -> SourceConfig {
     merged.source_config()
 }
 
-/// The desktop's notifications, labelled "Demo" for the demo account.
-pub fn notifier(global: &GlobalArgs) -> Arc<dyn Notifier> {
+/// The desktop's notifications, labelled "Demo" for the demo account; with `actions`, they
+/// offer those actions and the handler carries them out.
+pub fn notifier(
+    global: &GlobalArgs,
+    actions: Option<(ActionHandler, &[Action])>,
+) -> Arc<dyn Notifier> {
+    let desktop = match actions {
+        Some((handler, supported)) => DesktopNotifier::with_actions(handler, supported),
+        None => DesktopNotifier::default(),
+    };
     if global.demo {
         Arc::new(Labelled {
             label: "Demo",
-            inner: DesktopNotifier,
+            inner: desktop,
         })
     } else {
-        Arc::new(DesktopNotifier)
+        Arc::new(desktop)
     }
 }
 

@@ -43,6 +43,10 @@ pub struct GlobalArgs {
     /// history, to try the app without a Clickatell account.
     #[arg(long, global = true)]
     pub demo: bool,
+    /// Started by the desktop's autostart at login, when the panel may still be starting:
+    /// the tray app waits longer for a tray host before showing its window.
+    #[arg(long, global = true, hide = true)]
+    pub at_login: bool,
 }
 
 impl GlobalArgs {

@@ -6,6 +6,7 @@ use clickatell_core::balance::group_thousands;
 use clickatell_core::demo::DEMO_INTERVAL;
 use clickatell_core::history::History;
 use clickatell_core::monitor::{self, MonitorConfig, MonitorDeps, SystemClock};
+use clickatell_core::notifier::{Action, ActionHandler};
 use clickatell_core::snapshot::Snapshot;
 use clickatell_core::Decimal;
 use std::process::ExitCode;
@@ -48,6 +49,16 @@ pub fn run(
     ))
 }
 
+/// A low balance's "Top up" button opens the top-up page; `watch` has no window to open.
+fn top_up_action(config: &MonitorConfig) -> ActionHandler {
+    let url = config.settings.top_up_url.clone();
+    Arc::new(move |action| {
+        if action == Action::TopUp {
+            crate::top_up::open_in_browser(&url);
+        }
+    })
+}
+
 async fn watch(global: &GlobalArgs, config: MonitorConfig) -> ExitCode {
     let history = match History::open_default(global.profile()) {
         Ok(h) => Some(Arc::new(h)),
@@ -59,7 +70,7 @@ async fn watch(global: &GlobalArgs, config: MonitorConfig) -> ExitCode {
     let deps = MonitorDeps {
         make_source: config::source_factory(global),
         token: config::token_lookup(global),
-        notifier: config::notifier(global),
+        notifier: config::notifier(global, Some((top_up_action(&config), &[Action::TopUp]))),
         history,
         alert_state_path: monitor::default_alert_state_path(global.profile()),
         clock: Arc::new(SystemClock),

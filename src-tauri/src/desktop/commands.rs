@@ -231,6 +231,7 @@ pub async fn send_test_notification(state: State<'_, AppState>) -> Result<(), Co
         summary: "Clickatell Balance".into(),
         body: "Notifications work: you will be told here when the balance runs low.".into(),
         urgency: Urgency::Normal,
+        actions: Vec::new(),
     };
     blocking(move || notifier.notify(&note))
         .await?

@@ -13,6 +13,8 @@ pub use clickatell_core::{Balance, Settings};
 
 /// The event that carries every new snapshot to the UI.
 pub const SNAPSHOT_EVENT: &str = "snapshot";
+/// The event that tells the UI a tray host appeared, so "no tray" no longer holds.
+pub const TRAY_READY_EVENT: &str = "tray-ready";
 
 /// An error for the UI: a sentence to show, and per-field messages for forms.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

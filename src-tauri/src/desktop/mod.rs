@@ -5,24 +5,29 @@ pub mod commands;
 pub mod contract;
 pub mod state;
 pub mod tray;
+pub mod tray_host;
 pub mod window;
 
 use crate::cli::config::{load_settings, notifier, source_factory, token_lookup};
 use crate::cli::GlobalArgs;
 use clickatell_core::history::History;
 use clickatell_core::monitor::{self, Clock, MonitorDeps, SystemClock};
+use clickatell_core::notifier::{Action, ActionHandler};
 use clickatell_core::snapshot::{Snapshot, Status};
+use clickatell_core::tray_icon::IconStyle;
 use clickatell_core::tray_text::{tray_view, TrayView};
+use clickatell_core::Decimal;
 use clickatell_core::{Settings, SettingsStore, TokenStore};
 use state::AppState;
 use std::process::ExitCode;
+use std::sync::mpsc::RecvTimeoutError;
 use std::sync::Arc;
 use std::time::Duration;
 use tauri::{AppHandle, Emitter, Manager, RunEvent, Runtime};
 use window::View;
 
-/// How often the tray retries when the desktop has no tray host yet.
-const TRAY_RETRY: Duration = Duration::from_secs(5);
+/// How far back the meter looks for the balance it fills against.
+const METER_WINDOW_DAYS: i64 = 30;
 /// How often the tooltip's "Updated 2 min ago" is refreshed.
 const TOOLTIP_TICK: Duration = Duration::from_secs(30);
 
@@ -37,7 +42,7 @@ pub fn run(global: &GlobalArgs) -> ExitCode {
         }))
         .plugin(tauri_plugin_autostart::init(
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
-            None,
+            Some(vec!["--at-login"]),
         ))
         .invoke_handler(crate::ipc_handler!())
         .on_window_event(|_, event| {
@@ -82,7 +87,10 @@ fn setup<R: Runtime>(
             None
         }
     };
-    let notifier = notifier(&overrides);
+    let notifier = notifier(
+        &overrides,
+        Some((action_handler(app), &[Action::TopUp, Action::Open])),
+    );
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let deps = MonitorDeps {
         make_source: source_factory(&overrides),
@@ -105,11 +113,16 @@ fn setup<R: Runtime>(
         history,
         clock,
     });
+    app.manage(tray::TrayState::default());
     let view = current_view(app, &Snapshot::default());
-    if let Err(e) = tray::install(app, &view) {
-        tracing::warn!(error = %e, "no tray host yet; showing the window instead");
-        window::open(app, View::Overview, Some("no-tray"));
-        retry_tray(app.clone());
+    if let Err(e) = tray::install(app, &view, tray_style(app)) {
+        tracing::info!(error = %e, "no tray host yet; waiting for one");
+        let patience = if overrides_at_login(app) {
+            tray_host::PATIENCE_AT_LOGIN
+        } else {
+            tray_host::PATIENCE
+        };
+        await_tray_host(app.clone(), patience);
     }
     if demo {
         window::open(app, View::Overview, None);
@@ -124,45 +137,133 @@ fn setup<R: Runtime>(
 fn current_view<R: Runtime>(app: &AppHandle<R>, snapshot: &Snapshot) -> TrayView {
     let state = app.state::<AppState>();
     let thresholds = state.effective_settings().thresholds();
-    let view = tray_view(snapshot, &thresholds, time::OffsetDateTime::now_utc());
+    let peak = *app
+        .state::<tray::TrayState>()
+        .peak
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    let view = tray_view(snapshot, &thresholds, time::OffsetDateTime::now_utc(), peak);
     if !state.overrides.demo {
         return view;
     }
     TrayView {
-        title: format!("Demo {}", view.title),
-        tooltip: format!("Demo account — {}", view.tooltip),
+        label: format!("Demo {}", view.label),
+        headline: format!("Demo account — {}", view.headline),
         menu_line: format!("Demo {}", view.menu_line),
         ..view
     }
 }
 
-/// Creates the tray as soon as a tray host appears on the desktop.
-fn retry_tray<R: Runtime>(app: AppHandle<R>) {
-    tauri::async_runtime::spawn(async move {
+/// What a notification's button does in the tray app.
+fn action_handler<R: Runtime>(app: &AppHandle<R>) -> ActionHandler {
+    let app = app.clone();
+    Arc::new(move |action| match action {
+        Action::TopUp => {
+            crate::top_up::open_in_browser(&app.state::<AppState>().settings().top_up_url)
+        }
+        Action::Open => window::open(&app, View::Overview, None),
+    })
+}
+
+fn overrides_at_login<R: Runtime>(app: &AppHandle<R>) -> bool {
+    app.state::<AppState>().overrides.at_login
+}
+
+/// The icon style the settings ask for.
+fn tray_style<R: Runtime>(app: &AppHandle<R>) -> IconStyle {
+    app.state::<AppState>().settings().tray_icon
+}
+
+/// Creates the tray when a tray host appears on the bus. Meanwhile monitoring and alerts run;
+/// if none has appeared after `patience`, the window opens with a hint, which goes away when
+/// a host does appear.
+fn await_tray_host<R: Runtime>(app: AppHandle<R>, patience: Duration) {
+    let (appeared, host) = std::sync::mpsc::channel();
+    if let Err(e) = tray_host::watch(move || {
+        let _ = appeared.send(());
+    }) {
+        tracing::warn!(error = %e, "cannot watch the session bus for a tray host");
+        window::open(&app, View::Overview, Some("no-tray"));
+        return;
+    }
+    std::thread::spawn(move || {
+        let deadline = std::time::Instant::now() + patience;
+        let mut hinted = false;
         loop {
-            tokio::time::sleep(TRAY_RETRY).await;
-            let (tx, rx) = tokio::sync::oneshot::channel();
-            let handle = app.clone();
-            let _ = app.run_on_main_thread(move || {
-                let snapshot = handle
-                    .state::<AppState>()
-                    .monitor
-                    .subscribe()
-                    .borrow()
-                    .clone();
-                let view = current_view(&handle, &snapshot);
-                let installed = tray::install(&handle, &view).is_ok();
-                if installed {
-                    tray::update(&handle, &view, &snapshot);
+            let wait = deadline.saturating_duration_since(std::time::Instant::now());
+            let event = if hinted {
+                host.recv().map_err(|_| RecvTimeoutError::Disconnected)
+            } else {
+                host.recv_timeout(wait)
+            };
+            match event {
+                Ok(()) => {
+                    if install_tray(&app) {
+                        tracing::info!("tray host appeared; tray created");
+                        if hinted {
+                            let _ = app.emit(contract::TRAY_READY_EVENT, ());
+                        }
+                        return;
+                    }
                 }
-                let _ = tx.send(installed);
-            });
-            if rx.await.unwrap_or(false) {
-                tracing::info!("tray host appeared; tray created");
-                return;
+                Err(RecvTimeoutError::Timeout) => {
+                    tracing::warn!(?patience, "no tray host appeared; showing the window");
+                    window::open(&app, View::Overview, Some("no-tray"));
+                    hinted = true;
+                }
+                Err(RecvTimeoutError::Disconnected) => return,
             }
         }
     });
+}
+
+/// Creates the tray on the main thread; whether it worked. A host that has only just taken
+/// its name may not answer yet, so a few tries a moment apart.
+fn install_tray<R: Runtime>(app: &AppHandle<R>) -> bool {
+    for attempt in 0..5 {
+        if attempt > 0 {
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let handle = app.clone();
+        let _ = app.run_on_main_thread(move || {
+            let snapshot = handle
+                .state::<AppState>()
+                .monitor
+                .subscribe()
+                .borrow()
+                .clone();
+            let view = current_view(&handle, &snapshot);
+            let style = tray_style(&handle);
+            let installed = tray::install(&handle, &view, style).is_ok();
+            if installed {
+                tray::update(&handle, &view, style, &snapshot);
+            }
+            let _ = tx.send(installed);
+        });
+        if rx.recv().unwrap_or(false) {
+            return true;
+        }
+    }
+    false
+}
+
+/// The highest balance of the last 30 days, for the meter; read off the async runtime.
+async fn recent_peak<R: Runtime>(app: &AppHandle<R>) -> Option<Decimal> {
+    let history = app.state::<AppState>().history.clone()?;
+    let now = app.state::<AppState>().clock.now();
+    tauri::async_runtime::spawn_blocking(move || {
+        let from = now - time::Duration::days(METER_WINDOW_DAYS);
+        history
+            .range(from, now)
+            .ok()?
+            .into_iter()
+            .map(|p| p.amount)
+            .max()
+    })
+    .await
+    .ok()
+    .flatten()
 }
 
 /// Sends every snapshot to the tray and the window, and keeps the tooltip's age current. On a
@@ -183,6 +284,13 @@ fn forward_snapshots<R: Runtime>(app: AppHandle<R>) {
                 _ = tick.tick() => false,
             };
             let snapshot = snapshots.borrow_and_update().clone();
+            if changed {
+                let peak = recent_peak(&app).await;
+                *app.state::<tray::TrayState>()
+                    .peak
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner()) = peak;
+            }
             if first_reading && snapshot.status != Status::Starting {
                 first_reading = false;
                 if snapshot.status == Status::TokenMissing {
@@ -190,7 +298,7 @@ fn forward_snapshots<R: Runtime>(app: AppHandle<R>) {
                 }
             }
             let view = current_view(&app, &snapshot);
-            tray::update(&app, &view, &snapshot);
+            tray::update(&app, &view, tray_style(&app), &snapshot);
             if changed {
                 let _ = app.emit(contract::SNAPSHOT_EVENT, &snapshot);
             }

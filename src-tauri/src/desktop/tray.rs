@@ -1,8 +1,12 @@
-//! The tray icon: balance in the title and tooltip, an icon per state, and the menu.
+//! The tray icon: a picture drawn from the balance, the balance and state as a two-line
+//! tooltip, and the menu.
 
 use super::window::{self, View};
 use clickatell_core::snapshot::{Snapshot, Status};
-use clickatell_core::tray_text::{TrayIconKind, TrayView};
+use clickatell_core::tray_icon::{render, IconStyle, IconView};
+use clickatell_core::tray_text::TrayView;
+use clickatell_core::Decimal;
+use std::sync::Mutex;
 use tauri::image::Image;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
@@ -11,6 +15,10 @@ use tauri::{AppHandle, Manager, Runtime};
 /// The tray's id.
 pub const TRAY: &str = "main";
 
+/// The size the picture is drawn at: what panels show without scaling it, where known
+/// (22 px is the freedesktop panel size; Windows and macOS scale a 32 px icon down).
+pub const ICON_SIZE: u32 = if cfg!(target_os = "linux") { 22 } else { 32 };
+
 /// The menu items whose text or state follows the snapshot.
 pub struct TrayMenu<R: Runtime> {
     balance: MenuItem<R>,
@@ -18,34 +26,44 @@ pub struct TrayMenu<R: Runtime> {
     settings: MenuItem<R>,
 }
 
-/// The icon image for a state.
-pub fn icon(kind: TrayIconKind) -> Image<'static> {
-    let bytes: &'static [u8] = match kind {
-        TrayIconKind::Ok => include_bytes!("../../../icons/tray-ok.png"),
-        TrayIconKind::Warning => include_bytes!("../../../icons/tray-warning.png"),
-        TrayIconKind::Critical => include_bytes!("../../../icons/tray-critical.png"),
-        TrayIconKind::Error => include_bytes!("../../../icons/tray-error.png"),
-        TrayIconKind::NoToken => include_bytes!("../../../icons/tray-no-token.png"),
-    };
-    Image::from_bytes(bytes).expect("tray icons are valid PNG files")
+/// What the tray last showed and what it is drawn from, shared by the tray's updates.
+#[derive(Default)]
+pub struct TrayState {
+    /// The picture last pushed, so an unchanged one is not pushed again.
+    shown: Mutex<Option<(IconView, IconStyle)>>,
+    /// The highest balance of the last 30 days, which the meter fills against.
+    pub peak: Mutex<Option<Decimal>>,
+}
+
+/// The picture for a view in a style, as an image for the tray.
+pub fn picture(view: &IconView, style: IconStyle) -> Image<'static> {
+    Image::new_owned(render(view, style, ICON_SIZE), ICON_SIZE, ICON_SIZE)
 }
 
 /// Creates the tray. Fails when the desktop has no tray host (no StatusNotifierWatcher).
-pub fn install<R: Runtime>(app: &AppHandle<R>, view: &TrayView) -> tauri::Result<()> {
+pub fn install<R: Runtime>(
+    app: &AppHandle<R>,
+    view: &TrayView,
+    style: IconStyle,
+) -> tauri::Result<()> {
     let balance = MenuItem::with_id(app, "balance", &view.menu_line, false, None::<&str>)?;
     let refresh = MenuItem::with_id(app, "refresh", "Refresh now", true, None::<&str>)?;
+    let top_up = MenuItem::with_id(app, "top-up", "Top up…", true, None::<&str>)?;
     let open = MenuItem::with_id(app, "open", "Open Clickatell Balance", true, None::<&str>)?;
     let settings = MenuItem::with_id(app, "settings", "Settings…", true, None::<&str>)?;
     let quit = MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?;
     let separator = PredefinedMenuItem::separator(app)?;
     let menu = Menu::with_items(
         app,
-        &[&balance, &separator, &refresh, &open, &settings, &quit],
+        &[
+            &balance, &separator, &refresh, &top_up, &open, &settings, &quit,
+        ],
     )?;
+    let (title, tooltip) = texts(view);
     TrayIconBuilder::with_id(TRAY)
-        .icon(icon(view.icon))
-        .title(&view.title)
-        .tooltip(&view.tooltip)
+        .icon(picture(&view.picture, style))
+        .title(&title)
+        .tooltip(&tooltip)
         .menu(&menu)
         .show_menu_on_left_click(false)
         .on_menu_event(|app, event| match event.id().as_ref() {
@@ -58,6 +76,9 @@ pub fn install<R: Runtime>(app: &AppHandle<R>, view: &TrayView) -> tauri::Result
                         .await;
                 });
             }
+            "top-up" => crate::top_up::open_in_browser(
+                &app.state::<super::state::AppState>().settings().top_up_url,
+            ),
             "open" => window::open(app, View::Overview, None),
             "settings" => window::open(app, View::Settings, None),
             "quit" => app.exit(0),
@@ -79,17 +100,47 @@ pub fn install<R: Runtime>(app: &AppHandle<R>, view: &TrayView) -> tauri::Result
         refresh,
         settings,
     });
+    if let Some(state) = app.try_state::<TrayState>() {
+        *state.shown.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some((view.picture.clone(), style));
+    }
     Ok(())
 }
 
-/// Shows a new view in the tray, if there is one.
-pub fn update<R: Runtime>(app: &AppHandle<R>, view: &TrayView, snapshot: &Snapshot) {
+/// The item's title and tooltip. StatusNotifierItem hosts show the title in bold above the
+/// tooltip, so there the tooltip is only the second line; elsewhere the tooltip has both and
+/// the title is the label beside the icon (macOS).
+fn texts(view: &TrayView) -> (String, String) {
+    if cfg!(target_os = "linux") {
+        (view.headline.clone(), view.detail.clone())
+    } else {
+        (view.label.clone(), view.tooltip())
+    }
+}
+
+/// Shows a new view in the tray, if there is one; the picture only when it changed.
+pub fn update<R: Runtime>(
+    app: &AppHandle<R>,
+    view: &TrayView,
+    style: IconStyle,
+    snapshot: &Snapshot,
+) {
     let Some(tray) = app.tray_by_id(TRAY) else {
         return;
     };
-    let _ = tray.set_icon(Some(icon(view.icon)));
-    let _ = tray.set_title(Some(&view.title));
-    let _ = tray.set_tooltip(Some(&view.tooltip));
+    let key = (view.picture.clone(), style);
+    let changed = app.try_state::<TrayState>().is_none_or(|state| {
+        let mut shown = state.shown.lock().unwrap_or_else(|p| p.into_inner());
+        let changed = shown.as_ref() != Some(&key);
+        *shown = Some(key.clone());
+        changed
+    });
+    if changed {
+        let _ = tray.set_icon(Some(picture(&key.0, style)));
+    }
+    let (title, tooltip) = texts(view);
+    let _ = tray.set_title(Some(&title));
+    let _ = tray.set_tooltip(Some(&tooltip));
     if let Some(menu) = app.try_state::<TrayMenu<R>>() {
         let token_problem = matches!(
             snapshot.status,
