@@ -134,13 +134,24 @@ fn tooltip_title_icon_and_menu_follow_the_balance() {
 fn without_a_tray_host_the_window_opens_and_the_tray_follows_later() {
     let mut home = Sandbox::with_notifications();
     let server = FakeClickatell::always(Reply::rest_balance("300.50"));
+    let started = std::time::Instant::now();
     let mut app = start(&home, &server);
+    // It waits for a tray host (20 s) before it shows the window instead.
     assert!(
-        eventually(Duration::from_secs(30), || has_window(
+        eventually(Duration::from_secs(35), || has_window(
             &home,
             "Clickatell Balance"
         )),
         "no window opened without a tray host"
+    );
+    let waited = started.elapsed();
+    println!(
+        "the window opened {} ms after the start",
+        waited.as_millis()
+    );
+    assert!(
+        waited >= Duration::from_secs(19),
+        "the window opened after {waited:?}, before the wait for a tray host ended"
     );
     assert!(app.running(), "the app quit without a tray host");
     assert!(

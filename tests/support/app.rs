@@ -132,6 +132,70 @@ impl Sandbox {
         sandbox
     }
 
+    /// A full desktop session whose tray host is XFCE's panel instead.
+    pub fn with_xfce_panel() -> Self {
+        let mut sandbox = Self::with_notifications();
+        let env = sandbox.env();
+        let config = sandbox.home().join("config");
+        sandbox
+            .session
+            .as_mut()
+            .unwrap()
+            .start_xfce_panel(&env, &config);
+        sandbox
+    }
+
+    /// A full desktop session whose notifications stay until acted on; dunst's menu of actions
+    /// (`dunstctl context`) picks the action labelled `choose`.
+    pub fn with_tray_and_notification_actions(choose: &str) -> Self {
+        let mut sandbox = Self::with_keyring();
+        let env = sandbox.env();
+        let config = sandbox.home().join("config");
+        sandbox
+            .session
+            .as_mut()
+            .unwrap()
+            .start_notifications_with_actions(&env, &config, choose);
+        sandbox.start_tray_host();
+        sandbox
+    }
+
+    /// Makes a stand-in the session's default web browser (for xdg-open, through the session's
+    /// own mimeapps.list, and for `$BROWSER`): it only records each address it is asked to
+    /// open, one a line, in the returned file. Nothing leaves the machine.
+    pub fn stand_in_browser(&self) -> (PathBuf, Vec<(String, String)>) {
+        let record = self.home().join("browser-opened.txt");
+        let script = self.home().join("stand-in-browser.sh");
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n",
+                record.display()
+            ),
+        )
+        .unwrap();
+        super::session::make_executable(&script);
+        let apps = self.home().join("data/applications");
+        std::fs::create_dir_all(&apps).unwrap();
+        std::fs::write(
+            apps.join("stand-in-browser.desktop"),
+            format!(
+                "[Desktop Entry]\nType=Application\nName=Stand-in browser\nExec={} %u\n\
+                 MimeType=x-scheme-handler/http;x-scheme-handler/https;\n",
+                script.display()
+            ),
+        )
+        .unwrap();
+        std::fs::write(
+            self.home().join("config/mimeapps.list"),
+            "[Default Applications]\nx-scheme-handler/https=stand-in-browser.desktop\n\
+             x-scheme-handler/http=stand-in-browser.desktop\n",
+        )
+        .unwrap();
+        let env = vec![("BROWSER".to_owned(), script.display().to_string())];
+        (record, env)
+    }
+
     /// The private session, for D-Bus queries.
     pub fn session(&self) -> &Session {
         self.session.as_ref().expect("this sandbox has no session")

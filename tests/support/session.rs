@@ -39,6 +39,38 @@ impl Session {
     /// Adds an X display (Xvfb) and a real notification server (dunst) whose notifications
     /// time out after a second into its history, where tests read them.
     pub fn start_notifications(&mut self, env: &[(String, String)], config_dir: &std::path::Path) {
+        self.start_display();
+        self.start_dunst(
+            env,
+            config_dir,
+            "[global]\n    idle_threshold = 0\n    history_length = 100\n\
+             [urgency_low]\n    timeout = 1\n[urgency_normal]\n    timeout = 1\n\
+             [urgency_critical]\n    timeout = 1\n",
+        );
+    }
+
+    /// Like [`Self::start_notifications`], but notifications stay until acted on, and dunst's
+    /// menu of actions (`dunstctl context`) picks the first whose label starts with `choose`.
+    pub fn start_notifications_with_actions(
+        &mut self,
+        env: &[(String, String)],
+        config_dir: &std::path::Path,
+        choose: &str,
+    ) {
+        self.start_display();
+        let menu = config_dir.join("choose-action.sh");
+        std::fs::write(&menu, format!("#!/bin/sh\nexec grep -m1 '^#{choose}'\n")).unwrap();
+        make_executable(&menu);
+        let rc = format!(
+            "[global]\n    idle_threshold = 0\n    history_length = 100\n    dmenu = {}\n\
+             [urgency_low]\n    timeout = 0\n[urgency_normal]\n    timeout = 0\n\
+             [urgency_critical]\n    timeout = 0\n",
+            menu.display()
+        );
+        self.start_dunst(env, config_dir, &rc);
+    }
+
+    fn start_display(&mut self) {
         let mut server = Command::new("Xvfb");
         server.args([
             "-displayfd",
@@ -52,17 +84,49 @@ impl Session {
         let (xvfb, number) = spawn_reading_line(server, "Xvfb (Debian package xvfb)");
         let display = format!(":{number}");
         self.display = Some((xvfb, display));
-        let rc = config_dir.join("dunstrc");
+    }
+
+    fn start_dunst(&mut self, env: &[(String, String)], config_dir: &std::path::Path, rc: &str) {
+        let path = config_dir.join("dunstrc");
+        std::fs::write(&path, rc).unwrap();
+        let path = path.to_string_lossy().into_owned();
+        self.notifications = Some(self.client(env, "dunst", &["-config", &path]));
+        self.wait_for_name("org.freedesktop.Notifications");
+    }
+
+    /// Adds XFCE's panel (xfce4-panel 4.18) with only its system tray plugin, which is its own
+    /// StatusNotifierWatcher and host: a second tray host, of another code base.
+    pub fn start_xfce_panel(&mut self, env: &[(String, String)], config_dir: &std::path::Path) {
+        let channels = config_dir.join("xfce4/xfconf/xfce-perchannel-xml");
+        std::fs::create_dir_all(&channels).unwrap();
         std::fs::write(
-            &rc,
-            "[global]\n    idle_threshold = 0\n    history_length = 100\n\
-             [urgency_low]\n    timeout = 1\n[urgency_normal]\n    timeout = 1\n\
-             [urgency_critical]\n    timeout = 1\n",
+            channels.join("xfce4-panel.xml"),
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<channel name="xfce4-panel" version="1.0">
+  <property name="configver" type="int" value="2"/>
+  <property name="panels" type="array">
+    <value type="int" value="1"/>
+    <property name="panel-1" type="empty">
+      <property name="position" type="string" value="p=6;x=0;y=0"/>
+      <property name="length" type="uint" value="100"/>
+      <property name="position-locked" type="bool" value="true"/>
+      <property name="size" type="uint" value="26"/>
+      <property name="plugin-ids" type="array">
+        <value type="int" value="1"/>
+      </property>
+    </property>
+  </property>
+  <property name="plugins" type="empty">
+    <property name="plugin-1" type="string" value="systray"/>
+  </property>
+</channel>
+"#,
         )
         .unwrap();
-        let rc = rc.to_string_lossy().into_owned();
-        self.notifications = Some(self.client(env, "dunst", &["-config", &rc]));
-        self.wait_for_name("org.freedesktop.Notifications");
+        // No window manager runs in the test session.
+        let panel = self.client(env, "xfce4-panel", &["--disable-wm-check"]);
+        self.tray_host.push(panel);
+        self.wait_for_name("org.kde.StatusNotifierWatcher");
     }
 
     /// Starts a desktop program on this session's bus and display.
@@ -197,4 +261,10 @@ impl Drop for Session {
         let _ = self.bus.kill();
         let _ = self.bus.wait();
     }
+}
+
+/// Marks a script the tests wrote as executable.
+pub fn make_executable(path: &std::path::Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
 }

@@ -214,3 +214,24 @@ test('readable at 360 px, keyboard reachable, with the token problem explained',
   await page.screenshot({ path: path.join(artifacts, 'ui-360px-token-rejected.png'), fullPage: true });
   await page.close();
 });
+
+test('the no-tray hint goes away when a tray host appears', async () => {
+  const { page, problems } = await open('snapshot-ok', { hash: '?hint=no-tray' });
+  const hint = page.locator('#hint');
+  await hint.waitFor();
+  assert.match(await hint.innerText(), /no system tray/);
+  await page.evaluate(() => window.__emit('tray-ready', null));
+  await hint.waitFor({ state: 'hidden' });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the tray icon style and the top-up page are settings', async () => {
+  const { page } = await open('snapshot-ok', { hash: '#settings' });
+  await page.locator('#tray_icon').waitFor();
+  assert.equal(await page.locator('#tray_icon').inputValue(), 'balance');
+  assert.equal(await page.locator('#top_up_url').inputValue(), 'https://portal.clickatell.com/');
+  const options = await page.locator('#tray_icon option').evaluateAll((o) => o.map((x) => x.value));
+  assert.deepEqual(options, ['balance', 'meter', 'symbol']);
+  await page.close();
+});

@@ -81,21 +81,37 @@ fn server_shows_actions() -> bool {
     }
 }
 
+/// The actions a notification shows: those it offers that this program can carry out, when
+/// the server shows actions at all.
+fn shown_actions(n: &Notification, supported: &[Action], server_shows: bool) -> Vec<Action> {
+    if !server_shows {
+        return Vec::new();
+    }
+    n.actions
+        .iter()
+        .copied()
+        .filter(|a| supported.contains(a))
+        .collect()
+}
+
+/// The body, saying where to top up when the notification cannot offer the button.
+fn body_with_hints(n: &Notification, shown: &[Action]) -> String {
+    if n.actions.contains(&Action::TopUp) && !shown.contains(&Action::TopUp) {
+        format!("{} {TOP_UP_HINT}", n.body)
+    } else {
+        n.body.clone()
+    }
+}
+
 impl Notifier for DesktopNotifier {
     fn notify(&self, n: &Notification) -> Result<(), NotifyError> {
-        let offered: Vec<Action> = match &self.actions {
-            Some((_, supported)) if !n.actions.is_empty() && server_shows_actions() => n
-                .actions
-                .iter()
-                .copied()
-                .filter(|a| supported.contains(a))
-                .collect(),
+        let offered = match &self.actions {
+            Some((_, supported)) if !n.actions.is_empty() => {
+                shown_actions(n, supported, server_shows_actions())
+            }
             _ => Vec::new(),
         };
-        let mut body = n.body.clone();
-        if n.actions.contains(&Action::TopUp) && !offered.contains(&Action::TopUp) {
-            body = format!("{body} {TOP_UP_HINT}");
-        }
+        let body = body_with_hints(n, &offered);
         let mut note = notify_rust::Notification::new();
         note.appname("Clickatell Balance")
             .summary(&n.summary)
@@ -163,6 +179,31 @@ mod tests {
             self.0.lock().unwrap().push(n.clone());
             Ok(())
         }
+    }
+
+    #[test]
+    fn actions_are_offered_only_where_shown_and_the_text_says_what_to_do_elsewhere() {
+        let low = Notification {
+            summary: "Clickatell balance low".into(),
+            body: "80.00 credits left, below your warning level of 100.00.".into(),
+            urgency: Urgency::Normal,
+            actions: vec![Action::TopUp, Action::Open],
+        };
+        let both = [Action::TopUp, Action::Open];
+        assert_eq!(shown_actions(&low, &both, true), both);
+        assert_eq!(shown_actions(&low, &[Action::TopUp], true), [Action::TopUp]);
+        assert_eq!(shown_actions(&low, &both, false), []);
+        assert_eq!(body_with_hints(&low, &both), low.body);
+        assert_eq!(
+            body_with_hints(&low, &[]),
+            "80.00 credits left, below your warning level of 100.00. Top up in the Clickatell \
+             portal: Billing and Payments, Top Up."
+        );
+        let rejected = Notification {
+            actions: vec![Action::Open],
+            ..low
+        };
+        assert_eq!(body_with_hints(&rejected, &[]), rejected.body);
     }
 
     #[test]
