@@ -1,7 +1,7 @@
-//! The glance, as a user meets it: the balance drawn in the tray icon on two real tray hosts
-//! of different code bases (gtk-sni-tray-standalone in tests/tray.rs, XFCE's panel here), a
-//! tray host that appears after the app, and the "Top up" and "Open" buttons of a low-balance
-//! notification on a real notification server.
+//! The glance, as a user meets it: the balance drawn in the tray icon on XFCE's panel (the
+//! states on both real hosts are followed in tests/tray.rs), a tray host that appears after the
+//! app, and the "Top up" and "Open" buttons of a low-balance notification on a real
+//! notification server.
 
 mod support;
 

@@ -238,9 +238,8 @@ fn wait_for_icon(item: &TrayItem, want: &[(u8, u8, u8, u8)], what: &str) {
     );
 }
 
-#[test]
-fn the_icon_shows_the_number_in_the_states_colour_and_dims_when_offline() {
-    let home = Sandbox::with_tray();
+/// The icon over the states, as `host` shows it: ok → warning → critical → offline, dimmed.
+fn the_icon_follows_the_balance(home: Sandbox, host: &str) {
     home.write_settings(r#"{"warning_level": "100", "critical_level": "50", "timeout_secs": 1}"#);
     let server = FakeClickatell::scripted(vec![
         Reply::rest_balance("300.50"),
@@ -257,7 +256,7 @@ fn the_icon_shows_the_number_in_the_states_colour_and_dims_when_offline() {
         &expected_icon(Tone::Ok, "300", false),
         "300 in green",
     );
-    home.screenshot("tray-gtk-sni-tray-ok.png");
+    home.screenshot(&format!("tray-{host}-ok.png"));
     let steps = [
         (Tone::Warning, "80", false, "80 in amber"),
         (Tone::Critical, "40", false, "40 in red"),
@@ -274,5 +273,15 @@ fn the_icon_shows_the_number_in_the_states_colour_and_dims_when_offline() {
         wait_for_icon(&item, &expected_icon(tone, text, dimmed), what);
     }
     assert!(item.tooltip().contains("Offline"), "{}", item.tooltip());
-    home.screenshot("tray-gtk-sni-tray-offline.png");
+    home.screenshot(&format!("tray-{host}-offline.png"));
+}
+
+#[test]
+fn the_icon_shows_the_number_in_the_states_colour_and_dims_when_offline() {
+    the_icon_follows_the_balance(Sandbox::with_tray(), "gtk-sni-tray");
+}
+
+#[test]
+fn on_xfces_panel_too() {
+    the_icon_follows_the_balance(Sandbox::with_xfce_panel(), "xfce4-panel");
 }

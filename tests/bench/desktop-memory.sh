@@ -43,6 +43,9 @@ pss() {  # "PSS_MB ANON_MB PROCESSES" of the tree
     | awk -v n="$n" '/^Pss:/ {p += $2} /^Pss_Anon:/ {a += $2} END {printf "%.1f MB PSS (%.1f MB anonymous) in %d processes", p/1024, a/1024, n}'
 }
 now_ms() { date +%s%3N; }
+switches() {  # context switches so far, all threads of the process
+  cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {n += $2} END {print n + 0}'
+}
 sni_name() { busctl --user call org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus ListNames 2>/dev/null | tr ' ' '\n' | tr -d '"' | grep "^org.kde.StatusNotifierItem-$1-" | head -1; }
 
 measure() {  # label binary args...
@@ -57,8 +60,14 @@ measure() {  # label binary args...
     until busctl --user get-property "$name" /StatusNotifierItem org.kde.StatusNotifierItem ToolTip 2>/dev/null | grep -q 'Clickatell: 300.50'; do sleep 0.02; done
     echo "$label: first balance in the tooltip after $(( $(now_ms) - start )) ms"
   fi
+  # The idle minute: wake-ups (context switches) and how often the icon was sent again.
+  dbus-monitor --session "type='signal',sender='$name',member='NewIcon'" >"$WORK/newicon-$pid" 2>/dev/null &
+  local monitor=$! before; before=$(switches "$pid")
   sleep 60
+  local woke=$(( $(switches "$pid") - before ))
+  kill "$monitor" 2>/dev/null || true
   echo "$label: tray only, after a minute idle: $(pss "$pid")"
+  echo "$label: idle minute: $woke context switches (all threads), $(grep -c 'member=NewIcon' "$WORK/newicon-$pid" || true) icons sent"
   if [ "$label" = clickatell-balance ]; then
     local menu id
     menu=$(busctl --user get-property "$name" /StatusNotifierItem org.kde.StatusNotifierItem Menu | awk '{print $2}' | tr -d '"')

@@ -3,7 +3,9 @@
 # measures side by side and writes BENCHMARKS.md at the repository root:
 #   - memory (whole process tree PSS and anonymous) of the tray app: tray only, window open,
 #     after closing it; against a minimal Tauri 2 tray app built the same way;
-#   - launch to tray item registered and to the first balance in the tooltip;
+#   - launch to tray item registered and to the first balance in the tooltip; wake-ups and
+#     icons sent during an idle minute;
+#   - drawing the tray icon, per style and size;
 #   - idle CPU time and wake-ups of `watch` over IDLE_SECONDS (default 600);
 #   - `clickatell-balance balance` against the seed's curl command (ratio of medians);
 #   - release binary and .deb sizes.
@@ -22,6 +24,8 @@ section "desktop memory and launch"
 desktop=$(tests/bench/desktop-memory.sh)
 section "idle watch for ${idle}s"
 idle_out=$(tests/bench/idle-watch.sh "$idle")
+section "tray icon render"
+render_out=$(cargo run --quiet --release --locked -p clickatell-balance-core --example tray_icon_render)
 section "balance vs curl"
 curl_out=$(tests/bench/balance-vs-curl.sh 50)
 deb=$(ls target/release/bundle/deb/*_amd64.deb | head -1)
@@ -44,6 +48,14 @@ deb=$(ls target/release/bundle/deb/*_amd64.deb | head -1)
   echo
   echo '```'
   echo "$desktop"
+  echo '```'
+  echo
+  echo "## Drawing the tray icon"
+  echo
+  echo "One picture (\"1.2k\", warning), per style and size, release build, mean of 2,000 draws."
+  echo
+  echo '```'
+  echo "$render_out"
   echo '```'
   echo
   echo "## Idle \`watch\`"

@@ -219,7 +219,7 @@ pub fn close_window(home: &Sandbox, title: &str) {
 }
 
 impl Sandbox {
-    /// Saves the top of this session's screen (where the panels are) as
+    /// Saves the top-left corner of this session's screen (where the panels put the tray) as
     /// `tests/artifacts/<name>` and returns its path.
     pub fn screenshot(&self, name: &str) -> std::path::PathBuf {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -229,7 +229,7 @@ impl Sandbox {
             .command("/usr/bin/python3")
             .arg(root.join("tests/support/screenshot.py"))
             .arg(&path)
-            .arg("120")
+            .args(["40", "240"])
             .output()
             .expect("Debian's python3 runs screenshot.py");
         assert!(

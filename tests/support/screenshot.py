@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""Saves the X screen (its top HEIGHT rows, all of it when 0) as a PNG file, with nothing but
-python3-xlib and the standard library. Usage: screenshot.py OUT.png [HEIGHT]."""
+"""Saves the X screen's top-left corner (HEIGHT rows of WIDTH pixels; all of the screen when 0
+or left out) as a PNG file, with nothing but python3-xlib and the standard library.
+Usage: screenshot.py OUT.png [HEIGHT [WIDTH]]."""
 import struct
 import sys
 import zlib
@@ -10,8 +11,9 @@ from Xlib import X, display
 d = display.Display()
 root = d.screen().root
 geometry = root.get_geometry()
-width = geometry.width
-height = int(sys.argv[2]) if len(sys.argv) > 2 and int(sys.argv[2]) else geometry.height
+size = [int(a) for a in sys.argv[2:4]] + [0, 0]
+height = size[0] or geometry.height
+width = size[1] or geometry.width
 image = root.get_image(0, 0, width, height, X.ZPixmap, 0xFFFFFFFF)
 raw = image.data  # 32 bits a pixel: B, G, R, unused
 rows = bytearray()
