@@ -1,5 +1,6 @@
 //! Monitoring-plugin mode (Nagios, Icinga, Zabbix agents): a status, one line, an exit code.
 
+use crate::plugin_range::PluginRange;
 use crate::{Balance, FetchError};
 use rust_decimal::Decimal;
 
@@ -72,18 +73,68 @@ pub struct CheckReport {
     pub line: String,
 }
 
-/// The report for a fetched balance, with performance data `balance=V;W;C;;`.
-pub fn report_balance(balance: &Balance, thresholds: &Thresholds) -> CheckReport {
-    let status = thresholds.evaluate(balance.amount);
-    let level = |l: Option<Decimal>| l.map(|v| v.to_string()).unwrap_or_default();
-    let why = match status {
-        CheckStatus::Critical => format!(
-            " is below the critical level {}",
-            level(thresholds.critical)
-        ),
-        CheckStatus::Warning => {
-            format!(" is below the warning level {}", level(thresholds.warning))
+/// The levels a check is run against, in the plugin guidelines' range syntax.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CheckLevels {
+    pub warning: Option<PluginRange>,
+    pub critical: Option<PluginRange>,
+}
+
+impl From<Thresholds> for CheckLevels {
+    fn from(t: Thresholds) -> Self {
+        Self {
+            warning: t.warning.map(PluginRange::below),
+            critical: t.critical.map(PluginRange::below),
         }
+    }
+}
+
+impl CheckLevels {
+    /// Levels from the command line (each a plain amount, meaning below, or a range), each
+    /// falling back to the saved one; plain levels must make sense together.
+    pub fn resolve(
+        warning: Option<PluginRange>,
+        critical: Option<PluginRange>,
+        saved: Thresholds,
+    ) -> Result<Self, String> {
+        let saved = Self::from(saved);
+        let levels = Self {
+            warning: warning.or(saved.warning),
+            critical: critical.or(saved.critical),
+        };
+        let plain = |r: Option<PluginRange>| r.map(|r| r.as_below());
+        match (plain(levels.warning), plain(levels.critical)) {
+            (Some(None), _) | (_, Some(None)) => {}
+            (warning, critical) => Thresholds {
+                warning: warning.flatten(),
+                critical: critical.flatten(),
+            }
+            .validate()?,
+        }
+        Ok(levels)
+    }
+
+    /// The state of a balance: critical when the critical range alerts, else warning when
+    /// the warning range does. The same rule engines apply to the performance data.
+    pub fn evaluate(&self, amount: Decimal) -> CheckStatus {
+        if self.critical.is_some_and(|r| r.alerts(amount)) {
+            CheckStatus::Critical
+        } else if self.warning.is_some_and(|r| r.alerts(amount)) {
+            CheckStatus::Warning
+        } else {
+            CheckStatus::Ok
+        }
+    }
+}
+
+/// The report for a fetched balance, with performance data `balance=V;W;C;;` whose levels
+/// are ranges (`400:` for "below 400"), so engines rate it as the exit code does.
+pub fn report_balance(balance: &Balance, levels: &CheckLevels) -> CheckReport {
+    let status = levels.evaluate(balance.amount);
+    let range = |r: Option<PluginRange>| r.map(|v| v.to_string()).unwrap_or_default();
+    let why = match (status, levels.critical, levels.warning) {
+        (CheckStatus::Critical, Some(r), _) => format!(" is {}", r.describe("critical")),
+        (CheckStatus::Warning, _, Some(r)) => format!(" is {}", r.describe("warning")),
         _ => String::new(),
     };
     CheckReport {
@@ -94,8 +145,8 @@ pub fn report_balance(balance: &Balance, thresholds: &Thresholds) -> CheckReport
             balance,
             why,
             balance.amount,
-            level(thresholds.warning),
-            level(thresholds.critical),
+            range(levels.warning),
+            range(levels.critical),
         ),
     }
 }
@@ -152,29 +203,57 @@ mod tests {
 
     #[test]
     fn lines_follow_plugin_conventions() {
-        let t = Thresholds {
+        let t = CheckLevels::from(Thresholds {
             warning: Some(d("100")),
             critical: Some(d("50")),
-        };
+        });
         assert_eq!(
             report_balance(&credits("300.50"), &t).line,
-            "CLICKATELL OK - balance 300.50 credits | balance=300.50;100;50;;"
+            "CLICKATELL OK - balance 300.50 credits | balance=300.50;100:;50:;;"
         );
         let r = report_balance(&credits("80.00"), &t);
         assert_eq!(r.status.exit_code(), 1);
         assert_eq!(
             r.line,
-            "CLICKATELL WARNING - balance 80.00 credits is below the warning level 100 | balance=80.00;100;50;;"
+            "CLICKATELL WARNING - balance 80.00 credits is below the warning level 100 | balance=80.00;100:;50:;;"
         );
         assert_eq!(
-            report_balance(&credits("1"), &Thresholds::default()).line,
+            report_balance(&credits("1"), &CheckLevels::default()).line,
             "CLICKATELL OK - balance 1 credits | balance=1;;;;"
+        );
+        let ranges = CheckLevels {
+            warning: Some(PluginRange::parse("@10:20").unwrap()),
+            critical: Some(PluginRange::parse("@0:5").unwrap()),
+        };
+        let r = report_balance(&credits("15"), &ranges);
+        assert_eq!(
+            (r.status, r.line.as_str()),
+            (
+                CheckStatus::Warning,
+                "CLICKATELL WARNING - balance 15 credits is inside the warning range @10:20 | balance=15;@10:20;@5;;"
+            )
         );
         let u = report_unknown("no token\nstored | here");
         assert_eq!(
             (u.status.exit_code(), u.line.as_str()),
             (3, "CLICKATELL UNKNOWN - no token stored   here")
         );
+    }
+
+    #[test]
+    fn flags_fall_back_to_saved_levels_and_plain_ones_are_checked() {
+        let saved = Thresholds {
+            warning: Some(d("100")),
+            critical: Some(d("50")),
+        };
+        let l = CheckLevels::resolve(Some(PluginRange::below(d("400"))), None, saved).unwrap();
+        assert_eq!(l.warning, Some(PluginRange::below(d("400"))));
+        assert_eq!(l.critical, Some(PluginRange::below(d("50"))));
+        let inverted = CheckLevels::resolve(None, Some(PluginRange::below(d("500"))), saved);
+        assert!(inverted.unwrap_err().contains("must not be above"));
+        // Ranges are the user's to shape: no ordering is imposed on them.
+        let range = PluginRange::parse("@10:20").unwrap();
+        assert!(CheckLevels::resolve(None, Some(range), saved).is_ok());
     }
 
     #[test]

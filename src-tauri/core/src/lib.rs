@@ -13,6 +13,7 @@ pub mod history;
 pub mod monitor;
 pub mod notifier;
 pub mod paths;
+pub mod plugin_range;
 pub mod settings;
 pub mod snapshot;
 pub mod token;

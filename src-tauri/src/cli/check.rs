@@ -2,13 +2,17 @@
 
 use super::{config, GlobalArgs};
 use clickatell_core::check::{
-    report_balance, report_fetch_error, report_unknown, CheckReport, Thresholds,
+    report_balance, report_fetch_error, report_unknown, CheckLevels, CheckReport,
 };
-use clickatell_core::Decimal;
+use clickatell_core::plugin_range::PluginRange;
 use std::process::ExitCode;
 
 /// Prints one plugin line and exits 0, 1, 2 or 3. Levels come from the flags, else settings.
-pub fn run(global: &GlobalArgs, warning: Option<Decimal>, critical: Option<Decimal>) -> ExitCode {
+pub fn run(
+    global: &GlobalArgs,
+    warning: Option<PluginRange>,
+    critical: Option<PluginRange>,
+) -> ExitCode {
     let report = evaluate(global, warning, critical);
     if global.demo {
         println!(
@@ -23,25 +27,21 @@ pub fn run(global: &GlobalArgs, warning: Option<Decimal>, critical: Option<Decim
 
 fn evaluate(
     global: &GlobalArgs,
-    warning: Option<Decimal>,
-    critical: Option<Decimal>,
+    warning: Option<PluginRange>,
+    critical: Option<PluginRange>,
 ) -> CheckReport {
     let settings = config::load_settings(global);
-    let saved = settings.thresholds();
-    let thresholds = Thresholds {
-        warning: warning.or(saved.warning),
-        critical: critical.or(saved.critical),
+    let levels = match CheckLevels::resolve(warning, critical, settings.thresholds()) {
+        Ok(levels) => levels,
+        Err(message) => return report_unknown(&format!("invalid levels: {message}")),
     };
-    if let Err(message) = thresholds.validate() {
-        return report_unknown(&format!("invalid levels: {message}"));
-    }
     let source = config::source_config(global, &settings);
     let token = match config::resolve_token(global) {
         Ok(t) => t,
         Err(message) => return report_unknown(&message),
     };
     match config::fetch_once(global, &source, &token) {
-        Ok(balance) => report_balance(&balance, &thresholds),
+        Ok(balance) => report_balance(&balance, &levels),
         Err(e) => report_fetch_error(&e),
     }
 }

@@ -9,6 +9,7 @@ mod watch;
 use clap::{Args, Parser, Subcommand};
 use clickatell_core::clickatell::parse_exact;
 use clickatell_core::paths::Profile;
+use clickatell_core::plugin_range::PluginRange;
 use clickatell_core::{Api, Decimal, Format};
 use std::process::ExitCode;
 
@@ -71,12 +72,14 @@ pub enum Command {
     },
     /// Monitoring-plugin check: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
     Check {
-        /// Warn below this balance (default: the saved warning level).
-        #[arg(long, value_parser = parse_level, value_name = "AMOUNT")]
-        warning: Option<Decimal>,
-        /// Critical below this balance (default: the saved critical level).
-        #[arg(long, value_parser = parse_level, value_name = "AMOUNT")]
-        critical: Option<Decimal>,
+        /// Warn below this balance, or outside a plugin range such as 400:, ~:400, 10:20 or
+        /// @10:20 (default: the saved warning level).
+        #[arg(long, value_parser = parse_plugin_level, value_name = "AMOUNT|RANGE")]
+        warning: Option<PluginRange>,
+        /// Critical below this balance, or outside a plugin range (default: the saved critical
+        /// level).
+        #[arg(long, value_parser = parse_plugin_level, value_name = "AMOUNT|RANGE")]
+        critical: Option<PluginRange>,
     },
     /// Keep watching: poll on a timer, notify on the desktop, log each change on stderr.
     Watch {
@@ -138,6 +141,10 @@ fn parse_interval(s: &str) -> Result<std::time::Duration, String> {
 
 fn parse_level(s: &str) -> Result<Decimal, String> {
     parse_exact(s).map_err(|e| e.replace("the balance", "the level"))
+}
+
+fn parse_plugin_level(s: &str) -> Result<PluginRange, String> {
+    PluginRange::parse_level(s).map_err(|e| e.replace("the balance", "the level"))
 }
 
 /// Runs one subcommand and returns its exit code.
