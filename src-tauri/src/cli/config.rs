@@ -4,7 +4,7 @@ use super::GlobalArgs;
 use clickatell_core::demo::{demo_settings, demo_token, DemoSource};
 use clickatell_core::monitor::{SourceFactory, TokenLookup};
 use clickatell_core::notifier::{Action, ActionHandler, DesktopNotifier, Labelled, Notifier};
-use clickatell_core::token_store::{TokenStore, TOKEN_ENV};
+use clickatell_core::token_store::{TokenSources, TokenStore, TOKEN_ENV, TOKEN_FILE_ENV};
 use clickatell_core::{
     balance_source, ApiToken, BalanceSource, HttpClient, Settings, SettingsStore, SourceConfig,
 };
@@ -83,15 +83,16 @@ pub fn token_lookup(global: &GlobalArgs) -> TokenLookup {
     if global.demo {
         Arc::new(|| Ok(Some(demo_token())))
     } else {
-        Arc::new(lookup_token)
+        let sources = TokenSources::from_environment(global.token_file.clone());
+        Arc::new(move || lookup_token(&sources))
     }
 }
 
-/// The token from `CLICKATELL_TOKEN` or the keyring; `None` when neither has one.
-pub fn lookup_token() -> Result<Option<ApiToken>, String> {
-    let env = std::env::var(TOKEN_ENV).ok().filter(|v| !v.is_empty());
+/// The token from the first source that has one (`--token-file`, `CLICKATELL_TOKEN_FILE`,
+/// `CLICKATELL_TOKEN`, the systemd credential, the keyring); `None` when none has one.
+pub fn lookup_token(sources: &TokenSources) -> Result<Option<ApiToken>, String> {
     TokenStore::default()
-        .resolve(env.as_deref())
+        .resolve(sources)
         .map(|found| found.map(|(token, _origin)| token))
         .map_err(|e| e.user_message())
 }
@@ -101,7 +102,7 @@ pub fn resolve_token(global: &GlobalArgs) -> Result<ApiToken, String> {
     (token_lookup(global))()?.ok_or_else(|| {
         format!(
             "No Clickatell token is stored. Store one with `clickatell-balance token set` \
-             (or set {TOKEN_ENV} for headless use)."
+             (or, for headless use, give --token-file, {TOKEN_FILE_ENV} or {TOKEN_ENV})."
         )
     })
 }

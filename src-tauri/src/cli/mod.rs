@@ -44,6 +44,10 @@ pub struct GlobalArgs {
     /// history, to try the app without a Clickatell account.
     #[arg(long, global = true)]
     pub demo: bool,
+    /// Read the token from this file, which only its owner may read (also
+    /// CLICKATELL_TOKEN_FILE); for services without a keyring.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub token_file: Option<std::path::PathBuf>,
     /// Started by the desktop's autostart at login, when the panel may still be starting:
     /// the tray app waits longer for a tray host before showing its window.
     #[arg(long, global = true, hide = true)]
@@ -152,7 +156,7 @@ pub fn execute(global: &GlobalArgs, command: Command) -> ExitCode {
     match command {
         Command::Balance { json } => balance::run(global, json),
         Command::Check { warning, critical } => check::run(global, warning, critical),
-        Command::Token { action } => token::run(action),
+        Command::Token { action } => token::run(global, action),
         Command::Watch {
             interval,
             warning,

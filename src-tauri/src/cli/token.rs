@@ -1,7 +1,9 @@
 //! `clickatell-balance token set|delete|status`.
 
-use super::{fail, TokenAction};
-use clickatell_core::token_store::{TokenStore, KEYRING_NAME, SERVICE, TOKEN_ENV, USER};
+use super::{fail, GlobalArgs, TokenAction};
+use clickatell_core::token_store::{
+    TokenOrigin, TokenSources, TokenStore, KEYRING_NAME, SERVICE, TOKEN_ENV, USER,
+};
 use clickatell_core::ApiToken;
 use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
@@ -10,7 +12,7 @@ use std::process::ExitCode;
 const MAX_INPUT: u64 = 64 * 1024;
 
 /// Runs a token action; the token's value is never printed.
-pub fn run(action: TokenAction) -> ExitCode {
+pub fn run(global: &GlobalArgs, action: TokenAction) -> ExitCode {
     let store = TokenStore::default();
     match action {
         TokenAction::Set => set(&store),
@@ -19,7 +21,10 @@ pub fn run(action: TokenAction) -> ExitCode {
             Ok(false) => ok(&format!("No token was stored in the {KEYRING_NAME}.")),
             Err(e) => fail(&e.user_message()),
         },
-        TokenAction::Status => status(&store),
+        TokenAction::Status => status(
+            &store,
+            &TokenSources::from_environment(global.token_file.clone()),
+        ),
     }
 }
 
@@ -55,22 +60,26 @@ fn read_token() -> std::io::Result<String> {
     }
 }
 
-fn status(store: &TokenStore) -> ExitCode {
-    let env_set = std::env::var_os(TOKEN_ENV).is_some_and(|v| !v.is_empty());
-    if env_set {
-        println!("{TOKEN_ENV} is set and is used instead of the keyring.");
-    }
-    match store.get() {
-        Ok(Some(_)) => ok(&format!(
+/// Says which token would be used, and from where, in the documented order of sources.
+fn status(store: &TokenStore, sources: &TokenSources) -> ExitCode {
+    match store.resolve(sources) {
+        Ok(Some((_, TokenOrigin::File(path)))) => ok(&format!(
+            "The token is read from {} (readable by its owner only).",
+            path.display()
+        )),
+        Ok(Some((_, TokenOrigin::Environment))) => ok(&format!(
+            "{TOKEN_ENV} is set and is used instead of the keyring."
+        )),
+        Ok(Some((_, TokenOrigin::Credential(path)))) => ok(&format!(
+            "The token is read from the systemd credential {}.",
+            path.display()
+        )),
+        Ok(Some((_, TokenOrigin::Keyring))) => ok(&format!(
             "A token is stored in the {KEYRING_NAME} (service {SERVICE}, user {USER})."
         )),
         Ok(None) => {
             println!("No token is stored in the {KEYRING_NAME}.");
-            if env_set {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            }
+            ExitCode::FAILURE
         }
         Err(e) => fail(&e.user_message()),
     }
