@@ -329,3 +329,35 @@ fn a_nagios_core_reports_the_state_and_the_performance_data() {
         "the performance data Nagios stored rates as the state it shows"
     );
 }
+
+#[test]
+fn without_the_tray_app_installed_the_command_line_says_what_to_do() {
+    // The command line alone, as on a server with only the headless package.
+    let dir = tempfile::tempdir().unwrap();
+    let alone = dir.path().join("clickatell-balance");
+    std::fs::hard_link(support::app::binary(), &alone)
+        .or_else(|_| std::fs::copy(support::app::binary(), &alone).map(|_| ()))
+        .unwrap();
+    let home = Sandbox::new();
+    let run = |args: &[&str]| -> support::app::Outcome {
+        home.command(&alone)
+            .args(args)
+            .env("PATH", "/usr/bin:/bin")
+            .output()
+            .unwrap()
+            .into()
+    };
+    let out = run(&[]);
+    out.expect_code(1);
+    assert!(
+        out.stderr.contains("the tray app is not installed")
+            && out.stderr.contains("clickatell-balance --help"),
+        "{out:#?}"
+    );
+    run(&["--version"]).expect_code(0);
+    let server = FakeClickatell::always(Reply::rest_balance("12.00"));
+    let out = run(&["--base-url", &server.url(), "balance"]);
+    // No keyring here: the command itself ran, without the app, and said what to do.
+    out.expect_code(1);
+    assert!(out.stderr.contains("--token-file"), "{out:#?}");
+}

@@ -1,5 +1,6 @@
 //! The `.deb` package, as a user meets it: built by Tauri's bundler (`npm run --prefix src-tauri
-//! deb`, which `tests/run.sh` runs first), with the binary, a valid desktop entry and the icons;
+//! deb`, which `tests/run.sh` runs first), with the command line and the tray app, a valid
+//! desktop entry and the icons;
 //! installed with `dpkg -i` when the tests run as root (as in CI) and removed again afterwards.
 //! The install test is marked ignored, so a run without root shows it as skipped rather than
 //! passed; `tests/run.sh` runs it when it is root.
@@ -77,11 +78,12 @@ fn the_deb_holds_the_binary_a_desktop_entry_and_icons() {
     let listing = output("dpkg-deb", &["-c", deb]);
     let mut wanted = vec![
         "usr/bin/clickatell-balance".to_owned(),
+        "usr/bin/clickatell-balance-app".to_owned(),
         "usr/share/applications/Clickatell Balance.desktop".to_owned(),
     ];
     for size in ["32x32", "128x128", "256x256", "512x512"] {
         wanted.push(format!(
-            "usr/share/icons/hicolor/{size}/apps/clickatell-balance.png"
+            "usr/share/icons/hicolor/{size}/apps/clickatell-balance-app.png"
         ));
     }
     for path in &wanted {
@@ -101,14 +103,65 @@ fn the_deb_holds_the_binary_a_desktop_entry_and_icons() {
     for line in [
         "Type=Application",
         "Name=Clickatell Balance",
-        "Exec=clickatell-balance",
-        "Icon=clickatell-balance",
+        "Exec=clickatell-balance-app",
+        "Icon=clickatell-balance-app",
         "Categories=Utility;",
     ] {
         assert!(text.lines().any(|l| l == line), "{line} not in:\n{text}");
     }
     output("desktop-file-validate", &[entry.to_str().unwrap()]);
     assert_runs(&root.path().join("usr/bin/clickatell-balance"));
+    assert_runs(&root.path().join("usr/bin/clickatell-balance-app"));
+}
+
+/// The names of the shared libraries a binary needs (its dynamic section's NEEDED entries).
+fn needed_libraries(binary: &Path) -> Vec<String> {
+    output("readelf", &["-d", binary.to_str().unwrap()])
+        .lines()
+        .filter(|l| l.contains("(NEEDED)"))
+        .filter_map(|l| {
+            l.split('[')
+                .nth(1)
+                .map(|s| s.trim_end_matches(']').to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn the_command_line_loads_no_desktop_library() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let release = root.join("target/release/clickatell-balance");
+    for binary in [root.join("target/debug/clickatell-balance"), release] {
+        let needed = needed_libraries(&binary);
+        assert!(
+            !needed.is_empty(),
+            "{} has no dynamic section?",
+            binary.display()
+        );
+        for library in &needed {
+            let l = library.to_lowercase();
+            assert!(
+                [
+                    "gtk",
+                    "gdk",
+                    "webkit",
+                    "javascriptcore",
+                    "soup",
+                    "libx11",
+                    "xcb",
+                    "cairo",
+                    "glib"
+                ]
+                .iter()
+                .all(|gui| !l.contains(gui)),
+                "{} needs {library}: {needed:?}",
+                binary.display()
+            );
+        }
+    }
+    // The tray app is the one that does.
+    let app = needed_libraries(&root.join("target/debug/clickatell-balance-app"));
+    assert!(app.iter().any(|l| l.contains("webkit2gtk")), "{app:?}");
 }
 
 #[test]
@@ -131,6 +184,7 @@ fn dpkg_installs_the_package_and_the_installed_program_runs() {
     );
     assert_eq!(status, format!("install ok installed {VERSION}"));
     assert_runs(Path::new("/usr/bin/clickatell-balance"));
+    assert_runs(Path::new("/usr/bin/clickatell-balance-app"));
     if !was_installed {
         output("dpkg", &["-r", "clickatell-balance"]);
     }

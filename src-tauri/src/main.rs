@@ -1,3 +1,3 @@
 fn main() -> std::process::ExitCode {
-    clickatell_balance::run()
+    clickatell_balance_cli::run_app(clickatell_balance_app::desktop::run)
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark, not a test: `clickatell-balance balance` against the seed's own curl command, both
 # against the same loopback Clickatell, RUNS times each (default 50), alternating; prints the
-# medians and their ratio. Usage: tests/bench/balance-vs-curl.sh [RUNS] (after build.sh).
+# medians and their ratio, then the median of `clickatell-balance --version`. Usage: tests/bench/balance-vs-curl.sh [RUNS] (after build.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs="${1:-50}"
@@ -31,5 +31,7 @@ for _ in range(runs):
 ma, mb = statistics.median(a), statistics.median(b)
 print(f"clickatell-balance balance: median {ma:.1f} ms over {runs} runs (min {min(a):.1f}, max {max(a):.1f})")
 print(f"seed's curl command:        median {mb:.1f} ms over {runs} runs (min {min(b):.1f}, max {max(b):.1f})")
-print(f"ratio of medians:           {ma / mb:.1f}x")
+print(f"ratio of medians:           {ma / mb:.2f}x")
+v = [timed([app, "--version"]) for _ in range(runs)]
+print(f"clickatell-balance --version: median {statistics.median(v):.1f} ms over {runs} runs (min {min(v):.1f}, max {max(v):.1f})")
 PY

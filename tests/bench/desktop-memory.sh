@@ -85,7 +85,7 @@ measure() {  # label binary args...
 
 measure minimal-tray "$ROOT/target/release/minimal-tray"
 CLICKATELL_TOKEN=bench-token measure clickatell-balance "$ROOT/target/release/clickatell-balance" --base-url "http://127.0.0.1:$PORT"
-echo "release binary: $(du -h "$ROOT/target/release/clickatell-balance" | cut -f1) (minimal-tray: $(du -h "$ROOT/target/release/minimal-tray" | cut -f1))"
+echo "release tray app: $(du -h "$ROOT/target/release/clickatell-balance-app" | cut -f1) (minimal-tray: $(du -h "$ROOT/target/release/minimal-tray" | cut -f1))"
 INNER
 
 mkdir -p "$work/home" "$work/runtime"; chmod 700 "$work/runtime"

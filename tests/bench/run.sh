@@ -73,7 +73,8 @@ deb=$(ls target/release/bundle/deb/*_amd64.deb | head -1)
   echo "## Sizes"
   echo
   echo '```'
-  echo "release binary:     $(stat -c %s target/release/clickatell-balance | numfmt --to=iec-i --suffix=B) ($(stat -c %s target/release/clickatell-balance) bytes)"
+  echo "command line:       $(stat -c %s target/release/clickatell-balance | numfmt --to=iec-i --suffix=B) ($(stat -c %s target/release/clickatell-balance) bytes)"
+  echo "tray app:           $(stat -c %s target/release/clickatell-balance-app | numfmt --to=iec-i --suffix=B) ($(stat -c %s target/release/clickatell-balance-app) bytes)"
   echo "minimal tray app:   $(stat -c %s target/release/minimal-tray | numfmt --to=iec-i --suffix=B)"
   echo ".deb package:       $(stat -c %s "$deb" | numfmt --to=iec-i --suffix=B) ($(basename "$deb"))"
   echo "web UI (ui/):       $(cat ui/* | wc -c) bytes, $(gzip -9c ui/* | wc -c) gzipped"

@@ -256,7 +256,11 @@ pub fn eventually(within: Duration, mut check: impl FnMut() -> bool) -> bool {
 /// The pid of the sandbox's running app binary (its HOME tells it apart from others').
 pub fn app_pid(home: &Sandbox) -> Option<u32> {
     let wanted_home = format!("HOME={}", home.home().display());
-    let binary = super::app::binary().canonicalize().ok()?;
+    // The command line hands over to the tray app in the same process (exec).
+    let binary = super::app::binary()
+        .with_file_name("clickatell-balance-app")
+        .canonicalize()
+        .ok()?;
     std::fs::read_dir("/proc")
         .ok()?
         .flatten()

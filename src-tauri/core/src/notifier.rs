@@ -48,7 +48,7 @@ pub type ActionHandler = Arc<dyn Fn(Action) + Send + Sync>;
 /// desktops file them under the app and let the user manage them per app.
 pub const DESKTOP_ENTRY: &str = "Clickatell Balance";
 /// The app's icon in the icon theme, as the package installs it.
-pub const APP_ICON: &str = "clickatell-balance";
+pub const APP_ICON: &str = "clickatell-balance-app";
 /// Said instead of a "Top up" button where the notification server shows no actions.
 const TOP_UP_HINT: &str = "Top up in the Clickatell portal: Billing and Payments, Top Up.";
 

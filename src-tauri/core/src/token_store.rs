@@ -53,7 +53,8 @@ impl TokenStoreError {
         match self {
             Self::Unavailable { .. } => format!(
                 "{self}. Start a Secret Service provider such as gnome-keyring or KeePassXC in \
-                 your desktop session, or set {TOKEN_ENV} for headless use."
+                 your desktop session, or for headless use give --token-file, {TOKEN_FILE_ENV} \
+                 or {TOKEN_ENV}."
             ),
             Self::Locked { .. } => {
                 format!("{self}. Unlock your keyring (log in to the desktop) and try again.")

@@ -5,7 +5,7 @@ use super::contract::{
     Balance, CommandError, HistoryRange, Point, Settings, Snapshot, TokenStatus,
 };
 use super::state::AppState;
-use crate::cli::config::source_factory;
+use clickatell_balance_cli::cli::config::source_factory;
 use clickatell_core::clickatell::parse_exact;
 use clickatell_core::history::RETENTION_DAYS;
 use clickatell_core::notifier::{Notification, Urgency};

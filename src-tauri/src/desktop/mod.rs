@@ -8,8 +8,8 @@ pub mod tray;
 pub mod tray_host;
 pub mod window;
 
-use crate::cli::config::{load_settings, notifier, source_factory, token_lookup};
-use crate::cli::GlobalArgs;
+use clickatell_balance_cli::cli::config::{load_settings, notifier, source_factory, token_lookup};
+use clickatell_balance_cli::cli::GlobalArgs;
 use clickatell_core::history::History;
 use clickatell_core::monitor::{self, Clock, MonitorDeps, SystemClock};
 use clickatell_core::notifier::{Action, ActionHandler};
@@ -158,9 +158,9 @@ fn current_view<R: Runtime>(app: &AppHandle<R>, snapshot: &Snapshot) -> TrayView
 fn action_handler<R: Runtime>(app: &AppHandle<R>) -> ActionHandler {
     let app = app.clone();
     Arc::new(move |action| match action {
-        Action::TopUp => {
-            crate::top_up::open_in_browser(&app.state::<AppState>().settings().top_up_url)
-        }
+        Action::TopUp => clickatell_balance_cli::top_up::open_in_browser(
+            &app.state::<AppState>().settings().top_up_url,
+        ),
         Action::Open => window::open(&app, View::Overview, None),
     })
 }

@@ -1,7 +1,7 @@
 //! What the desktop shell shares between the tray, the window and the IPC commands.
 
-use crate::cli::config::apply_overrides;
-use crate::cli::GlobalArgs;
+use clickatell_balance_cli::cli::config::apply_overrides;
+use clickatell_balance_cli::cli::GlobalArgs;
 use clickatell_core::demo::DEMO_INTERVAL;
 use clickatell_core::history::History;
 use clickatell_core::monitor::{Clock, MonitorConfig, MonitorHandle};

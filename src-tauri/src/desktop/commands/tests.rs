@@ -5,8 +5,8 @@
 
 use super::super::contract::TokenStatus;
 use super::super::state::AppState;
-use crate::cli::config::source_factory;
-use crate::cli::GlobalArgs;
+use clickatell_balance_cli::cli::config::source_factory;
+use clickatell_balance_cli::cli::GlobalArgs;
 use clickatell_core::history::History;
 use clickatell_core::monitor::{self, Clock, MonitorDeps};
 use clickatell_core::notifier::{Notification, Notifier, NotifyError};

@@ -2,7 +2,7 @@
 
 mod balance;
 mod check;
-pub(crate) mod config;
+pub mod config;
 mod token;
 mod watch;
 

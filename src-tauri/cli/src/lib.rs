@@ -1,0 +1,100 @@
+//! The `clickatell-balance` command: `balance`, `check`, `token` and `watch`, thin layers over
+//! `clickatell_core` with no desktop library, so a server runs them without GTK or WebKit.
+//! With no subcommand it hands over to the tray app, installed beside it.
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod logging;
+pub mod top_up;
+
+use clap::Parser;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// The tray app's binary, installed beside this one.
+pub const APP_BINARY: &str = "clickatell-balance-app";
+
+/// The command line: a subcommand runs here; without one the tray app takes over, with the
+/// same arguments, in this process (exec), so its single instance and pid are the user's.
+pub fn run() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return cli::usage_error(e),
+    };
+    match cli.command {
+        Some(command) => {
+            started(&cli.global, command.name());
+            cli::execute(&cli.global, command)
+        }
+        None => launch_app(),
+    }
+}
+
+/// The tray app's entry: the same command line, with `desktop` run when no subcommand is given.
+pub fn run_app(desktop: impl FnOnce(&cli::GlobalArgs) -> ExitCode) -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return cli::usage_error(e),
+    };
+    started(
+        &cli.global,
+        cli.command.as_ref().map_or("tray app", cli::Command::name),
+    );
+    match cli.command {
+        Some(command) => cli::execute(&cli.global, command),
+        None => desktop(&cli.global),
+    }
+}
+
+fn started(global: &cli::GlobalArgs, command: &str) {
+    logging::init();
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        command,
+        demo = global.demo,
+        "started"
+    );
+}
+
+/// The tray app beside this program (as the package installs both), else on `PATH`.
+fn app_binary() -> Option<PathBuf> {
+    let beside = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(APP_BINARY)))
+        .filter(|path| path.is_file());
+    beside.or_else(|| {
+        std::env::var_os("PATH").and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|dir| dir.join(APP_BINARY))
+                .find(|path| path.is_file())
+        })
+    })
+}
+
+fn launch_app() -> ExitCode {
+    let Some(app) = app_binary() else {
+        eprintln!(
+            "clickatell-balance: the tray app is not installed ({APP_BINARY} is neither beside \
+             this program nor on PATH). Install the desktop package for it, or use a command: \
+             see `clickatell-balance --help`."
+        );
+        return ExitCode::from(1);
+    };
+    let mut command = std::process::Command::new(&app);
+    command.args(std::env::args_os().skip(1));
+    #[cfg(unix)]
+    let error = {
+        use std::os::unix::process::CommandExt;
+        command.exec()
+    };
+    #[cfg(not(unix))]
+    let error = match command.status() {
+        Ok(status) => return ExitCode::from(status.code().unwrap_or(1) as u8),
+        Err(e) => e,
+    };
+    eprintln!(
+        "clickatell-balance: the tray app {} could not be started: {error}",
+        app.display()
+    );
+    ExitCode::FAILURE
+}

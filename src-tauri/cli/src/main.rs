@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    clickatell_balance_cli::run()
+}
