@@ -103,17 +103,22 @@ impl Sandbox {
         sandbox
     }
 
+    /// Adds a part to this sandbox's desktop session, started with its environment and its
+    /// config folder.
+    fn with_session_part(
+        mut self,
+        start: impl FnOnce(&mut Session, &[(String, String)], &Path),
+    ) -> Self {
+        let env = self.env();
+        let config = self.home().join("config");
+        let session = self.session.as_mut().expect("a desktop session");
+        start(session, &env, &config);
+        self
+    }
+
     /// A home with the keyring session plus an X display and a real notification server.
     pub fn with_notifications() -> Self {
-        let mut sandbox = Self::with_keyring();
-        let env = sandbox.env();
-        let config = sandbox.home().join("config");
-        sandbox
-            .session
-            .as_mut()
-            .unwrap()
-            .start_notifications(&env, &config);
-        sandbox
+        Self::with_keyring().with_session_part(Session::start_notifications)
     }
 
     /// Adds a real tray host to a session that has a display.
@@ -134,28 +139,15 @@ impl Sandbox {
 
     /// A full desktop session whose tray host is XFCE's panel instead.
     pub fn with_xfce_panel() -> Self {
-        let mut sandbox = Self::with_notifications();
-        let env = sandbox.env();
-        let config = sandbox.home().join("config");
-        sandbox
-            .session
-            .as_mut()
-            .unwrap()
-            .start_xfce_panel(&env, &config);
-        sandbox
+        Self::with_notifications().with_session_part(Session::start_xfce_panel)
     }
 
     /// A full desktop session whose notifications stay until acted on; dunst's menu of actions
     /// (`dunstctl context`) picks the action labelled `choose`.
     pub fn with_tray_and_notification_actions(choose: &str) -> Self {
-        let mut sandbox = Self::with_keyring();
-        let env = sandbox.env();
-        let config = sandbox.home().join("config");
-        sandbox
-            .session
-            .as_mut()
-            .unwrap()
-            .start_notifications_with_actions(&env, &config, choose);
+        let mut sandbox = Self::with_keyring().with_session_part(|session, env, config| {
+            session.start_notifications_with_actions(env, config, choose)
+        });
         sandbox.start_tray_host();
         sandbox
     }

@@ -27,7 +27,7 @@ pub struct TrayItem<'a> {
 
 impl<'a> TrayItem<'a> {
     /// Waits for a tray item of process `pid` (`org.kde.StatusNotifierItem-<pid>-<n>`) to
-    /// appear on the bus.
+    /// appear on the bus and answer.
     pub fn wait(home: &'a Sandbox, pid: u32, within: Duration) -> Option<Self> {
         let prefix = format!("org.kde.StatusNotifierItem-{pid}-");
         let deadline = Instant::now() + within;
@@ -43,12 +43,28 @@ impl<'a> TrayItem<'a> {
                     "ListNames",
                 ],
             );
+            // An item the watcher has registered, as a panel finds it: one whose registration
+            // failed (no host yet) and that was dropped may still be on the bus for a moment.
+            let registered = busctl(
+                home,
+                &[
+                    "get-property",
+                    "org.kde.StatusNotifierWatcher",
+                    "/StatusNotifierWatcher",
+                    "org.kde.StatusNotifierWatcher",
+                    "RegisteredStatusNotifierItems",
+                ],
+            )
+            .map(|v| v["data"].to_string())
+            .unwrap_or_default();
+            let answers = |name: &&str| registered.contains(*name);
             let found = names.as_ref().and_then(|v| {
                 v["data"][0]
                     .as_array()?
                     .iter()
                     .filter_map(Value::as_str)
-                    .find(|n| n.starts_with(&prefix))
+                    .filter(|n| n.starts_with(&prefix))
+                    .find(answers)
                     .map(str::to_owned)
             });
             if let Some(name) = found {
