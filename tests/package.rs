@@ -5,8 +5,15 @@
 //! The install test is marked ignored, so a run without root shows it as skipped rather than
 //! passed; `tests/run.sh` runs it when it is root.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Mutex;
+use support::clickatell::{FakeClickatell, Reply};
+
+/// dpkg takes one package operation at a time, and the two packages replace each other.
+static DPKG: Mutex<()> = Mutex::new(());
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -32,6 +39,46 @@ fn the_package() -> PathBuf {
     );
     debs.into_iter().next().unwrap()
 }
+
+/// The headless package, built by cargo-deb (`cargo deb -p clickatell-balance --no-build`,
+/// which `tests/run.sh` runs after the desktop package).
+fn the_headless_package() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/debian");
+    let debs: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .filter(|p| {
+                    let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                    name.starts_with(&format!("clickatell-balance-headless_{VERSION}"))
+                        && name.ends_with("_amd64.deb")
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        debs.len(),
+        1,
+        "expected one headless .deb of version {VERSION} in {}: build it with `cargo deb -p \
+         clickatell-balance --no-build` after the release build (tests/run.sh does)",
+        dir.display()
+    );
+    debs.into_iter().next().unwrap()
+}
+
+/// Desktop libraries a server's package must not pull in, as they appear in Depends.
+const DESKTOP_PACKAGES: &[&str] = &[
+    "gtk",
+    "gdk",
+    "webkit",
+    "javascriptcore",
+    "soup",
+    "libx11",
+    "xcb",
+    "ayatana",
+    "cairo",
+    "glib",
+];
 
 fn output(program: &str, args: &[&str]) -> String {
     let out = Command::new(program)
@@ -74,6 +121,9 @@ fn the_deb_holds_the_binary_a_desktop_entry_and_icons() {
             "{lib} missing from Depends: {depends}"
         );
     }
+    // Both packages ship the command line: each replaces the other.
+    assert!(field("Conflicts").contains("clickatell-balance-headless"));
+    assert!(field("Replaces").contains("clickatell-balance-headless"));
 
     let listing = output("dpkg-deb", &["-c", deb]);
     let mut wanted = vec![
@@ -165,13 +215,79 @@ fn the_command_line_loads_no_desktop_library() {
 }
 
 #[test]
-#[ignore = "needs root to install with dpkg -i; tests/run.sh runs it when run as root (as CI does)"]
-fn dpkg_installs_the_package_and_the_installed_program_runs() {
+fn the_headless_deb_holds_only_the_command_line_and_needs_no_desktop_library() {
+    let deb = the_headless_package();
+    let deb = deb.to_str().unwrap();
+    let field = |name: &str| output("dpkg-deb", &["-f", deb, name]).trim().to_owned();
+    assert_eq!(field("Package"), "clickatell-balance-headless");
+    assert!(field("Version").starts_with(VERSION));
+    let depends = field("Depends");
+    assert!(depends.contains("libc6"), "{depends}");
+    for gui in DESKTOP_PACKAGES {
+        assert!(
+            !depends.to_lowercase().contains(gui),
+            "{gui} in Depends: {depends}"
+        );
+    }
+    assert!(field("Conflicts").contains("clickatell-balance"));
+    let listing = output("dpkg-deb", &["-c", deb]);
+    assert!(
+        listing.contains("./usr/bin/clickatell-balance\n"),
+        "{listing}"
+    );
+    assert!(!listing.contains("clickatell-balance-app"), "{listing}");
+    assert!(!listing.contains(".desktop"), "{listing}");
+    let root = tempfile::tempdir().unwrap();
+    output("dpkg-deb", &["-x", deb, root.path().to_str().unwrap()]);
+    assert_runs(&root.path().join("usr/bin/clickatell-balance"));
+}
+
+fn require_root() {
     assert_eq!(
         output("id", &["-u"]).trim(),
         "0",
         "dpkg -i needs root: run this test as root (tests/run.sh does when it is root)"
     );
+}
+
+#[test]
+#[ignore = "needs root to install with dpkg -i; tests/run.sh runs it when run as root (as CI does)"]
+fn dpkg_installs_the_headless_package_and_its_check_runs() {
+    require_root();
+    let _dpkg = DPKG.lock().unwrap_or_else(|p| p.into_inner());
+    let deb = the_headless_package();
+    let server = FakeClickatell::always(Reply::rest_balance("300.50"));
+    output("dpkg", &["-i", deb.to_str().unwrap()]);
+    let check = Command::new("/usr/bin/clickatell-balance")
+        .args(["--base-url", &server.url(), "check", "--warning", "100"])
+        .env("CLICKATELL_TOKEN", "tok-HEADLESS-9f8e")
+        .env("HOME", tempfile::tempdir().unwrap().path())
+        .output()
+        .unwrap();
+    let removed = Command::new("dpkg")
+        .args(["-r", "clickatell-balance-headless"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&check.stdout);
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert_eq!(
+        stdout.trim_end(),
+        "CLICKATELL OK - balance 300.50 credits | balance=300.50;100:;;;"
+    );
+    assert!(removed.status.success(), "{removed:?}");
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
+#[ignore = "needs root to install with dpkg -i; tests/run.sh runs it when run as root (as CI does)"]
+fn dpkg_installs_the_package_and_the_installed_program_runs() {
+    require_root();
+    let _dpkg = DPKG.lock().unwrap_or_else(|p| p.into_inner());
     let deb = the_package();
     let was_installed = Command::new("dpkg-query")
         .args(["-W", "clickatell-balance"])

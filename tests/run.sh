@@ -30,6 +30,11 @@ cargo build --workspace --locked
 # package that tests/package.rs checks and, as root, installs with dpkg -i.
 npm ci --prefix src-tauri --no-audit --no-fund
 npm run --prefix src-tauri deb
+# The headless package: the command line alone, for servers (cargo-deb, over the same release
+# binary the desktop package ships).
+command -v cargo-deb >/dev/null || [ -x "${CARGO_HOME:-$HOME/.cargo}/bin/cargo-deb" ] \
+  || cargo install cargo-deb --version 3.8.0 --locked
+cargo deb -p clickatell-balance --no-build
 cargo test --workspace --locked
 # Tests that need what not every machine allows are marked ignored, so a run that cannot do
 # them shows them as skipped, never as passed. Each runs here where it can.
