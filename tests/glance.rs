@@ -5,11 +5,11 @@
 
 mod support;
 
-use clickatell_core::tray_icon::{render, IconStyle, IconView, Tone};
+use clickatell_core::tray_icon::Tone;
 use std::time::{Duration, Instant};
 use support::app::{App, Sandbox};
 use support::clickatell::{FakeClickatell, Reply};
-use support::desktop::{eventually, has_window, TrayItem};
+use support::desktop::{balance_icon, eventually, has_window, TrayItem};
 
 const TOKEN: &str = "tok_GLANCE-0a1b2c3d";
 
@@ -19,26 +19,13 @@ fn start(home: &Sandbox, server: &FakeClickatell, extra_env: &[(&str, &str)]) ->
     App::spawn(home, &["--base-url", &server.url()], &env)
 }
 
-fn picture(tone: Tone, text: &str) -> Vec<(u8, u8, u8, u8)> {
-    let view = IconView {
-        tone,
-        text: text.into(),
-        dimmed: false,
-        fill: None,
-    };
-    render(&view, IconStyle::Balance, 22)
-        .chunks(4)
-        .map(|p| (p[0], p[1], p[2], p[3]))
-        .collect()
-}
-
 #[test]
 fn xfces_panel_shows_the_number_and_a_two_line_tooltip() {
     let home = Sandbox::with_xfce_panel();
     let server = FakeClickatell::always(Reply::rest_balance("1267.50"));
     let app = start(&home, &server, &[]);
     let item = TrayItem::wait(&home, app.pid(), Duration::from_secs(30)).expect("tray item");
-    let want = picture(Tone::Ok, "1.2k");
+    let want = balance_icon(Tone::Ok, "1.2k", false);
     assert!(
         eventually(Duration::from_secs(20), || item.icon().1 == want),
         "the icon does not show 1.2k: {}",
@@ -68,7 +55,7 @@ fn a_tray_host_that_appears_late_gets_the_icon_and_no_window_opens() {
     let item = TrayItem::wait(&home, app.pid(), Duration::from_secs(20))
         .expect("the tray appears when the host does");
     assert!(eventually(Duration::from_secs(10), || item.icon().1
-        == picture(Tone::Ok, "300")));
+        == balance_icon(Tone::Ok, "300", false)));
     // Past the time the app would have given up waiting: still no window.
     while started.elapsed() < Duration::from_secs(25) {
         assert!(

@@ -2,8 +2,9 @@
 //! deb`, which `tests/run.sh` runs first), with the command line and the tray app, a valid
 //! desktop entry and the icons;
 //! installed with `dpkg -i` when the tests run as root (as in CI) and removed again afterwards.
-//! The install test is marked ignored, so a run without root shows it as skipped rather than
-//! passed; `tests/run.sh` runs it when it is root.
+//! The headless package (cargo-deb) is checked the same way. The install tests are marked
+//! ignored, so a run without root shows them as skipped rather than passed; `tests/run.sh` runs
+//! them when it is root.
 
 mod support;
 
@@ -17,57 +18,52 @@ static DPKG: Mutex<()> = Mutex::new(());
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
+/// The one `.deb` of this version in `folder` (under the workspace) whose file name starts with
+/// `name_`; `build` says how to make it when it is missing.
+fn one_package(folder: &str, name: &str, build: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
+    let debs: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .filter(|p| {
+                    let file = p.file_name().unwrap().to_string_lossy().into_owned();
+                    file.starts_with(&format!("{name}_{VERSION}")) && file.ends_with("_amd64.deb")
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        debs.len(),
+        1,
+        "expected one {name} .deb of version {VERSION} in {}: build it with {build} \
+         (tests/run.sh does)",
+        dir.display()
+    );
+    debs.into_iter().next().unwrap()
+}
+
+/// The desktop package, built by Tauri's bundler.
 fn the_package() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/bundle/deb");
-    let debs: Vec<_> = std::fs::read_dir(&dir)
-        .map(|d| {
-            d.flatten()
-                .map(|e| e.path())
-                .filter(|p| {
-                    p.to_string_lossy()
-                        .ends_with(&format!("_{VERSION}_amd64.deb"))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    assert_eq!(
-        debs.len(),
-        1,
-        "expected one .deb of version {VERSION} in {}: build it with `npm ci --prefix src-tauri && \
-         npm run --prefix src-tauri deb` (tests/run.sh does)",
-        dir.display()
-    );
-    debs.into_iter().next().unwrap()
+    one_package(
+        "target/release/bundle/deb",
+        "Clickatell Balance",
+        "`npm ci --prefix src-tauri && npm run --prefix src-tauri deb`",
+    )
 }
 
-/// The headless package, built by cargo-deb (`cargo deb -p clickatell-balance --no-build`,
-/// which `tests/run.sh` runs after the desktop package).
+/// The headless package, built by cargo-deb after the release build.
 fn the_headless_package() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/debian");
-    let debs: Vec<_> = std::fs::read_dir(&dir)
-        .map(|d| {
-            d.flatten()
-                .map(|e| e.path())
-                .filter(|p| {
-                    let name = p.file_name().unwrap().to_string_lossy().into_owned();
-                    name.starts_with(&format!("clickatell-balance-headless_{VERSION}"))
-                        && name.ends_with("_amd64.deb")
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    assert_eq!(
-        debs.len(),
-        1,
-        "expected one headless .deb of version {VERSION} in {}: build it with `cargo deb -p \
-         clickatell-balance --no-build` after the release build (tests/run.sh does)",
-        dir.display()
-    );
-    debs.into_iter().next().unwrap()
+    one_package(
+        "target/debian",
+        "clickatell-balance-headless",
+        "`cargo deb -p clickatell-balance --no-build`",
+    )
 }
 
-/// Desktop libraries a server's package must not pull in, as they appear in Depends.
-const DESKTOP_PACKAGES: &[&str] = &[
+/// Desktop libraries the command line must not need, as they appear in library and package
+/// names (lower case).
+const DESKTOP_LIBRARIES: &[&str] = &[
     "gtk",
     "gdk",
     "webkit",
@@ -191,19 +187,7 @@ fn the_command_line_loads_no_desktop_library() {
         for library in &needed {
             let l = library.to_lowercase();
             assert!(
-                [
-                    "gtk",
-                    "gdk",
-                    "webkit",
-                    "javascriptcore",
-                    "soup",
-                    "libx11",
-                    "xcb",
-                    "cairo",
-                    "glib"
-                ]
-                .iter()
-                .all(|gui| !l.contains(gui)),
+                DESKTOP_LIBRARIES.iter().all(|gui| !l.contains(gui)),
                 "{} needs {library}: {needed:?}",
                 binary.display()
             );
@@ -223,7 +207,7 @@ fn the_headless_deb_holds_only_the_command_line_and_needs_no_desktop_library() {
     assert!(field("Version").starts_with(VERSION));
     let depends = field("Depends");
     assert!(depends.contains("libc6"), "{depends}");
-    for gui in DESKTOP_PACKAGES {
+    for gui in DESKTOP_LIBRARIES {
         assert!(
             !depends.to_lowercase().contains(gui),
             "{gui} in Depends: {depends}"

@@ -4,11 +4,13 @@
 
 mod support;
 
-use clickatell_core::tray_icon::{render, IconStyle, IconView, Tone};
+use clickatell_core::tray_icon::Tone;
 use std::time::Duration;
 use support::app::{App, Sandbox};
 use support::clickatell::{FakeClickatell, Reply};
-use support::desktop::{close_window, eventually, has_window, webkit_children, TrayItem};
+use support::desktop::{
+    balance_icon, close_window, eventually, has_window, webkit_children, TrayItem,
+};
 
 const TOKEN: &str = "tok_TRAY-31c0ffee";
 const GREEN: (u8, u8, u8) = (0x1E, 0x8E, 0x3E);
@@ -216,20 +218,6 @@ fn a_first_run_without_a_token_opens_the_window() {
     );
 }
 
-/// The picture the app must publish for `view`, drawn by the core's renderer at the tray's size.
-fn expected_icon(tone: Tone, text: &str, dimmed: bool) -> Vec<(u8, u8, u8, u8)> {
-    let view = IconView {
-        tone,
-        text: text.into(),
-        dimmed,
-        fill: None,
-    };
-    render(&view, IconStyle::Balance, 22)
-        .chunks(4)
-        .map(|p| (p[0], p[1], p[2], p[3]))
-        .collect()
-}
-
 fn wait_for_icon(item: &TrayItem, want: &[(u8, u8, u8, u8)], what: &str) {
     assert!(
         eventually(Duration::from_secs(20), || item.icon().1 == want),
@@ -251,11 +239,7 @@ fn the_icon_follows_the_balance(home: Sandbox, host: &str) {
     let item = TrayItem::wait(&home, app.pid(), Duration::from_secs(30)).expect("tray item");
     let (size, _) = item.icon();
     assert_eq!(size, 22, "the picture is drawn at the panel size");
-    wait_for_icon(
-        &item,
-        &expected_icon(Tone::Ok, "300", false),
-        "300 in green",
-    );
+    wait_for_icon(&item, &balance_icon(Tone::Ok, "300", false), "300 in green");
     home.screenshot(&format!("tray-{host}-ok.png"));
     let steps = [
         (Tone::Warning, "80", false, "80 in amber"),
@@ -270,7 +254,7 @@ fn the_icon_follows_the_balance(home: Sandbox, host: &str) {
     for (tone, text, dimmed, what) in steps {
         std::thread::sleep(Duration::from_millis(2500));
         item.click("Refresh now");
-        wait_for_icon(&item, &expected_icon(tone, text, dimmed), what);
+        wait_for_icon(&item, &balance_icon(tone, text, dimmed), what);
     }
     assert!(item.tooltip().contains("Offline"), "{}", item.tooltip());
     home.screenshot(&format!("tray-{host}-offline.png"));

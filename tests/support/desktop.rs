@@ -2,6 +2,7 @@
 //! tooltip, icon, menu) over D-Bus, and its windows on the X display.
 
 use super::app::Sandbox;
+use clickatell_core::tray_icon::{render, IconStyle, IconView, Tone};
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
@@ -255,6 +256,21 @@ impl Sandbox {
         );
         path
     }
+}
+
+/// The pixels (R, G, B, A) the app must publish for a balance-style icon, drawn by the core's
+/// renderer at the tray's size (22 px on Linux).
+pub fn balance_icon(tone: Tone, text: &str, dimmed: bool) -> Vec<(u8, u8, u8, u8)> {
+    let view = IconView {
+        tone,
+        text: text.into(),
+        dimmed,
+        fill: None,
+    };
+    render(&view, IconStyle::Balance, 22)
+        .chunks(4)
+        .map(|p| (p[0], p[1], p[2], p[3]))
+        .collect()
 }
 
 /// Waits up to `within` for `check` to hold.
