@@ -117,7 +117,7 @@ fn setup<R: Runtime>(
     let view = current_view(app, &Snapshot::default());
     if let Err(e) = tray::install(app, &view, tray_style(app)) {
         tracing::info!(error = %e, "no tray host yet; waiting for one");
-        let patience = if overrides_at_login(app) {
+        let patience = if app.state::<AppState>().overrides.at_login {
             tray_host::PATIENCE_AT_LOGIN
         } else {
             tray_host::PATIENCE
@@ -163,10 +163,6 @@ fn action_handler<R: Runtime>(app: &AppHandle<R>) -> ActionHandler {
         ),
         Action::Open => window::open(&app, View::Overview, None),
     })
-}
-
-fn overrides_at_login<R: Runtime>(app: &AppHandle<R>) -> bool {
-    app.state::<AppState>().overrides.at_login
 }
 
 /// The icon style the settings ask for.
@@ -284,7 +280,8 @@ fn forward_snapshots<R: Runtime>(app: AppHandle<R>) {
                 _ = tick.tick() => false,
             };
             let snapshot = snapshots.borrow_and_update().clone();
-            if changed {
+            // Only the meter draws against the peak: the history is read for it alone.
+            if changed && tray_style(&app) == IconStyle::Meter {
                 let peak = recent_peak(&app).await;
                 *app.state::<tray::TrayState>()
                     .peak
