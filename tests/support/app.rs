@@ -122,6 +122,15 @@ impl Sandbox {
     }
 
     /// Adds a real tray host to a session that has a display.
+    /// Adds the StatusNotifierWatcher without a tray to show items.
+    pub fn start_status_notifier_watcher(&mut self) {
+        let env = self.env();
+        self.session
+            .as_mut()
+            .expect("a watcher needs a desktop session")
+            .start_status_notifier_watcher(&env);
+    }
+
     pub fn start_tray_host(&mut self) {
         let env = self.env();
         self.session

@@ -161,11 +161,20 @@ impl Session {
         }
     }
 
-    /// Adds a real tray host: the StatusNotifierWatcher and a standalone SNI tray on the display.
-    pub fn start_tray_host(&mut self, env: &[(String, String)]) {
+    /// Adds the StatusNotifierWatcher alone, as a desktop whose tray starts later has it: items
+    /// can register, but no host shows them yet.
+    pub fn start_status_notifier_watcher(&mut self, env: &[(String, String)]) {
         let watcher = self.client(env, "status-notifier-watcher", &[]);
         self.tray_host.push(watcher);
         self.wait_for_name("org.kde.StatusNotifierWatcher");
+    }
+
+    /// Adds a real tray host: the StatusNotifierWatcher (unless already there) and a standalone
+    /// SNI tray on the display.
+    pub fn start_tray_host(&mut self, env: &[(String, String)]) {
+        if self.owner_pid("org.kde.StatusNotifierWatcher").is_none() {
+            self.start_status_notifier_watcher(env);
+        }
         let tray = self.client(env, "gtk-sni-tray-standalone", &[]);
         self.tray_host.push(tray);
     }

@@ -1,6 +1,9 @@
 //! Desktop notifications. A missing or failing notification server is an error to report,
 //! never a crash.
 
+#[cfg(all(unix, not(target_os = "macos")))]
+mod with_buttons;
+
 use std::sync::Arc;
 use thiserror::Error;
 
@@ -47,6 +50,8 @@ pub type ActionHandler = Arc<dyn Fn(Action) + Send + Sync>;
 /// The installed desktop entry (`Clickatell Balance.desktop`), named in every notification so
 /// desktops file them under the app and let the user manage them per app.
 pub const DESKTOP_ENTRY: &str = "Clickatell Balance";
+/// The name notifications are shown under.
+const APP_NAME: &str = "Clickatell Balance";
 /// The app's icon in the icon theme, as the package installs it.
 pub const APP_ICON: &str = "clickatell-balance-app";
 /// Said instead of a "Top up" button where the notification server shows no actions.
@@ -112,17 +117,15 @@ impl Notifier for DesktopNotifier {
             _ => Vec::new(),
         };
         let body = body_with_hints(n, &offered);
+        #[cfg(all(unix, not(target_os = "macos")))]
+        if let (Some((handler, _)), false) = (&self.actions, offered.is_empty()) {
+            return with_buttons::show(n, &body, &offered, handler.clone());
+        }
         let mut note = notify_rust::Notification::new();
-        note.appname("Clickatell Balance")
+        note.appname(APP_NAME)
             .summary(&n.summary)
             .body(&body)
             .icon(APP_ICON);
-        for action in &offered {
-            match action {
-                Action::TopUp => note.action("top-up", "Top up"),
-                Action::Open => note.action("default", "Open"),
-            };
-        }
         #[cfg(all(unix, not(target_os = "macos")))]
         {
             note.hint(notify_rust::Hint::DesktopEntry(DESKTOP_ENTRY.to_owned()));
@@ -131,21 +134,7 @@ impl Notifier for DesktopNotifier {
                 Urgency::Critical => notify_rust::Urgency::Critical,
             });
         }
-        let shown = note.show().map_err(|e| NotifyError(e.to_string()))?;
-        #[cfg(all(unix, not(target_os = "macos")))]
-        if let (Some((handler, _)), false) = (&self.actions, offered.is_empty()) {
-            let handler = handler.clone();
-            // Blocks until the notification closes, so it waits on a thread of its own.
-            std::thread::spawn(move || {
-                shown.wait_for_action(|key| match key {
-                    "top-up" => handler(Action::TopUp),
-                    "default" => handler(Action::Open),
-                    _ => {}
-                });
-            });
-        }
-        #[cfg(not(all(unix, not(target_os = "macos"))))]
-        drop(shown);
+        note.show().map_err(|e| NotifyError(e.to_string()))?;
         Ok(())
     }
 }
