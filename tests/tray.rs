@@ -118,7 +118,11 @@ fn tooltip_title_icon_and_menu_follow_the_balance() {
             WEB_CONTENT
         )
         .is_empty()),
-        "the web content process still runs after the window closed"
+        "the web content process still runs after the window closed (window still there: \
+         {}; WebKit processes: {:?}): {}",
+        has_window(&home, "Clickatell Balance"),
+        webkit_children(app.pid(), "WebKit"),
+        home.log_text()
     );
     assert!(!has_window(&home, "Clickatell Balance"));
     assert!(app.running(), "closing the window quit the app");
