@@ -140,6 +140,11 @@ impl FakeClickatell {
         Self::scripted(vec![reply])
     }
 
+    /// From now on, gives this reply to every request (the account's balance changed).
+    pub fn switch_to(&self, reply: Reply) {
+        self.state.lock().unwrap().script = vec![reply].into();
+    }
+
     /// The base URL to pass as `--base-url`.
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)

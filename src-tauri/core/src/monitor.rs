@@ -360,8 +360,16 @@ impl Engine {
             }
             Outcome::Failed(e) => self.failed(now, interval, &e),
         };
-        if self.snapshot.error.is_some() && self.snapshot.failing_since.is_none() {
-            self.snapshot.failing_since = Some(now);
+        self.snapshot.attempted_at = Some(now);
+        if self.snapshot.error.is_some() {
+            *self
+                .snapshot
+                .failures
+                .entry(self.snapshot.status)
+                .or_default() += 1;
+            if self.snapshot.failing_since.is_none() {
+                self.snapshot.failing_since = Some(now);
+            }
         }
         self.snapshot.next_poll_at = (self.pause == Pause::No).then_some(self.next_due);
         if self.snapshot.status != status_before {

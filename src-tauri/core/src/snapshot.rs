@@ -3,10 +3,11 @@
 use crate::forecast::Forecast;
 use crate::Balance;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
 /// The one-word state of the monitor.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// Nothing read yet.
@@ -60,4 +61,11 @@ pub struct Snapshot {
     pub forecast: Option<Forecast>,
     /// Why the last notification could not be shown, if it could not.
     pub notification_error: Option<String>,
+    /// When the last attempt to read the balance ended, whatever its outcome (for metrics).
+    #[serde(skip)]
+    pub attempted_at: Option<OffsetDateTime>,
+    /// Failed attempts since the monitor started, by the state each failure led to (for
+    /// metrics: counted here, where every attempt is seen, not from published snapshots).
+    #[serde(skip)]
+    pub failures: BTreeMap<Status, u64>,
 }

@@ -3,6 +3,7 @@
 mod balance;
 mod check;
 pub mod config;
+mod metrics;
 mod token;
 mod watch;
 
@@ -96,6 +97,13 @@ pub enum Command {
         /// Critical below this balance (default: the saved critical level).
         #[arg(long, value_parser = parse_level, value_name = "AMOUNT")]
         critical: Option<Decimal>,
+        /// Serve Prometheus metrics at http://ADDR:PORT/metrics (loopback only, unless
+        /// --metrics-allow-remote), e.g. 127.0.0.1:9773.
+        #[arg(long, value_name = "ADDR:PORT")]
+        metrics_listen: Option<std::net::SocketAddr>,
+        /// Allow --metrics-listen on an address other machines can reach.
+        #[arg(long, requires = "metrics_listen")]
+        metrics_allow_remote: bool,
     },
     /// Store, remove or inspect the API token in the OS keyring.
     Token {
@@ -161,7 +169,20 @@ pub fn execute(global: &GlobalArgs, command: Command) -> ExitCode {
             interval,
             warning,
             critical,
-        } => watch::run(global, interval, warning, critical),
+            metrics_listen,
+            metrics_allow_remote,
+        } => watch::run(
+            global,
+            watch::Options {
+                interval,
+                warning,
+                critical,
+                metrics: metrics_listen.map(|addr| metrics::Endpoint {
+                    addr,
+                    allow_remote: metrics_allow_remote,
+                }),
+            },
+        ),
     }
 }
 

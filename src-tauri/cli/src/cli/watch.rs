@@ -1,7 +1,8 @@
 //! `clickatell-balance watch`: the monitor without a desktop shell, notifying through the
-//! desktop's notification server and logging each state change as one line on stderr.
+//! desktop's notification server, logging each state change as one line on stderr and, if
+//! asked, serving Prometheus metrics.
 
-use super::{config, fail, GlobalArgs};
+use super::{config, fail, metrics, GlobalArgs};
 use clickatell_core::balance::group_thousands;
 use clickatell_core::demo::DEMO_INTERVAL;
 use clickatell_core::history::History;
@@ -14,20 +15,25 @@ use std::sync::Arc;
 use std::time::Duration;
 use time::format_description::well_known::Rfc3339;
 
+/// What `watch` was asked for beyond the global options.
+pub struct Options {
+    /// Poll interval for this run instead of the saved one.
+    pub interval: Option<Duration>,
+    pub warning: Option<Decimal>,
+    pub critical: Option<Decimal>,
+    /// Where to serve Prometheus metrics, if anywhere.
+    pub metrics: Option<metrics::Endpoint>,
+}
+
 /// Runs until Ctrl-C or SIGTERM, then exits 0.
-pub fn run(
-    global: &GlobalArgs,
-    interval: Option<Duration>,
-    warning: Option<Decimal>,
-    critical: Option<Decimal>,
-) -> ExitCode {
+pub fn run(global: &GlobalArgs, options: Options) -> ExitCode {
     let mut settings = config::load_settings(global);
     config::apply_overrides(global, &mut settings);
-    if warning.is_some() {
-        settings.warning_level = warning;
+    if options.warning.is_some() {
+        settings.warning_level = options.warning;
     }
-    if critical.is_some() {
-        settings.critical_level = critical;
+    if options.critical.is_some() {
+        settings.critical_level = options.critical;
     }
     if let Err(message) = settings.thresholds().validate() {
         return fail(&format!("Invalid levels: {message}."));
@@ -39,13 +45,14 @@ pub fn run(
         Ok(rt) => rt,
         Err(e) => return fail(&format!("Could not start the async runtime: {e}.")),
     };
-    let interval = interval.or(global.demo.then_some(DEMO_INTERVAL));
+    let interval = options.interval.or(global.demo.then_some(DEMO_INTERVAL));
     runtime.block_on(watch(
         global,
         MonitorConfig {
             settings,
             interval_override: interval,
         },
+        options.metrics,
     ))
 }
 
@@ -59,7 +66,24 @@ fn top_up_action(config: &MonitorConfig) -> ActionHandler {
     })
 }
 
-async fn watch(global: &GlobalArgs, config: MonitorConfig) -> ExitCode {
+async fn watch(
+    global: &GlobalArgs,
+    config: MonitorConfig,
+    metrics: Option<metrics::Endpoint>,
+) -> ExitCode {
+    // Bound before anything starts, so a bad address fails at once and polls nothing.
+    let listener = match metrics {
+        Some(endpoint) => match endpoint.bind().await {
+            Ok(listener) => Some(listener),
+            Err(e) => return fail(&e.to_string()),
+        },
+        None => None,
+    };
+    let labels = metrics::Labels {
+        api: config.settings.api.as_str(),
+        warning_level: config.settings.warning_level,
+        critical_level: config.settings.critical_level,
+    };
     let history = match History::open_default(global.profile()) {
         Ok(h) => Some(Arc::new(h)),
         Err(e) => {
@@ -77,6 +101,12 @@ async fn watch(global: &GlobalArgs, config: MonitorConfig) -> ExitCode {
     };
     let handle = monitor::spawn(config, deps);
     let mut snapshots = handle.subscribe();
+    if let Some(listener) = listener {
+        if let Ok(addr) = listener.local_addr() {
+            eprintln!("Serving metrics at http://{addr}/metrics");
+        }
+        tokio::spawn(metrics::serve(listener, handle.subscribe(), labels));
+    }
     let mut last_line = String::new();
     let stop = shutdown_signal();
     tokio::pin!(stop);

@@ -4,6 +4,7 @@
 use super::*;
 use crate::clickatell::FetchFuture;
 use crate::notifier::{Notification, NotifyError};
+use std::collections::BTreeMap;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -226,4 +227,30 @@ async fn a_wall_clock_jump_after_sleep_polls_within_a_minute() {
     tokio::time::sleep(Duration::from_secs(61)).await;
     assert_eq!(next_status(&mut rx).await, Status::Ok);
     assert_eq!(rig.calls.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn every_attempt_is_stamped_and_each_failure_counted_by_kind() {
+    let rig = rig(Duration::from_secs(3600), Duration::ZERO);
+    *rig.token.lock().unwrap() = None;
+    let mut rx = rig.handle.subscribe();
+    assert_eq!(next_status(&mut rx).await, Status::TokenMissing);
+    let first = rx.borrow().clone();
+    let start = rig.clock.now();
+    assert_eq!(first.attempted_at, Some(start));
+    assert_eq!(first.fetched_at, None);
+    assert_eq!(first.failures, BTreeMap::from([(Status::TokenMissing, 1)]));
+
+    *rig.clock.0.lock().unwrap() += time::Duration::seconds(90);
+    *rig.token.lock().unwrap() = Some("new");
+    rig.handle.token_changed().await;
+    assert_eq!(next_status(&mut rx).await, Status::Ok);
+    let second = rx.borrow().clone();
+    let later = start + time::Duration::seconds(90);
+    assert_eq!(second.attempted_at, Some(later));
+    assert_eq!(second.fetched_at, Some(later));
+    assert_eq!(
+        second.failures, first.failures,
+        "a success counts as no failure"
+    );
 }
