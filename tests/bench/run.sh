@@ -6,7 +6,8 @@
 #   - launch to tray item registered and to the first balance in the tooltip; wake-ups and
 #     icons sent during an idle minute;
 #   - drawing the tray icon, per style and size;
-#   - idle CPU time and wake-ups of `watch` over IDLE_SECONDS (default 600);
+#   - idle CPU time, wake-ups and memory of `watch` over IDLE_SECONDS (default 600), with and
+#     without Prometheus metrics scraped every 15 s;
 #   - `clickatell-balance balance` against the seed's curl command (ratio of medians);
 #   - release binary and .deb sizes.
 # Usage: tests/bench/run.sh   (about 15 minutes; IDLE_SECONDS=60 for a quick look)
@@ -58,7 +59,7 @@ deb=$(ls target/release/bundle/deb/*_amd64.deb | head -1)
   echo "$render_out"
   echo '```'
   echo
-  echo "## Idle \`watch\`"
+  echo "## Idle \`watch\`, with and without Prometheus metrics"
   echo
   echo '```'
   echo "$idle_out"
