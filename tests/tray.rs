@@ -9,7 +9,7 @@ use std::time::Duration;
 use support::app::{App, Sandbox};
 use support::clickatell::{FakeClickatell, Reply};
 use support::desktop::{
-    balance_icon, close_window, eventually, has_window, webkit_children, TrayItem,
+    balance_icon, close_window, descendants, eventually, has_window, window_processes, TrayItem,
 };
 
 const TOKEN: &str = "tok_TRAY-31c0ffee";
@@ -89,7 +89,7 @@ fn tooltip_title_icon_and_menu_follow_the_balance() {
         "{labels:?}"
     );
 
-    // A left click on the icon opens the window.
+    // A left click on the icon opens the window, in a process of its own.
     assert!(!has_window(&home, "Clickatell Balance"));
     item.activate();
     assert!(
@@ -99,30 +99,16 @@ fn tooltip_title_icon_and_menu_follow_the_balance() {
         )),
         "a left click did not open the window"
     );
+    assert_eq!(window_processes(app.pid()).len(), 1);
 
-    // Closing the window destroys it: its web content process goes (WebKitGTK keeps its small
-    // shared network process), and the app and its tray stay.
-    const WEB_CONTENT: &str = "WebKitWebProces";
-    assert!(
-        eventually(Duration::from_secs(15), || !webkit_children(
-            app.pid(),
-            WEB_CONTENT
-        )
-        .is_empty()),
-        "the open window has no web process"
-    );
+    // Closing the window ends its process, and every WebKit process with it; the app and its
+    // tray stay.
     close_window(&home, "Clickatell Balance");
     assert!(
-        eventually(Duration::from_secs(15), || webkit_children(
-            app.pid(),
-            WEB_CONTENT
-        )
-        .is_empty()),
-        "the web content process still runs after the window closed (window still there: \
-         {}; WebKit processes: {:?}): {}",
-        has_window(&home, "Clickatell Balance"),
-        webkit_children(app.pid(), "WebKit"),
-        home.log_text()
+        eventually(Duration::from_secs(15), || descendants(app.pid())
+            .is_empty()),
+        "processes left after the window closed: {:?}",
+        descendants(app.pid())
     );
     assert!(!has_window(&home, "Clickatell Balance"));
     assert!(app.running(), "closing the window quit the app");
@@ -272,4 +258,156 @@ fn the_icon_shows_the_number_in_the_states_colour_and_dims_when_offline() {
 #[test]
 fn on_xfces_panel_too() {
     the_icon_follows_the_balance(Sandbox::with_xfce_panel(), "xfce4-panel");
+}
+
+/// Kills a process as a crash or the OOM killer would.
+fn kill(pid: u32) {
+    let status = std::process::Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status()
+        .expect("kill (procps)");
+    assert!(status.success());
+}
+
+/// Opens the window with a click on the icon and returns its process, once it shows.
+fn open_window(home: &Sandbox, app: &App, item: &TrayItem) -> u32 {
+    item.activate();
+    assert!(
+        eventually(Duration::from_secs(20), || has_window(
+            home,
+            "Clickatell Balance"
+        )),
+        "the window did not open"
+    );
+    let windows = window_processes(app.pid());
+    assert_eq!(windows.len(), 1, "window processes: {windows:?}");
+    let web = |pid: u32| {
+        descendants(pid)
+            .iter()
+            .any(|(_, name)| name.starts_with("WebKitWebProces"))
+    };
+    assert!(
+        eventually(Duration::from_secs(15), || web(windows[0])),
+        "the window process has no WebKit web process"
+    );
+    windows[0]
+}
+
+#[test]
+fn the_window_runs_in_a_process_of_its_own_that_ends_with_it() {
+    let home = Sandbox::with_tray();
+    let server = FakeClickatell::always(Reply::rest_balance("300.50"));
+    let mut app = start(&home, &server);
+    let item = TrayItem::wait(&home, app.pid(), Duration::from_secs(30)).expect("tray item");
+    wait_for_tooltip(&item, "Clickatell: 300.50 credits\nUpdated just now");
+    assert!(
+        descendants(app.pid()).is_empty(),
+        "the tray process started helpers without a window: {:?}",
+        descendants(app.pid())
+    );
+
+    // Open and close twice: each close ends the window's process and all WebKit processes,
+    // and the tray process goes on polling.
+    for _ in 0..2 {
+        open_window(&home, &app, &item);
+        close_window(&home, "Clickatell Balance");
+        assert!(
+            eventually(Duration::from_secs(15), || descendants(app.pid())
+                .is_empty()),
+            "left after the window closed: {:?}",
+            descendants(app.pid())
+        );
+        // (Refreshes closer together than the monitor's debounce join the last reading.)
+        let before = server.requests().len();
+        assert!(
+            eventually(Duration::from_secs(15), || {
+                item.click("Refresh now");
+                std::thread::sleep(Duration::from_millis(500));
+                server.requests().len() > before
+            }),
+            "the tray process stopped polling"
+        );
+    }
+
+    // Asked again while it is open (the menu, a second launch), the one window is shown: no
+    // second window process.
+    let window = open_window(&home, &app, &item);
+    item.click("Open Clickatell Balance");
+    item.click("Settings…");
+    let mut second = App::spawn(
+        &home,
+        &["--base-url", &server.url()],
+        &[("CLICKATELL_TOKEN", TOKEN)],
+    );
+    assert_eq!(
+        second.wait(),
+        Some(0),
+        "the second launch did not hand over"
+    );
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(window_processes(app.pid()), vec![window]);
+
+    // A crashed window process leaves the tray working; the next click opens a fresh one.
+    kill(window);
+    assert!(
+        eventually(Duration::from_secs(10), || !has_window(
+            &home,
+            "Clickatell Balance"
+        )),
+        "the killed window is still shown"
+    );
+    assert!(app.running(), "the tray process died with its window");
+    assert_eq!(item.title(), "Clickatell: 300.50 credits");
+    let fresh = open_window(&home, &app, &item);
+    assert_ne!(fresh, window);
+
+    // Without the tray process, the window process ends too.
+    kill(app.pid());
+    let _ = app.wait();
+    assert!(
+        eventually(Duration::from_secs(10), || !std::path::Path::new(&format!(
+            "/proc/{fresh}"
+        ))
+        .exists()),
+        "the window process outlived the tray process"
+    );
+}
+
+#[test]
+fn only_the_window_process_may_use_the_tray_apps_socket() {
+    use std::io::{Read, Write};
+    use std::os::unix::fs::PermissionsExt;
+    let home = Sandbox::with_tray();
+    let server = FakeClickatell::always(Reply::rest_balance("300.50"));
+    let app = start(&home, &server);
+    TrayItem::wait(&home, app.pid(), Duration::from_secs(30)).expect("tray item");
+    let dir = home.home().join("runtime/clickatell-balance");
+    let socket = dir.join(format!("window-{}.sock", app.pid()));
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir), 0o700);
+    assert_eq!(mode(&socket), 0o600);
+    // Same user, but not the window process it started: the link says nothing and closes.
+    let mut stranger = std::os::unix::net::UnixStream::connect(&socket).unwrap();
+    stranger
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let _ = stranger.write_all(b"{\"id\":1,\"command\":\"get_settings\",\"args\":{}}\n");
+    let mut answer = Vec::new();
+    // Closed at once (reset, as the request went unread), not kept open until the timeout.
+    let closed = match stranger.read_to_end(&mut answer) {
+        Ok(_) => true,
+        Err(e) => e.kind() == std::io::ErrorKind::ConnectionReset,
+    };
+    assert!(
+        closed && answer.is_empty(),
+        "a stranger got {:?} ({closed})",
+        String::from_utf8_lossy(&answer)
+    );
+    // The app is unharmed: its window still opens.
+    let item = TrayItem::wait(&home, app.pid(), Duration::from_secs(5)).unwrap();
+    item.activate();
+    assert!(eventually(Duration::from_secs(20), || has_window(
+        &home,
+        "Clickatell Balance"
+    )));
 }

@@ -68,18 +68,24 @@ async function start() {
     $('hint').hidden = false;
   }
   wireSettings();
+  // The tray's latest snapshot, handed to the window before its first paint: the balance is
+  // there from the first frame, with no round trip and no placeholder.
+  if (window.__CLICKATELL_SNAPSHOT__) update(window.__CLICKATELL_SNAPSHOT__);
+  show(window.location.hash.slice(1));
   $('refresh').addEventListener('click', refresh);
   for (const button of document.querySelectorAll('[data-range]')) {
     button.addEventListener('click', () => { range = button.dataset.range; drawHistory(); });
   }
   window.addEventListener('hashchange', () => show(window.location.hash.slice(1)));
-  await listen('snapshot', update);
-  await listen('navigate', (view) => { window.location.hash = view; });
-  await listen('tray-ready', () => {
-    if (new URLSearchParams(window.location.search).get('hint') === 'no-tray') $('hint').hidden = true;
-  });
+  await Promise.all([
+    listen('snapshot', update),
+    listen('navigate', (view) => { window.location.hash = view; }),
+    listen('tray-ready', () => {
+      if (new URLSearchParams(window.location.search).get('hint') === 'no-tray') $('hint').hidden = true;
+    }),
+  ]);
+  // Anything newer than the handed snapshot that came before the listeners did.
   update(await invoke('get_snapshot'));
-  show(window.location.hash.slice(1));
   setInterval(() => renderOverview(snapshot), 15_000);
 }
 

@@ -1,3 +1,8 @@
 fn main() -> std::process::ExitCode {
-    clickatell_balance_cli::run_app(clickatell_balance_app::desktop::run)
+    use clickatell_balance_app::desktop::{run, window_process};
+    // Started by the tray app to show its window: a process of its own (see window_host).
+    if let Some(window) = window_process::from_args() {
+        return window_process::run(window);
+    }
+    clickatell_balance_cli::run_app(run)
 }

@@ -285,7 +285,8 @@ pub fn eventually(within: Duration, mut check: impl FnMut() -> bool) -> bool {
     check()
 }
 
-/// The pid of the sandbox's running app binary (its HOME tells it apart from others').
+/// The pid of the sandbox's running tray app (its HOME tells it apart from others'; its
+/// window process runs the same binary with `--window-link`).
 pub fn app_pid(home: &Sandbox) -> Option<u32> {
     let wanted_home = format!("HOME={}", home.home().display());
     // The command line hands over to the tray app in the same process (exec).
@@ -301,6 +302,13 @@ pub fn app_pid(home: &Sandbox) -> Option<u32> {
             if std::fs::read_link(entry.path().join("exe")).ok()? != binary {
                 return None;
             }
+            let cmdline = std::fs::read(entry.path().join("cmdline")).ok()?;
+            if cmdline
+                .split(|b| *b == 0)
+                .any(|arg| arg == b"--window-link")
+            {
+                return None;
+            }
             let environ = std::fs::read(entry.path().join("environ")).ok()?;
             environ
                 .split(|b| *b == 0)
@@ -309,9 +317,36 @@ pub fn app_pid(home: &Sandbox) -> Option<u32> {
         })
 }
 
-/// The WebKit helper processes under `pid` whose name starts with `prefix` ("WebKitWebProces"
-/// for web content, "WebKitNetworkPr" for the network process; names are cut at 15 bytes).
-pub fn webkit_children(pid: u32, prefix: &str) -> Vec<u32> {
+/// The window processes the tray app `pid` started (`clickatell-balance-app --window-link`).
+pub fn window_processes(pid: u32) -> Vec<u32> {
+    children(pid)
+        .into_iter()
+        .filter(|child| {
+            std::fs::read(format!("/proc/{child}/cmdline")).is_ok_and(|cmdline| {
+                cmdline
+                    .split(|b| *b == 0)
+                    .any(|arg| arg == b"--window-link")
+            })
+        })
+        .collect()
+}
+
+/// Every process below `pid`, however deep, by the name the kernel keeps (15 bytes at most).
+pub fn descendants(pid: u32) -> Vec<(u32, String)> {
+    let mut found = Vec::new();
+    let mut parents = vec![pid];
+    while let Some(parent) = parents.pop() {
+        for child in children(parent) {
+            let comm = std::fs::read_to_string(format!("/proc/{child}/comm")).unwrap_or_default();
+            found.push((child, comm.trim().to_owned()));
+            parents.push(child);
+        }
+    }
+    found
+}
+
+/// The processes whose parent is `pid`.
+fn children(pid: u32) -> Vec<u32> {
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return Vec::new();
     };
@@ -322,8 +357,19 @@ pub fn webkit_children(pid: u32, prefix: &str) -> Vec<u32> {
             let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
             let after_name = &stat[stat.rfind(')')? + 2..];
             let ppid: u32 = after_name.split_whitespace().nth(1)?.parse().ok()?;
-            let comm = std::fs::read_to_string(entry.path().join("comm")).ok()?;
-            (ppid == pid && comm.starts_with(prefix)).then_some(child)
+            (ppid == pid).then_some(child)
+        })
+        .collect()
+}
+
+/// The WebKit helper processes under `pid` whose name starts with `prefix` ("WebKitWebProces"
+/// for web content, "WebKitNetworkPr" for the network process; names are cut at 15 bytes).
+pub fn webkit_children(pid: u32, prefix: &str) -> Vec<u32> {
+    children(pid)
+        .into_iter()
+        .filter(|child| {
+            std::fs::read_to_string(format!("/proc/{child}/comm"))
+                .is_ok_and(|comm| comm.starts_with(prefix))
         })
         .collect()
 }

@@ -183,6 +183,24 @@ test('the chart is drawn from the history, with the levels and an empty state', 
   await page.close();
 });
 
+test('the first paint shows the snapshot the window was handed, before any answer', async () => {
+  const snapshot = await fixture('snapshot-ok');
+  const page = await browser.newPage({ viewport: { width: 440, height: 760 } });
+  // A bridge that never answers and never delivers an event: whatever the page shows came
+  // from the snapshot handed to it at creation.
+  await page.addInitScript((handed) => {
+    window.__CLICKATELL_SNAPSHOT__ = handed;
+    window.__TAURI__ = {
+      core: { invoke: () => new Promise(() => {}) },
+      event: { listen: () => new Promise(() => {}) },
+    };
+  }, snapshot);
+  await page.goto(base);
+  assert.equal(await page.locator('#balance').innerText(), '300.50 credits');
+  assert.equal(await page.locator('#state-badge').innerText(), 'OK');
+  await page.close();
+});
+
 test('a pushed snapshot updates the overview', async () => {
   const { page, problems } = await open('snapshot-ok');
   const balance = page.locator('#balance');

@@ -92,7 +92,7 @@ impl Default for Notifications {
 }
 
 /// One invalid field: its name as in `settings.json`, and what is wrong with it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     pub field: String,
     pub message: String,

@@ -1,5 +1,6 @@
-//! The IPC commands the window may call. Thin: each turns a request into a call on the domain
-//! and the domain's typed errors into sentences. The token goes in, never out.
+//! The commands the window may call, served by the tray process (the window process relays
+//! them over the link). Thin: each turns a request into a call on the domain and the
+//! domain's typed errors into sentences. The token goes in, never out.
 
 use super::contract::{
     Balance, CommandError, HistoryRange, Point, Settings, Snapshot, TokenStatus,
@@ -13,44 +14,61 @@ use clickatell_core::settings::FieldError;
 use clickatell_core::token_store::TOKEN_ENV;
 use clickatell_core::ApiToken;
 use serde_json::Value;
-use tauri::{AppHandle, Manager, Runtime, State};
+use tauri::{AppHandle, Manager, Runtime};
 
-/// Every command, for `invoke_handler` and for the capability's permission list in `build.rs`.
-#[macro_export]
-macro_rules! ipc_handler {
-    () => {
-        tauri::generate_handler![
-            $crate::desktop::commands::get_snapshot,
-            $crate::desktop::commands::get_settings,
-            $crate::desktop::commands::save_settings,
-            $crate::desktop::commands::test_token,
-            $crate::desktop::commands::save_token,
-            $crate::desktop::commands::delete_token,
-            $crate::desktop::commands::token_status,
-            $crate::desktop::commands::refresh_now,
-            $crate::desktop::commands::get_history,
-            $crate::desktop::commands::send_test_notification,
-        ]
+/// Runs the command named `command` with the UI's `args`, answering in JSON.
+pub async fn dispatch<R: Runtime>(
+    app: &AppHandle<R>,
+    command: &str,
+    args: Value,
+) -> Result<Value, CommandError> {
+    let state = app.state::<AppState>();
+    let state = state.inner();
+    let arg = |name: &str| args.get(name).cloned().unwrap_or(Value::Null);
+    let text = |name: &str| match arg(name) {
+        Value::String(s) => Ok(s),
+        _ => Err(CommandError::message(format!("The {name} is missing."))),
     };
+    match command {
+        "get_snapshot" => answer(get_snapshot(state)),
+        "get_settings" => answer(get_settings(state)),
+        "save_settings" => answer(save_settings(app, state, arg("settings")).await?),
+        "test_token" => answer(test_token(state, &text("token")?).await?),
+        "save_token" => answer(save_token(state, &text("token")?).await?),
+        "delete_token" => answer(delete_token(state).await?),
+        "token_status" => answer(read_token_status(state).await),
+        "refresh_now" => answer(state.monitor.refresh().await),
+        "get_history" => {
+            let range = serde_json::from_value(arg("range"))
+                .map_err(|_| CommandError::message("There is no such history range."))?;
+            answer(get_history(state, range).await?)
+        }
+        "send_test_notification" => answer(send_test_notification(state).await?),
+        other => Err(CommandError::message(format!(
+            "There is no command {other:?}."
+        ))),
+    }
+}
+
+fn answer<T: serde::Serialize>(value: T) -> Result<Value, CommandError> {
+    serde_json::to_value(value)
+        .map_err(|e| CommandError::message(format!("The answer could not be written: {e}.")))
 }
 
 /// The latest snapshot.
-#[tauri::command]
-pub fn get_snapshot(state: State<'_, AppState>) -> Snapshot {
+fn get_snapshot(state: &AppState) -> Snapshot {
     state.monitor.subscribe().borrow().clone()
 }
 
 /// The saved settings.
-#[tauri::command]
-pub fn get_settings(state: State<'_, AppState>) -> Settings {
+fn get_settings(state: &AppState) -> Settings {
     state.settings()
 }
 
 /// Validates, saves and applies settings at once; nothing is saved while a field is invalid.
-#[tauri::command]
-pub async fn save_settings<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
+async fn save_settings<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
     settings: Value,
 ) -> Result<Settings, CommandError> {
     let settings = parse_settings(settings)?;
@@ -68,7 +86,7 @@ pub async fn save_settings<R: Runtime>(
         settings.clone(),
     );
     if previous.start_at_login != settings.start_at_login {
-        set_autostart(&app, settings.start_at_login)?;
+        set_autostart(app, settings.start_at_login)?;
     }
     state
         .monitor
@@ -125,12 +143,8 @@ fn parse_settings(mut value: Value) -> Result<Settings, CommandError> {
 
 /// Fetches the balance with a candidate token, storing nothing, so the user knows it works
 /// before saving it.
-#[tauri::command]
-pub async fn test_token(
-    state: State<'_, AppState>,
-    token: String,
-) -> Result<Balance, CommandError> {
-    let token = parse_token(&token)?;
+async fn test_token(state: &AppState, token: &str) -> Result<Balance, CommandError> {
+    let token = parse_token(token)?;
     let config = state.effective_settings().source_config();
     let source = (source_factory(&state.overrides))(&config)
         .map_err(|e| CommandError::message(e.user_message()))?;
@@ -151,37 +165,27 @@ fn parse_token(raw: &str) -> Result<ApiToken, CommandError> {
 }
 
 /// Stores the token in the OS keyring and resumes monitoring with it.
-#[tauri::command]
-pub async fn save_token(
-    state: State<'_, AppState>,
-    token: String,
-) -> Result<TokenStatus, CommandError> {
-    let token = parse_token(&token)?;
+async fn save_token(state: &AppState, token: &str) -> Result<TokenStatus, CommandError> {
+    let token = parse_token(token)?;
     let tokens = state.tokens.clone();
     blocking(move || tokens.set(&token))
         .await?
         .map_err(|e| CommandError::message(format!("{} Nothing was stored.", e.user_message())))?;
     state.monitor.token_changed().await;
-    Ok(read_token_status(&state).await)
+    Ok(read_token_status(state).await)
 }
 
 /// Removes the token from the OS keyring.
-#[tauri::command]
-pub async fn delete_token(state: State<'_, AppState>) -> Result<TokenStatus, CommandError> {
+async fn delete_token(state: &AppState) -> Result<TokenStatus, CommandError> {
     let tokens = state.tokens.clone();
     blocking(move || tokens.delete())
         .await?
         .map_err(|e| CommandError::message(e.user_message()))?;
     state.monitor.token_changed().await;
-    Ok(read_token_status(&state).await)
+    Ok(read_token_status(state).await)
 }
 
 /// Whether a token is stored, and in which keyring.
-#[tauri::command]
-pub async fn token_status(state: State<'_, AppState>) -> Result<TokenStatus, CommandError> {
-    Ok(read_token_status(&state).await)
-}
-
 async fn read_token_status(state: &AppState) -> TokenStatus {
     let tokens = state.tokens.clone();
     let stored = match blocking(move || tokens.get()).await {
@@ -195,18 +199,8 @@ async fn read_token_status(state: &AppState) -> TokenStatus {
     )
 }
 
-/// Fetches now (joining a fetch in flight) and returns the new snapshot.
-#[tauri::command]
-pub async fn refresh_now(state: State<'_, AppState>) -> Result<Snapshot, CommandError> {
-    Ok(state.monitor.refresh().await)
-}
-
 /// The balance history for the chart, at most 400 points.
-#[tauri::command]
-pub async fn get_history(
-    state: State<'_, AppState>,
-    range: HistoryRange,
-) -> Result<Vec<Point>, CommandError> {
+async fn get_history(state: &AppState, range: HistoryRange) -> Result<Vec<Point>, CommandError> {
     let Some(history) = state.history.clone() else {
         return Ok(Vec::new());
     };
@@ -224,8 +218,7 @@ pub async fn get_history(
 }
 
 /// Shows a notification so the user can see that alerts will reach them.
-#[tauri::command]
-pub async fn send_test_notification(state: State<'_, AppState>) -> Result<(), CommandError> {
+async fn send_test_notification(state: &AppState) -> Result<(), CommandError> {
     let notifier = state.notifier.clone();
     let note = Notification {
         summary: "Clickatell Balance".into(),

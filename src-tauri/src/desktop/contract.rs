@@ -17,7 +17,7 @@ pub const SNAPSHOT_EVENT: &str = "snapshot";
 pub const TRAY_READY_EVENT: &str = "tray-ready";
 
 /// An error for the UI: a sentence to show, and per-field messages for forms.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommandError {
     pub message: String,
     pub fields: Vec<FieldError>,

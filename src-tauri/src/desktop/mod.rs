@@ -3,10 +3,13 @@
 
 pub mod commands;
 pub mod contract;
+pub mod link;
 pub mod state;
 pub mod tray;
 pub mod tray_host;
 pub mod window;
+pub mod window_host;
+pub mod window_process;
 
 use clickatell_balance_cli::cli::config::{load_settings, notifier, source_factory, token_lookup};
 use clickatell_balance_cli::cli::GlobalArgs;
@@ -23,8 +26,9 @@ use std::process::ExitCode;
 use std::sync::mpsc::RecvTimeoutError;
 use std::sync::Arc;
 use std::time::Duration;
-use tauri::{AppHandle, Emitter, Manager, RunEvent, Runtime};
+use tauri::{AppHandle, Manager, RunEvent, Runtime};
 use window::View;
+use window_host::WindowHost;
 
 /// How far back the meter looks for the balance it fills against.
 const METER_WINDOW_DAYS: i64 = 30;
@@ -44,12 +48,6 @@ pub fn run(global: &GlobalArgs) -> ExitCode {
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             Some(vec!["--at-login"]),
         ))
-        .invoke_handler(crate::ipc_handler!())
-        .on_window_event(|_, event| {
-            if let tauri::WindowEvent::Destroyed = event {
-                window::release_memory();
-            }
-        })
         .setup(move |app| {
             setup(app.handle(), overrides, store, settings);
             Ok(())
@@ -57,13 +55,17 @@ pub fn run(global: &GlobalArgs) -> ExitCode {
         .build(tauri::generate_context!());
     match app {
         Ok(app) => {
-            app.run(|_, event| {
-                if let RunEvent::ExitRequested {
+            app.run(|app, event| match event {
+                // The tray app runs on with no window.
+                RunEvent::ExitRequested {
                     code: None, api, ..
-                } = event
-                {
-                    api.prevent_exit();
+                } => api.prevent_exit(),
+                RunEvent::Exit => {
+                    if let Some(host) = app.try_state::<WindowHost>() {
+                        host.close();
+                    }
                 }
+                _ => {}
             });
             ExitCode::SUCCESS
         }
@@ -114,6 +116,12 @@ fn setup<R: Runtime>(
         clock,
     });
     app.manage(tray::TrayState::default());
+    match WindowHost::start(app) {
+        Ok(host) => {
+            app.manage(host);
+        }
+        Err(e) => tracing::error!(error = %e, "the window cannot be opened"),
+    }
     let view = current_view(app, &Snapshot::default());
     if let Err(e) = tray::install(app, &view, tray_style(app)) {
         tracing::info!(error = %e, "no tray host yet; waiting for one");
@@ -197,7 +205,8 @@ fn await_tray_host<R: Runtime>(app: AppHandle<R>, patience: Duration) {
                     if install_tray(&app) {
                         tracing::info!("tray host appeared; tray created");
                         if hinted {
-                            let _ = app.emit(contract::TRAY_READY_EVENT, ());
+                            app.state::<WindowHost>()
+                                .emit(contract::TRAY_READY_EVENT, ());
                         }
                         return;
                     }
@@ -297,7 +306,9 @@ fn forward_snapshots<R: Runtime>(app: AppHandle<R>) {
             let view = current_view(&app, &snapshot);
             tray::update(&app, &view, tray_style(&app), &snapshot);
             if changed {
-                let _ = app.emit(contract::SNAPSHOT_EVENT, &snapshot);
+                if let Some(host) = app.try_state::<WindowHost>() {
+                    host.emit(contract::SNAPSHOT_EVENT, &snapshot);
+                }
             }
         }
     });

@@ -1,10 +1,12 @@
-//! The commands through Tauri's mock runtime, with the app's real capabilities and plugins:
-//! what the window may call, what it gets back, and what is refused. The UI's IPC fixtures
-//! (`tests/fixtures/ipc/`) are written from these answers, so the UI's tests see what the app
-//! really sends.
+//! The commands as the window calls them, through Tauri's mock runtime with the app's real
+//! capabilities and plugins, relayed over the link (an in-memory pipe here) to the tray
+//! side's dispatch: what the window may call, what it gets back, and what is refused. The UI's
+//! IPC fixtures (`tests/fixtures/ipc/`) are written from these answers, so the UI's tests see
+//! what the app really sends.
 
 use super::super::contract::TokenStatus;
 use super::super::state::AppState;
+use super::super::{window_host, window_process};
 use clickatell_balance_cli::cli::config::source_factory;
 use clickatell_balance_cli::cli::GlobalArgs;
 use clickatell_core::history::History;
@@ -140,9 +142,23 @@ fn rig_with(setup: Setup) -> Rig {
             history: Some(history),
             clock,
         })
-        .invoke_handler(crate::ipc_handler!())
+        .invoke_handler(window_process::handler())
         .build(tauri::generate_context!())
         .expect("mock app");
+    // The window's side and the tray's side of the link, joined by a pipe.
+    let (window_end, tray_end) = tokio::io::duplex(1 << 22);
+    let (tray_reader, tray_writer) = tokio::io::split(tray_end);
+    let (to_window, outgoing) = tokio::sync::mpsc::unbounded_channel();
+    tauri::async_runtime::spawn(window_host::serve(
+        tray_reader,
+        tray_writer,
+        to_window,
+        outgoing,
+        tauri::Manager::app_handle(&app).clone(),
+    ));
+    let (window_reader, window_writer) = tokio::io::split(window_end);
+    let (relay, _events) = window_process::connect(window_reader, window_writer);
+    tauri::Manager::manage(&app, relay);
     Rig {
         _dir: dir,
         store,
