@@ -34,9 +34,14 @@ export function renderOverview(snapshot, now = Date.now()) {
     ? `Next check ${until(snapshot.next_poll_at, now)}` : '';
   $('forecast').textContent = forecastText(snapshot.forecast);
 
+  // A first run (no token yet) shows the welcome alone: it already says what is missing.
+  const firstRun = snapshot.status === 'token-missing';
+  $('first-run').hidden = !firstRun;
+  $('balance-card').hidden = firstRun;
+  $('refresh-row').hidden = firstRun;
   const problem = $('problem');
   const text = [snapshot.error, snapshot.notification_error].filter(Boolean).join(' ');
-  problem.hidden = !text;
+  problem.hidden = !text || firstRun;
   $('problem-text').textContent = text;
   const fix = fixes[snapshot.status];
   const fixEl = $('problem-fix');
@@ -47,7 +52,6 @@ export function renderOverview(snapshot, now = Date.now()) {
     link.textContent = fix[0];
     fixEl.append(link);
   }
-  $('first-run').hidden = snapshot.status !== 'token-missing';
 }
 
 function forecastText(forecast) {

@@ -122,6 +122,10 @@ test('first run explains the app and leads to the token field', async () => {
   await welcome.waitFor();
   assert.match(await welcome.innerText(), /API token/);
   assert.match(await welcome.innerText(), /API keys/);
+  // One welcome: no "No token" balance card or problem card saying the same beside it.
+  for (const other of ['#balance-card', '#problem', '#refresh']) {
+    assert.ok(await page.locator(other).isHidden(), `${other} is shown on a first run`);
+  }
   await page.screenshot({ path: path.join(artifacts, 'ui-first-run.png'), fullPage: true });
   await page.getByRole('link', { name: 'Add your token' }).click();
   await page.locator('#token').waitFor();
