@@ -1,17 +1,6 @@
-/// The app's IPC commands. Each gets an `allow-<command>` permission; a command not granted by
-/// a capability in `capabilities/` is refused, so the window can call only what is listed there.
-const COMMANDS: &[&str] = &[
-    "get_snapshot",
-    "get_settings",
-    "save_settings",
-    "test_token",
-    "save_token",
-    "delete_token",
-    "token_status",
-    "refresh_now",
-    "get_history",
-    "send_test_notification",
-];
+// The app's IPC commands. Each gets an `allow-<command>` permission; a command not granted by
+// a capability in `capabilities/` is refused, so the window can call only what is listed there.
+include!("src/desktop/command_list.rs");
 
 fn main() {
     tauri_build::try_build(

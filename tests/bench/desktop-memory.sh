@@ -74,6 +74,11 @@ measure() {  # label binary args...
     id=$(busctl --user --json=short call -- "$name" "$menu" com.canonical.dbusmenu GetLayout iias 0 -1 0 \
       | python3 -c 'import json,sys; v=json.load(sys.stdin); print([c["data"][0] for c in v["data"][1][2] if c["data"][1].get("label",{}).get("data")=="Open Clickatell Balance"][0])')
     busctl --user call -- "$name" "$menu" com.canonical.dbusmenu Event isvu "$id" clicked s "" 0
+    local waited=0
+    until xwininfo -root -tree | grep -q '"Clickatell Balance"'; do
+      sleep 0.1; waited=$((waited + 1))
+      [ "$waited" -lt 300 ] || { echo "$label: the window did not open within 30 s" >&2; exit 1; }
+    done
     sleep 10
     echo "$label: window open (10 s after opening): $(pss "$pid")"
     /usr/bin/python3 "$ROOT/tests/support/close_window.py" "Clickatell Balance"

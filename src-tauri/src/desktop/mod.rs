@@ -1,6 +1,7 @@
 //! The desktop tray app: wires the monitor to the tray, the window and the IPC commands. All
 //! decisions live in `clickatell_core`; this layer only connects them to the desktop.
 
+pub mod command_list;
 pub mod commands;
 pub mod contract;
 pub mod link;

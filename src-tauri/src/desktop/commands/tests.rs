@@ -298,6 +298,22 @@ fn history_is_read_up_to_the_monitors_clock() {
 }
 
 #[test]
+fn every_listed_command_is_relayed_and_served() {
+    let rig = rig();
+    for &command in super::super::command_list::COMMANDS {
+        // Called without arguments: some refuse them, but none may be unknown to the relay
+        // (Tauri: "not found") or to the tray's dispatch ("There is no command").
+        if let Err(error) = invoke(&rig, "main", command, json!({})) {
+            let text = error.to_string();
+            assert!(
+                !text.contains("not found") && !text.contains("There is no command"),
+                "{command}: {text}"
+            );
+        }
+    }
+}
+
+#[test]
 fn only_the_main_window_may_call_and_only_listed_commands() {
     let rig = rig();
     assert!(invoke(&rig, "main", "get_snapshot", json!({})).is_ok());
