@@ -10,7 +10,8 @@ root=$(pwd)
   || { echo "installing python3-xlib"; apt-get install -y python3-xlib >/dev/null; }
 
 work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+# The desktop portal may leave its FUSE mount in the session's runtime folder.
+trap 'kill $(jobs -p) 2>/dev/null || true; fusermount -uz "$work/runtime/doc" 2>/dev/null || true; rm -rf "$work" 2>/dev/null || true' EXIT
 python3 tests/bench/fake_clickatell.py "$work/port" >/dev/null &
 while [ ! -s "$work/port" ]; do sleep 0.1; done
 
