@@ -30,17 +30,9 @@ fn free_port() -> u16 {
 fn watch_with_metrics(home: &Sandbox, server: &FakeClickatell, extra: &[&str]) -> (Child, u16) {
     let port = free_port();
     let listen = format!("127.0.0.1:{port}");
-    let mut args = vec![
-        "--base-url",
-        server.url().leak(),
-        "watch",
-        "--interval",
-        "1s",
-        "--metrics-listen",
-        listen.leak(),
-    ];
+    let mut args = vec!["--metrics-listen", &listen];
     args.extend_from_slice(extra);
-    let child = home.spawn(&args, &[("CLICKATELL_TOKEN", TOKEN)]);
+    let child = home.spawn_watch(&server.url(), TOKEN, &args);
     let deadline = Instant::now() + Duration::from_secs(15);
     while scrape(port).is_err() {
         assert!(Instant::now() < deadline, "/metrics never answered");

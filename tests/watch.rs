@@ -11,15 +11,7 @@ use support::clickatell::{FakeClickatell, Reply};
 const TOKEN: &str = "tok_WATCH-55aa11bb";
 
 fn watch(home: &Sandbox, server: &FakeClickatell, extra: &[&str]) -> Child {
-    let mut args = vec![
-        "--base-url",
-        server.url().leak(),
-        "watch",
-        "--interval",
-        "1s",
-    ];
-    args.extend_from_slice(extra);
-    home.spawn(&args, &[("CLICKATELL_TOKEN", TOKEN)])
+    home.spawn_watch(&server.url(), TOKEN, extra)
 }
 
 fn wait_for_requests(server: &FakeClickatell, count: usize) {

@@ -345,6 +345,14 @@ impl Sandbox {
         self.run(&full, None, &[("CLICKATELL_TOKEN", token)])
     }
 
+    /// Starts `watch` against `base_url`, polling every second, with the token in
+    /// `CLICKATELL_TOKEN` and `extra` arguments.
+    pub fn spawn_watch(&self, base_url: &str, token: &str, extra: &[&str]) -> std::process::Child {
+        let mut args = vec!["--base-url", base_url, "watch", "--interval", "1s"];
+        args.extend_from_slice(extra);
+        self.spawn(&args, &[("CLICKATELL_TOKEN", token)])
+    }
+
     /// The app's log files (`$XDG_STATE_HOME/clickatell-balance/logs`), oldest first.
     pub fn log_files(&self) -> Vec<PathBuf> {
         let dir = self.home().join("state/clickatell-balance/logs");
