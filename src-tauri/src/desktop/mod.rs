@@ -206,8 +206,7 @@ fn await_tray_host<R: Runtime>(app: AppHandle<R>, patience: Duration) {
                     if install_tray(&app) {
                         tracing::info!("tray host appeared; tray created");
                         if hinted {
-                            app.state::<WindowHost>()
-                                .emit(contract::TRAY_READY_EVENT, ());
+                            window::emit(&app, contract::TRAY_READY_EVENT, ());
                         }
                         return;
                     }
@@ -307,9 +306,7 @@ fn forward_snapshots<R: Runtime>(app: AppHandle<R>) {
             let view = current_view(&app, &snapshot);
             tray::update(&app, &view, tray_style(&app), &snapshot);
             if changed {
-                if let Some(host) = app.try_state::<WindowHost>() {
-                    host.emit(contract::SNAPSHOT_EVENT, &snapshot);
-                }
+                window::emit(&app, contract::SNAPSHOT_EVENT, &snapshot);
             }
         }
     });

@@ -47,6 +47,13 @@ pub fn open<R: Runtime>(app: &AppHandle<R>, view: View, hint: Option<&str>) {
     }
 }
 
+/// Sends an event to the window's UI, if a window is open.
+pub fn emit<R: Runtime>(app: &AppHandle<R>, event: &str, payload: impl serde::Serialize) {
+    if let Some(host) = app.try_state::<WindowHost>() {
+        host.emit(event, payload);
+    }
+}
+
 /// Builds the window in the window process, at `view`, painting `snapshot` from the start.
 pub fn build<R: Runtime>(
     app: &AppHandle<R>,
