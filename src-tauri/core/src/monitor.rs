@@ -8,7 +8,7 @@
 use crate::alert_policy::{AlertPolicy, AlertState};
 use crate::atomic_file::write_atomically;
 use crate::backoff::retry_delay;
-use crate::clickatell::{ApiErrorKind, FetchError};
+use crate::clickatell::{Disposition, FetchError};
 use crate::forecast::{forecast, Forecast};
 use crate::history::History;
 use crate::notifier::Notifier;
@@ -361,7 +361,7 @@ impl Engine {
             Outcome::Failed(e) => self.failed(now, interval, &e),
         };
         self.snapshot.attempted_at = Some(now);
-        if self.snapshot.error.is_some() {
+        if self.snapshot.status.is_failure() {
             *self
                 .snapshot
                 .failures
@@ -394,47 +394,20 @@ impl Engine {
         e: &FetchError,
     ) -> Vec<crate::alert_policy::Alert> {
         let message = e.user_message();
-        let kind = match e {
-            FetchError::Api(api) => Some(api.kind),
-            _ => None,
-        };
-        let permanent = matches!(
-            e,
-            FetchError::InvalidBaseUrl { .. } | FetchError::InsecureBaseUrl { .. }
-        ) || matches!(
-            kind,
-            Some(
-                ApiErrorKind::TokenRejected
-                    | ApiErrorKind::IpLockdown
-                    | ApiErrorKind::AccountFrozen
-                    | ApiErrorKind::AccountInactive
-                    | ApiErrorKind::DemoExpired
-            )
-        );
-        let alerts = if kind == Some(ApiErrorKind::TokenRejected) {
-            self.snapshot.status = Status::TokenRejected;
+        self.snapshot.status = e.status();
+        let alerts = if self.snapshot.status == Status::TokenRejected {
             self.policy.on_token_rejected(&mut self.alerts, &message)
         } else {
-            self.snapshot.status = match (e, kind) {
-                (_, Some(ApiErrorKind::RateLimited)) => Status::RateLimited,
-                (
-                    FetchError::Connect { .. }
-                    | FetchError::Timeout { .. }
-                    | FetchError::Network { .. },
-                    _,
-                ) => Status::Offline,
-                _ => Status::Error,
-            };
             self.blind_check(now, &message)
         };
-        if permanent {
-            self.pause = Pause::UntilUserActs;
-        } else if e.is_transient() {
-            self.failures += 1;
-            self.next_due =
-                now + retry_delay(self.failures, interval, e.retry_after(), fastrand::f64());
-        } else {
-            self.next_due = now + interval;
+        match e.disposition() {
+            Disposition::Pause => self.pause = Pause::UntilUserActs,
+            Disposition::Retry => {
+                self.failures += 1;
+                self.next_due =
+                    now + retry_delay(self.failures, interval, e.retry_after(), fastrand::f64());
+            }
+            Disposition::NextInterval => self.next_due = now + interval,
         }
         tracing::info!(status = self.snapshot.status.as_str(), error = %e, "balance fetch failed");
         self.snapshot.error = Some(message);

@@ -26,6 +26,33 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every state, in order.
+    pub const ALL: [Status; 10] = [
+        Self::Starting,
+        Self::Ok,
+        Self::Warning,
+        Self::Critical,
+        Self::Stale,
+        Self::TokenMissing,
+        Self::TokenRejected,
+        Self::Offline,
+        Self::RateLimited,
+        Self::Error,
+    ];
+
+    /// Whether an attempt that ends in this state failed to read the balance (what metrics
+    /// count as errors, by state).
+    pub fn is_failure(self) -> bool {
+        match self {
+            Self::TokenMissing
+            | Self::TokenRejected
+            | Self::Offline
+            | Self::RateLimited
+            | Self::Error => true,
+            Self::Starting | Self::Ok | Self::Warning | Self::Critical | Self::Stale => false,
+        }
+    }
+
     /// The name used in logs and the UI.
     pub fn as_str(self) -> &'static str {
         match self {

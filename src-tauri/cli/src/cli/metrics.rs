@@ -24,15 +24,6 @@ const CONCURRENT_SCRAPES: usize = 8;
 /// How long a client may take to send its request, and a whole connection may last.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 const CONNECTION_LIMIT: Duration = Duration::from_secs(30);
-/// The kinds of failure counted in `clickatell_errors_total`: the states a failed attempt
-/// leads to. All are always present, at zero too, so `rate()` and `increase()` work.
-const FAILURE_KINDS: [Status; 5] = [
-    Status::TokenMissing,
-    Status::TokenRejected,
-    Status::Offline,
-    Status::RateLimited,
-    Status::Error,
-];
 
 /// Why the metrics endpoint cannot start.
 #[derive(Debug, thiserror::Error)]
@@ -224,7 +215,7 @@ impl Collector for SnapshotCollector {
             None,
             prometheus_client::metrics::MetricType::Counter,
         )?;
-        for kind in FAILURE_KINDS {
+        for kind in Status::ALL.into_iter().filter(|s| s.is_failure()) {
             let count = s.failures.get(&kind).copied().unwrap_or(0);
             ConstCounter::new(count).encode(errors.encode_family(&[("kind", kind.as_str())])?)?;
         }

@@ -1,7 +1,21 @@
 //! Everything that can go wrong fetching a balance, typed, with the sentence a user needs.
 
+use crate::snapshot::Status;
 use std::time::Duration;
 use thiserror::Error;
+
+/// What a failed fetch means for polling, decided here for every error so the monitor only
+/// carries it out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Disposition {
+    /// Trying again soon may help (network trouble, overload, rate limits): back off and retry.
+    Retry,
+    /// Nothing changes until the user acts (token, IP allow-list, account, settings): stop
+    /// polling until they do.
+    Pause,
+    /// Worth another try at the usual interval (an answer we did not understand).
+    NextInterval,
+}
 
 /// What Clickatell's answer means for the user, whatever the API and status it came with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,13 +97,39 @@ pub enum FetchError {
 }
 
 impl FetchError {
-    /// Whether trying again later may help (network trouble, overload, rate limits), as
-    /// opposed to problems that need the user (bad token, IP lockdown, bad settings).
-    pub fn is_transient(&self) -> bool {
+    /// What polling does after this error. Exhaustive, so a new error must be decided here.
+    pub fn disposition(&self) -> Disposition {
         match self {
-            Self::Connect { .. } | Self::Timeout { .. } | Self::Network { .. } => true,
-            Self::Api(e) => matches!(e.kind, ApiErrorKind::RateLimited | ApiErrorKind::Temporary),
-            _ => false,
+            Self::InvalidBaseUrl { .. } | Self::InsecureBaseUrl { .. } => Disposition::Pause,
+            Self::Connect { .. } | Self::Timeout { .. } | Self::Network { .. } => {
+                Disposition::Retry
+            }
+            Self::Api(e) => match e.kind {
+                ApiErrorKind::TokenRejected
+                | ApiErrorKind::IpLockdown
+                | ApiErrorKind::AccountFrozen
+                | ApiErrorKind::AccountInactive
+                | ApiErrorKind::DemoExpired => Disposition::Pause,
+                ApiErrorKind::RateLimited | ApiErrorKind::Temporary => Disposition::Retry,
+                ApiErrorKind::NoCredit
+                | ApiErrorKind::BadRequest
+                | ApiErrorKind::NotFound
+                | ApiErrorKind::Unexpected => Disposition::NextInterval,
+            },
+            Self::Redirect { .. }
+            | Self::BodyTooLarge { .. }
+            | Self::UnexpectedContentType { .. }
+            | Self::Malformed { .. } => Disposition::NextInterval,
+        }
+    }
+
+    /// The monitor's state after this error.
+    pub fn status(&self) -> Status {
+        match self {
+            Self::Api(e) if e.kind == ApiErrorKind::TokenRejected => Status::TokenRejected,
+            Self::Api(e) if e.kind == ApiErrorKind::RateLimited => Status::RateLimited,
+            Self::Connect { .. } | Self::Timeout { .. } | Self::Network { .. } => Status::Offline,
+            _ => Status::Error,
         }
     }
 
@@ -177,7 +217,12 @@ impl FetchError {
                 content_type: clean(content_type),
                 expected,
             },
-            other => other,
+            Self::InvalidBaseUrl { url, reason } => Self::InvalidBaseUrl {
+                url: clean(url),
+                reason: clean(reason),
+            },
+            // Texts of our own making, from the settings, never from an answer.
+            Self::InsecureBaseUrl { .. } | Self::Timeout { .. } | Self::BodyTooLarge { .. } => self,
         }
     }
 }

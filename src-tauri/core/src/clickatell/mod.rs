@@ -6,17 +6,15 @@ mod endpoint;
 mod error;
 mod http;
 mod number;
-mod one_api;
-mod rest;
 mod retry_after;
+mod source;
 
 pub use endpoint::endpoint_url;
-pub use error::{ApiError, ApiErrorKind, FetchError};
+pub use error::{ApiError, ApiErrorKind, Disposition, FetchError};
 pub use http::{HttpClient, RawResponse, DEFAULT_TIMEOUT, MAX_BODY_BYTES};
 pub use number::parse_exact;
-pub use one_api::OneApiSource;
-pub use rest::LegacyRestSource;
 pub use retry_after::parse_retry_after;
+pub use source::ClickatellSource;
 
 use crate::{ApiToken, Balance};
 use serde::{Deserialize, Serialize};
@@ -51,6 +49,15 @@ impl Api {
         match self {
             Self::Rest => "/rest/account/balance",
             Self::OneApi => "/v1/balance",
+        }
+    }
+
+    /// The `Authorization` header's value: `Bearer` and the token for the legacy REST API,
+    /// the bare API key for the One API.
+    fn authorization(self, token: &ApiToken) -> String {
+        match self {
+            Self::Rest => format!("Bearer {}", token.expose()),
+            Self::OneApi => token.expose().to_owned(),
         }
     }
 
@@ -162,10 +169,12 @@ pub fn balance_source(
         .base_url
         .as_deref()
         .unwrap_or(config.api.default_base_url());
-    Ok(match config.api {
-        Api::Rest => Arc::new(LegacyRestSource::new(client, base, config.format)?),
-        Api::OneApi => Arc::new(OneApiSource::new(client, base)?),
-    })
+    Ok(Arc::new(ClickatellSource::new(
+        client,
+        config.api,
+        base,
+        config.format,
+    )?))
 }
 
 /// Turns a raw answer into a balance or a typed error. Pure, so every status is unit tested.

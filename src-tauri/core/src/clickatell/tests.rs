@@ -113,7 +113,7 @@ fn every_documented_legacy_status_maps_to_a_kind() {
         assert_eq!(e.status, status);
         assert_eq!(e.code.as_deref(), code);
         assert_eq!(
-            FetchError::Api(e).is_transient(),
+            FetchError::Api(e).disposition() == Disposition::Retry,
             transient,
             "{status} {code:?}"
         );
@@ -229,4 +229,65 @@ fn unsafe_base_urls_are_refused_before_any_request() {
         balance_source(client, &config),
         Err(FetchError::InsecureBaseUrl { .. })
     ));
+}
+
+#[test]
+fn each_error_says_what_polling_does_and_which_state_follows() {
+    use crate::snapshot::Status;
+    let api = |kind| {
+        FetchError::Api(ApiError {
+            status: 400,
+            code: None,
+            description: None,
+            kind,
+            retry_after: None,
+        })
+    };
+    let net = |host: &str| FetchError::Timeout {
+        host: host.into(),
+        after: Duration::from_secs(1),
+    };
+    let table = [
+        (
+            api(ApiErrorKind::TokenRejected),
+            Disposition::Pause,
+            Status::TokenRejected,
+        ),
+        (
+            api(ApiErrorKind::IpLockdown),
+            Disposition::Pause,
+            Status::Error,
+        ),
+        (
+            api(ApiErrorKind::RateLimited),
+            Disposition::Retry,
+            Status::RateLimited,
+        ),
+        (
+            api(ApiErrorKind::Temporary),
+            Disposition::Retry,
+            Status::Error,
+        ),
+        (
+            api(ApiErrorKind::NoCredit),
+            Disposition::NextInterval,
+            Status::Error,
+        ),
+        (net("h"), Disposition::Retry, Status::Offline),
+        (
+            FetchError::InsecureBaseUrl { host: "h".into() },
+            Disposition::Pause,
+            Status::Error,
+        ),
+        (
+            FetchError::Malformed { detail: "x".into() },
+            Disposition::NextInterval,
+            Status::Error,
+        ),
+    ];
+    for (error, disposition, status) in table {
+        assert_eq!(error.disposition(), disposition, "{error}");
+        assert_eq!(error.status(), status, "{error}");
+        assert!(status.is_failure(), "{status:?}");
+    }
 }
