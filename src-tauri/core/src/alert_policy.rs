@@ -2,34 +2,13 @@
 //! top-up, never a stream of repeats. Pure: the monitor feeds it observations and a clock.
 
 use crate::balance::{group_thousands, with_scale_of};
-use crate::check::{CheckStatus, Thresholds};
 use crate::forecast::Forecast;
+use crate::levels::{Level, Thresholds};
 use crate::notifier::{Action, Notification, Urgency};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use time::OffsetDateTime;
-
-/// How low the balance is, ordered from fine to worst.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Level {
-    #[default]
-    Ok,
-    Warning,
-    Critical,
-}
-
-impl Level {
-    /// The level of an amount against the thresholds.
-    pub fn of(amount: Decimal, thresholds: &Thresholds) -> Self {
-        match thresholds.evaluate(amount) {
-            CheckStatus::Critical => Self::Critical,
-            CheckStatus::Warning => Self::Warning,
-            _ => Self::Ok,
-        }
-    }
-}
 
 /// What has already been said, persisted so a restart does not say it again.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,7 +82,7 @@ impl AlertPolicy {
                 alerts.push(Alert::TopUp { from, to: amount });
             }
         }
-        let level = Level::of(amount, &self.thresholds);
+        let level = self.thresholds.level(amount);
         let threshold = |level| match level {
             Level::Critical => self.thresholds.critical,
             _ => self.thresholds.warning,

@@ -1,5 +1,6 @@
 //! Monitoring-plugin mode (Nagios, Icinga, Zabbix agents): a status, one line, an exit code.
 
+use crate::levels::{Level, Thresholds};
 use crate::plugin_range::PluginRange;
 use crate::{Balance, FetchError};
 use rust_decimal::Decimal;
@@ -11,6 +12,16 @@ pub enum CheckStatus {
     Warning = 1,
     Critical = 2,
     Unknown = 3,
+}
+
+impl From<Level> for CheckStatus {
+    fn from(level: Level) -> Self {
+        match level {
+            Level::Ok => Self::Ok,
+            Level::Warning => Self::Warning,
+            Level::Critical => Self::Critical,
+        }
+    }
 }
 
 impl CheckStatus {
@@ -25,43 +36,6 @@ impl CheckStatus {
             Self::Warning => "WARNING",
             Self::Critical => "CRITICAL",
             Self::Unknown => "UNKNOWN",
-        }
-    }
-}
-
-/// Warning and critical levels; a balance strictly below a level is in that state.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Thresholds {
-    pub warning: Option<Decimal>,
-    pub critical: Option<Decimal>,
-}
-
-impl Thresholds {
-    /// Refuses levels that make no sense together, with the sentence to show.
-    pub fn validate(&self) -> Result<(), String> {
-        for (name, level) in [("warning", self.warning), ("critical", self.critical)] {
-            if level.is_some_and(|l| l.is_sign_negative() && !l.is_zero()) {
-                return Err(format!("the {name} level must not be negative"));
-            }
-        }
-        if let (Some(w), Some(c)) = (self.warning, self.critical) {
-            if c > w {
-                return Err(format!(
-                    "the critical level ({c}) must not be above the warning level ({w})"
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    /// The state of a balance against these levels.
-    pub fn evaluate(&self, amount: Decimal) -> CheckStatus {
-        if self.critical.is_some_and(|c| amount < c) {
-            CheckStatus::Critical
-        } else if self.warning.is_some_and(|w| amount < w) {
-            CheckStatus::Warning
-        } else {
-            CheckStatus::Ok
         }
     }
 }
@@ -114,15 +88,16 @@ impl CheckLevels {
         Ok(levels)
     }
 
-    /// The state of a balance: critical when the critical range alerts, else warning when
-    /// the warning range does. The same rule engines apply to the performance data.
-    pub fn evaluate(&self, amount: Decimal) -> CheckStatus {
+    /// The level of a balance: critical when the critical range alerts, else warning when
+    /// the warning range does. The same rule engines apply to the performance data; for
+    /// plain levels it is [`Thresholds::level`].
+    pub fn level(&self, amount: Decimal) -> Level {
         if self.critical.is_some_and(|r| r.alerts(amount)) {
-            CheckStatus::Critical
+            Level::Critical
         } else if self.warning.is_some_and(|r| r.alerts(amount)) {
-            CheckStatus::Warning
+            Level::Warning
         } else {
-            CheckStatus::Ok
+            Level::Ok
         }
     }
 }
@@ -130,7 +105,7 @@ impl CheckLevels {
 /// The report for a fetched balance, with performance data `balance=V;W;C;;` whose levels
 /// are ranges (`400:` for "below 400"), so engines rate it as the exit code does.
 pub fn report_balance(balance: &Balance, levels: &CheckLevels) -> CheckReport {
-    let status = levels.evaluate(balance.amount);
+    let status = CheckStatus::from(levels.level(balance.amount));
     let range = |r: Option<PluginRange>| r.map(|v| v.to_string()).unwrap_or_default();
     let why = match (status, levels.critical, levels.warning) {
         (CheckStatus::Critical, Some(r), _) => format!(" is {}", r.describe("critical")),
@@ -179,26 +154,6 @@ mod tests {
             amount: d(s),
             currency: None,
         }
-    }
-
-    #[test]
-    fn states_follow_the_levels() {
-        let t = Thresholds {
-            warning: Some(d("100")),
-            critical: Some(d("50")),
-        };
-        let table = [
-            ("300.50", CheckStatus::Ok),
-            ("100", CheckStatus::Ok),
-            ("99.99", CheckStatus::Warning),
-            ("50", CheckStatus::Warning),
-            ("49.99", CheckStatus::Critical),
-            ("-1", CheckStatus::Critical),
-        ];
-        for (amount, want) in table {
-            assert_eq!(t.evaluate(d(amount)), want, "{amount}");
-        }
-        assert_eq!(Thresholds::default().evaluate(d("-5")), CheckStatus::Ok);
     }
 
     #[test]
@@ -254,27 +209,5 @@ mod tests {
         // Ranges are the user's to shape: no ordering is imposed on them.
         let range = PluginRange::parse("@10:20").unwrap();
         assert!(CheckLevels::resolve(None, Some(range), saved).is_ok());
-    }
-
-    #[test]
-    fn refuses_inverted_or_negative_levels() {
-        let inverted = Thresholds {
-            warning: Some(d("50")),
-            critical: Some(d("100")),
-        };
-        assert!(inverted
-            .validate()
-            .unwrap_err()
-            .contains("must not be above"));
-        let negative = Thresholds {
-            warning: Some(d("-1")),
-            critical: None,
-        };
-        assert!(negative.validate().is_err());
-        let equal = Thresholds {
-            warning: Some(d("50")),
-            critical: Some(d("50")),
-        };
-        assert!(equal.validate().is_ok());
     }
 }

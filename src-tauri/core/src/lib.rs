@@ -12,6 +12,7 @@ pub mod clickatell;
 pub mod demo;
 pub mod forecast;
 pub mod history;
+pub mod levels;
 pub mod monitor;
 pub mod notifier;
 pub mod paths;

@@ -332,7 +332,7 @@ impl Engine {
                     now,
                     forecast.as_ref(),
                 );
-                self.snapshot.status = level_status(&self.policy, &balance);
+                self.snapshot.status = Status::from(self.policy.thresholds.level(balance.amount));
                 self.snapshot.balance = Some(balance);
                 self.snapshot.fetched_at = Some(now);
                 self.snapshot.error = None;
@@ -508,14 +508,6 @@ enum Outcome {
     NoToken,
     KeyringFailed(String),
     Failed(FetchError),
-}
-
-fn level_status(policy: &AlertPolicy, balance: &Balance) -> Status {
-    match crate::alert_policy::Level::of(balance.amount, &policy.thresholds) {
-        crate::alert_policy::Level::Ok => Status::Ok,
-        crate::alert_policy::Level::Warning => Status::Warning,
-        crate::alert_policy::Level::Critical => Status::Critical,
-    }
 }
 
 #[cfg(test)]

@@ -2,8 +2,8 @@
 //! The token is not a setting and never appears here.
 
 use crate::atomic_file::write_atomically;
-use crate::check::Thresholds;
 use crate::clickatell::{endpoint_url, parse_exact, Api, Format, SourceConfig};
+use crate::levels::{Level, Thresholds};
 use crate::tray_icon::IconStyle;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -135,20 +135,12 @@ impl Settings {
                 bad("base_url", e.to_string());
             }
         }
-        let negative = |l: Option<Decimal>| l.is_some_and(|v| v.is_sign_negative() && !v.is_zero());
-        if negative(self.warning_level) {
-            bad("warning_level", "must not be negative".into());
-        }
-        if negative(self.critical_level) {
-            bad("critical_level", "must not be negative".into());
-        }
-        if let (Some(w), Some(c)) = (self.warning_level, self.critical_level) {
-            if c > w {
-                bad(
-                    "critical_level",
-                    format!("must not be above the warning level ({w})"),
-                );
-            }
+        for problem in self.thresholds().problems() {
+            let field = match problem.level {
+                Level::Critical => "critical_level",
+                Level::Warning | Level::Ok => "warning_level",
+            };
+            bad(field, problem.message);
         }
         match url::Url::parse(&self.top_up_url) {
             Ok(url) if url.scheme() == "https" && url.host_str().is_some() => {}

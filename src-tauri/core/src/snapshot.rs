@@ -1,6 +1,7 @@
 //! What the monitor knows right now, published to the tray, the UI and `watch`.
 
 use crate::forecast::Forecast;
+use crate::levels::Level;
 use crate::Balance;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -66,6 +67,16 @@ impl Status {
             Self::Offline => "offline",
             Self::RateLimited => "rate-limited",
             Self::Error => "error",
+        }
+    }
+}
+
+impl From<Level> for Status {
+    fn from(level: Level) -> Self {
+        match level {
+            Level::Ok => Self::Ok,
+            Level::Warning => Self::Warning,
+            Level::Critical => Self::Critical,
         }
     }
 }

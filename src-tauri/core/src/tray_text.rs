@@ -2,7 +2,7 @@
 //! first line. Pure text, so every state is unit tested without a desktop.
 
 use crate::balance::{group_thousands, with_scale_of};
-use crate::check::Thresholds;
+use crate::levels::Thresholds;
 use crate::snapshot::{Snapshot, Status};
 use crate::tray_icon::{compact_number, meter_fill, IconView, Tone};
 use crate::Balance;

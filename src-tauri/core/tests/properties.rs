@@ -2,10 +2,10 @@
 //! parsers keep any balance exactly and never panic on any bytes, formatting round-trips, and
 //! the alert policy says exactly one thing per crossing of a level, whatever happens between.
 
-use clickatell_core::alert_policy::{Alert, AlertPolicy, AlertState, Level};
+use clickatell_core::alert_policy::{Alert, AlertPolicy, AlertState};
 use clickatell_core::balance::{group_thousands, with_scale_of};
-use clickatell_core::check::Thresholds;
 use clickatell_core::clickatell::{interpret, parse_exact, RawResponse};
+use clickatell_core::levels::{Level, Thresholds};
 use clickatell_core::{Api, Decimal, Format};
 use proptest::prelude::*;
 use std::time::SystemTime;
