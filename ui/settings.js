@@ -9,8 +9,22 @@ let loaded = null;
 const optionalNumber = (value) => (value.trim() === '' ? null : Number(value));
 const textOrNull = (value) => (value.trim() === '' ? null : value.trim());
 
+/** Number fields take their ranges from the backend's table, in the unit each one shows
+ * (`data-per`: stored units per shown unit). */
+function applyLimits(limits) {
+  for (const input of document.querySelectorAll('#settings-form input[data-limit]')) {
+    const limit = limits.find((l) => l.field === input.dataset.limit);
+    if (!limit) continue;
+    const per = Number(input.dataset.per ?? 1);
+    input.min = String(Math.ceil(limit.min / per));
+    input.max = String(Math.floor(limit.max / per));
+  }
+}
+
 export async function loadSettings() {
-  loaded = await invoke('get_settings');
+  const [settings, limits] = await Promise.all([invoke('get_settings'), invoke('field_limits')]);
+  loaded = settings;
+  applyLimits(limits);
   $('api').value = loaded.api;
   $('format').value = loaded.format;
   $('warning_level').value = loaded.warning_level ?? '';

@@ -96,6 +96,7 @@ async function open(snapshotName, { width = 440, hash = '' } = {}) {
     get_snapshot: { value: await fixture(snapshotName) },
     refresh_now: { value: await fixture(snapshotName) },
     get_settings: { value: await fixture('settings') },
+    field_limits: { value: await fixture('field-limits') },
     token_status: { value: { ...(await fixture('token-status')), stored: snapshotName !== 'snapshot-token-missing' } },
     test_token: { value: await fixture('balance') },
     save_token: { value: await fixture('token-status') },
@@ -169,6 +170,16 @@ test('an invalid threshold is refused with its message and nothing is saved', as
   assert.equal(saved.warning_level, '50');
   assert.equal(saved.critical_level, '20');
   assert.equal(saved.poll_interval_secs, 300);
+  await page.close();
+});
+
+test("the number fields' ranges are the backend's limits, in the unit each shows", async () => {
+  const { page } = await open('snapshot-ok', { hash: '#settings' });
+  const range = async (id) => page.locator(`#${id}`).evaluate((n) => [n.min, n.max]);
+  await page.locator('#poll_interval[max]').waitFor({ state: 'attached' });
+  assert.deepEqual(await range('poll_interval'), ['1', '1440']);
+  assert.deepEqual(await range('reminder_hours'), ['1', '168']);
+  assert.deepEqual(await range('forecast_days'), ['1', '60']);
   await page.close();
 });
 

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod forecast;
 pub mod history;
 pub mod levels;
+pub mod limits;
 pub mod monitor;
 pub mod notifier;
 pub mod paths;

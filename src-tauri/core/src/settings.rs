@@ -4,6 +4,7 @@
 use crate::atomic_file::write_atomically;
 use crate::clickatell::{endpoint_url, parse_exact, Api, Format, SourceConfig};
 use crate::levels::{Level, Thresholds};
+use crate::limits::{self, FieldLimit};
 use crate::tray_icon::IconStyle;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -11,11 +12,6 @@ use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use thiserror::Error;
-
-/// Allowed range of the request timeout, in seconds.
-pub const TIMEOUT_RANGE: std::ops::RangeInclusive<u64> = 1..=120;
-/// Allowed range of the poll interval, in seconds (30 s to 24 h).
-pub const POLL_INTERVAL_RANGE: std::ops::RangeInclusive<u64> = 30..=86_400;
 
 /// Everything the user can configure. Unknown fields, from a newer version, survive a save.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -114,22 +110,17 @@ impl Settings {
                 message,
             })
         };
-        if !TIMEOUT_RANGE.contains(&self.timeout_secs) {
-            bad(
-                "timeout_secs",
-                format!(
-                    "must be between {} and {} seconds",
-                    TIMEOUT_RANGE.start(),
-                    TIMEOUT_RANGE.end()
-                ),
-            );
-        }
-        if !POLL_INTERVAL_RANGE.contains(&self.poll_interval_secs) {
-            bad(
-                "poll_interval_secs",
-                "must be between 30 seconds and 24 hours (86400 seconds)".into(),
-            );
-        }
+        let mut check = |limit: FieldLimit, value: Option<u64>| {
+            if value.is_some_and(|v| !limit.allows(v)) {
+                bad(limit.field, limit.message());
+            }
+        };
+        let n = &self.notifications;
+        check(limits::TIMEOUT, Some(self.timeout_secs));
+        check(limits::POLL_INTERVAL, Some(self.poll_interval_secs));
+        check(limits::REMINDER, n.reminder_hours.map(u64::from));
+        check(limits::FORECAST_DAYS, n.forecast_alert_days.map(u64::from));
+        check(limits::BLIND_AFTER, Some(u64::from(n.blind_after_minutes)));
         if let Some(base) = &self.base_url {
             if let Err(e) = endpoint_url(base, "/") {
                 bad("base_url", e.to_string());
@@ -148,28 +139,6 @@ impl Settings {
                 "top_up_url",
                 "must be an https:// address, like https://portal.clickatell.com/".into(),
             ),
-        }
-        if let Some(h) = self.notifications.reminder_hours {
-            if !(1..=168).contains(&h) {
-                bad(
-                    "notifications.reminder_hours",
-                    "must be between 1 and 168 hours".into(),
-                );
-            }
-        }
-        if let Some(d) = self.notifications.forecast_alert_days {
-            if !(1..=60).contains(&d) {
-                bad(
-                    "notifications.forecast_alert_days",
-                    "must be between 1 and 60 days".into(),
-                );
-            }
-        }
-        if !(5..=10_080).contains(&self.notifications.blind_after_minutes) {
-            bad(
-                "notifications.blind_after_minutes",
-                "must be between 5 minutes and 7 days (10080 minutes)".into(),
-            );
         }
         errors
     }
@@ -447,9 +416,9 @@ mod tests {
             [
                 "timeout_secs",
                 "poll_interval_secs",
+                "notifications.reminder_hours",
                 "base_url",
-                "critical_level",
-                "notifications.reminder_hours"
+                "critical_level"
             ]
         );
         let (_dir, store) = store();

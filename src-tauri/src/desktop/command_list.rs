@@ -4,6 +4,7 @@
 pub const COMMANDS: &[&str] = &[
     "get_snapshot",
     "get_settings",
+    "field_limits",
     "save_settings",
     "test_token",
     "save_token",

@@ -9,6 +9,7 @@ use super::state::AppState;
 use clickatell_balance_cli::cli::config::source_factory;
 use clickatell_core::clickatell::parse_exact;
 use clickatell_core::history::RETENTION_DAYS;
+use clickatell_core::limits;
 use clickatell_core::notifier::{Notification, Urgency};
 use clickatell_core::settings::FieldError;
 use clickatell_core::token_store::TOKEN_ENV;
@@ -32,6 +33,7 @@ pub async fn dispatch<R: Runtime>(
     match command {
         "get_snapshot" => answer(get_snapshot(state)),
         "get_settings" => answer(get_settings(state)),
+        "field_limits" => answer(limits::ALL),
         "save_settings" => answer(save_settings(app, state, arg("settings")).await?),
         "test_token" => answer(test_token(state, &text("token")?).await?),
         "save_token" => answer(save_token(state, &text("token")?).await?),

@@ -70,6 +70,7 @@ macro_rules! relays {
 relays! {
     get_snapshot();
     get_settings();
+    field_limits();
     save_settings(settings: Value);
     test_token(token: String);
     save_token(token: String);

@@ -9,6 +9,7 @@ mod watch;
 
 use clap::{Args, Parser, Subcommand};
 use clickatell_core::clickatell::parse_exact;
+use clickatell_core::limits;
 use clickatell_core::paths::Profile;
 use clickatell_core::plugin_range::PluginRange;
 use clickatell_core::{Api, Decimal, Format};
@@ -37,9 +38,8 @@ pub struct GlobalArgs {
     /// Another address for the API (https://, or http:// to this machine for testing).
     #[arg(long, global = true, value_name = "URL")]
     pub base_url: Option<String>,
-    /// Connect and total timeout of a request, 1 to 120 seconds.
-    #[arg(long, global = true, value_name = "SECONDS",
-          value_parser = clap::value_parser!(u64).range(1..=120))]
+    /// Connect and total timeout of a request, in seconds (as the timeout setting allows).
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_timeout)]
     pub timeout: Option<u64>,
     /// Use a built-in simulated account (no network, no token) with its own settings and
     /// history, to try the app without a Clickatell account.
@@ -143,10 +143,27 @@ fn parse_format(s: &str) -> Result<Format, String> {
     s.parse()
 }
 
+fn parse_timeout(s: &str) -> Result<u64, String> {
+    let secs: u64 = s
+        .parse()
+        .map_err(|_| format!("{s:?} is not a whole number of seconds"))?;
+    if limits::TIMEOUT.allows(secs) {
+        Ok(secs)
+    } else {
+        Err(format!("the timeout {}", limits::TIMEOUT.message()))
+    }
+}
+
+/// A run's interval may go below the setting's minimum, down to a second, for trying things
+/// out against a test server; the setting's maximum holds.
 fn parse_interval(s: &str) -> Result<std::time::Duration, String> {
     let d = humantime::parse_duration(s).map_err(|e| format!("{s:?} is not a duration ({e})"))?;
-    if d < std::time::Duration::from_secs(1) || d > std::time::Duration::from_secs(86_400) {
-        return Err("the interval must be between 1s and 24h".into());
+    let max = std::time::Duration::from_secs(limits::POLL_INTERVAL.max);
+    if d < std::time::Duration::from_secs(1) || d > max {
+        return Err(format!(
+            "the interval must be between 1s and {}",
+            humantime::format_duration(max)
+        ));
     }
     Ok(d)
 }

@@ -396,6 +396,10 @@ fn the_ui_fixtures_are_what_the_commands_answer() {
     );
     let settings = invoke(&rig, "main", "get_settings", json!({})).unwrap();
     fixture("settings", &settings);
+    fixture(
+        "field-limits",
+        &invoke(&rig, "main", "field_limits", json!({})).unwrap(),
+    );
     // The form's two answers the UI tests use: levels the wrong way round, then fixed.
     let form = |warning: &str, critical: &str| {
         let mut form = settings.clone();
