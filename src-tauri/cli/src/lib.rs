@@ -5,9 +5,9 @@
 
 pub mod cli;
 pub mod logging;
-pub mod top_up;
 
 use clap::Parser;
+use clickatell_core::context::Context;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -24,14 +24,14 @@ pub fn run() -> ExitCode {
     match cli.command {
         Some(command) => {
             started(&cli.global, command.name());
-            cli::execute(&cli.global, command)
+            cli::execute(&context(&cli.global), command)
         }
         None => launch_app(),
     }
 }
 
 /// The tray app's entry: the same command line, with `desktop` run when no subcommand is given.
-pub fn run_app(desktop: impl FnOnce(&cli::GlobalArgs) -> ExitCode) -> ExitCode {
+pub fn run_app(desktop: impl FnOnce(Context) -> ExitCode) -> ExitCode {
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return cli::usage_error(e),
@@ -40,10 +40,20 @@ pub fn run_app(desktop: impl FnOnce(&cli::GlobalArgs) -> ExitCode) -> ExitCode {
         &cli.global,
         cli.command.as_ref().map_or("tray app", cli::Command::name),
     );
+    let context = context(&cli.global);
     match cli.command {
-        Some(command) => cli::execute(&cli.global, command),
-        None => desktop(&cli.global),
+        Some(command) => cli::execute(&context, command),
+        None => desktop(context),
     }
+}
+
+/// The run's context from its flags, its notices said once on stderr.
+fn context(global: &cli::GlobalArgs) -> Context {
+    let context = Context::resolve(global.run_options());
+    for notice in &context.notices {
+        eprintln!("clickatell-balance: warning: {notice}");
+    }
+    context
 }
 
 fn started(global: &cli::GlobalArgs, command: &str) {

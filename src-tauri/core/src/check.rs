@@ -104,7 +104,11 @@ impl CheckLevels {
 
 /// The report for a fetched balance, with performance data `balance=V;W;C;;` whose levels
 /// are ranges (`400:` for "below 400"), so engines rate it as the exit code does.
-pub fn report_balance(balance: &Balance, levels: &CheckLevels) -> CheckReport {
+pub fn report_balance(
+    account: Option<&str>,
+    balance: &Balance,
+    levels: &CheckLevels,
+) -> CheckReport {
     let status = CheckStatus::from(levels.level(balance.amount));
     let range = |r: Option<PluginRange>| r.map(|v| v.to_string()).unwrap_or_default();
     let why = match (status, levels.critical, levels.warning) {
@@ -115,7 +119,8 @@ pub fn report_balance(balance: &Balance, levels: &CheckLevels) -> CheckReport {
     CheckReport {
         status,
         line: format!(
-            "CLICKATELL {} - balance {}{} | balance={};{};{};;",
+            "{} {} - balance {}{} | balance={};{};{};;",
+            service(account),
             status.label(),
             balance,
             why,
@@ -127,17 +132,26 @@ pub fn report_balance(balance: &Balance, levels: &CheckLevels) -> CheckReport {
 }
 
 /// The UNKNOWN report for anything that kept the check from reading a balance.
-pub fn report_unknown(reason: &str) -> CheckReport {
+pub fn report_unknown(account: Option<&str>, reason: &str) -> CheckReport {
     let one_line = reason.replace(['\n', '\r', '|'], " ");
     CheckReport {
         status: CheckStatus::Unknown,
-        line: format!("CLICKATELL UNKNOWN - {one_line}"),
+        line: format!("{} UNKNOWN - {one_line}", service(account)),
     }
 }
 
 /// The UNKNOWN report for a failed fetch.
-pub fn report_fetch_error(error: &FetchError) -> CheckReport {
-    report_unknown(&error.user_message())
+pub fn report_fetch_error(account: Option<&str>, error: &FetchError) -> CheckReport {
+    report_unknown(account, &error.user_message())
+}
+
+/// The line's first word, the service: `CLICKATELL`, or with the account that needs naming
+/// (`CLICKATELL DEMO`).
+fn service(account: Option<&str>) -> String {
+    match account {
+        Some(name) => format!("CLICKATELL {}", name.to_uppercase()),
+        None => "CLICKATELL".to_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -163,24 +177,24 @@ mod tests {
             critical: Some(d("50")),
         });
         assert_eq!(
-            report_balance(&credits("300.50"), &t).line,
+            report_balance(None, &credits("300.50"), &t).line,
             "CLICKATELL OK - balance 300.50 credits | balance=300.50;100:;50:;;"
         );
-        let r = report_balance(&credits("80.00"), &t);
+        let r = report_balance(None, &credits("80.00"), &t);
         assert_eq!(r.status.exit_code(), 1);
         assert_eq!(
             r.line,
             "CLICKATELL WARNING - balance 80.00 credits is below the warning level 100 | balance=80.00;100:;50:;;"
         );
         assert_eq!(
-            report_balance(&credits("1"), &CheckLevels::default()).line,
+            report_balance(None, &credits("1"), &CheckLevels::default()).line,
             "CLICKATELL OK - balance 1 credits | balance=1;;;;"
         );
         let ranges = CheckLevels {
             warning: Some(PluginRange::parse("@10:20").unwrap()),
             critical: Some(PluginRange::parse("@0:5").unwrap()),
         };
-        let r = report_balance(&credits("15"), &ranges);
+        let r = report_balance(None, &credits("15"), &ranges);
         assert_eq!(
             (r.status, r.line.as_str()),
             (
@@ -188,11 +202,14 @@ mod tests {
                 "CLICKATELL WARNING - balance 15 credits is inside the warning range @10:20 | balance=15;@10:20;@5;;"
             )
         );
-        let u = report_unknown("no token\nstored | here");
+        let u = report_unknown(None, "no token\nstored | here");
         assert_eq!(
             (u.status.exit_code(), u.line.as_str()),
             (3, "CLICKATELL UNKNOWN - no token stored   here")
         );
+        assert!(report_unknown(Some("Demo"), "x")
+            .line
+            .starts_with("CLICKATELL DEMO UNKNOWN - "));
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod backoff;
 pub mod balance;
 pub mod check;
 pub mod clickatell;
+pub mod context;
 pub mod demo;
 pub mod forecast;
 pub mod history;
@@ -22,6 +23,7 @@ pub mod settings;
 pub mod snapshot;
 pub mod token;
 pub mod token_store;
+pub mod top_up;
 pub mod tray_icon;
 pub mod tray_text;
 

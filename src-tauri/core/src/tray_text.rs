@@ -32,12 +32,14 @@ impl TrayView {
 }
 
 /// The tray's view of a snapshot at time `now`; `peak` is the highest balance of the last 30
-/// days, which the meter fills against.
+/// days, which the meter fills against; `account` names the account where it needs naming
+/// (the demo's "Demo").
 pub fn tray_view(
     s: &Snapshot,
     thresholds: &Thresholds,
     now: OffsetDateTime,
     peak: Option<Decimal>,
+    account: Option<&str>,
 ) -> TrayView {
     let balance = s.balance.as_ref();
     let compact = balance.map(compact_balance);
@@ -95,14 +97,25 @@ pub fn tray_view(
             ),
         fill: balance.and_then(|b| meter_fill(b.amount, peak)),
     };
-    TrayView {
-        label: number.unwrap_or_default(),
-        headline,
-        detail,
-        picture,
-        menu_line: match compact {
-            Some(c) => format!("Balance: {c}"),
-            None => "Balance: unknown".to_owned(),
+    let menu_line = match compact {
+        Some(c) => format!("Balance: {c}"),
+        None => "Balance: unknown".to_owned(),
+    };
+    let label = number.unwrap_or_default();
+    match account {
+        None => TrayView {
+            label,
+            headline,
+            detail,
+            picture,
+            menu_line,
+        },
+        Some(name) => TrayView {
+            label: format!("{name} {label}"),
+            headline: format!("{name} account — {headline}"),
+            detail,
+            picture,
+            menu_line: format!("{name} {menu_line}"),
         },
     }
 }
@@ -271,7 +284,7 @@ mod tests {
             ),
         ];
         for (s, tooltip, tone) in cases {
-            let v = tray_view(&s, &levels(), NOW, None);
+            let v = tray_view(&s, &levels(), NOW, None, None);
             assert_eq!(v.tooltip(), tooltip);
             assert_eq!(v.picture.tone, tone, "{tooltip}");
             // Two lines, and the second never repeats the first.
@@ -287,6 +300,7 @@ mod tests {
             &levels(),
             NOW,
             Some(d("2000")),
+            None,
         );
         assert_eq!(v.label, "1.2k");
         assert_eq!(v.picture.text, "1.2k");
@@ -297,6 +311,7 @@ mod tests {
             &snap(Status::TokenMissing, None, None),
             &levels(),
             NOW,
+            None,
             None,
         );
         assert_eq!(
@@ -310,14 +325,37 @@ mod tests {
     }
 
     #[test]
+    fn an_account_that_needs_naming_is_named_in_every_text() {
+        let snapshot = snap(Status::Ok, Some("300.50"), None);
+        let plain = tray_view(&snapshot, &levels(), NOW, None, None);
+        let demo = tray_view(&snapshot, &levels(), NOW, None, Some("Demo"));
+        assert_eq!(demo.label, format!("Demo {}", plain.label));
+        assert_eq!(demo.headline, "Demo account — Clickatell: 300.50 credits");
+        assert_eq!(demo.menu_line, "Demo Balance: 300.50 credits");
+        assert_eq!((demo.detail, demo.picture), (plain.detail, plain.picture));
+    }
+
+    #[test]
     fn offline_and_stale_keep_the_last_number_dimmed() {
         for status in [Status::Offline, Status::Stale, Status::RateLimited] {
-            let v = tray_view(&snap(status, Some("97.25"), None), &levels(), NOW, None);
+            let v = tray_view(
+                &snap(status, Some("97.25"), None),
+                &levels(),
+                NOW,
+                None,
+                None,
+            );
             assert_eq!(v.picture.text, "97", "{status:?}");
             assert!(v.picture.dimmed, "{status:?}");
             assert_eq!(v.picture.tone, Tone::Error);
         }
-        let v = tray_view(&snap(Status::Offline, None, None), &levels(), NOW, None);
+        let v = tray_view(
+            &snap(Status::Offline, None, None),
+            &levels(),
+            NOW,
+            None,
+            None,
+        );
         assert!(!v.picture.dimmed, "nothing to dim");
     }
 

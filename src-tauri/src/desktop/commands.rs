@@ -6,7 +6,6 @@ use super::contract::{
     Balance, CommandError, HistoryRange, Point, Settings, Snapshot, TokenStatus,
 };
 use super::state::AppState;
-use clickatell_balance_cli::cli::config::source_factory;
 use clickatell_core::clickatell::parse_exact;
 use clickatell_core::history::RETENTION_DAYS;
 use clickatell_core::limits;
@@ -78,7 +77,7 @@ async fn save_settings<R: Runtime>(
     if !errors.is_empty() {
         return Err(CommandError::fields(errors));
     }
-    if let Some(store) = &state.store {
+    if let Some(store) = &state.context.store {
         store
             .save(&settings)
             .map_err(|e| CommandError::message(format!("The settings could not be saved: {e}.")))?;
@@ -92,7 +91,7 @@ async fn save_settings<R: Runtime>(
     }
     state
         .monitor
-        .configure(AppState::monitor_config(&state.overrides, &settings))
+        .configure(state.context.monitor_config(&settings))
         .await;
     Ok(settings)
 }
@@ -148,7 +147,7 @@ fn parse_settings(mut value: Value) -> Result<Settings, CommandError> {
 async fn test_token(state: &AppState, token: &str) -> Result<Balance, CommandError> {
     let token = parse_token(token)?;
     let config = state.effective_settings().source_config();
-    let source = (source_factory(&state.overrides))(&config)
+    let source = (state.context.source_factory())(&config)
         .map_err(|e| CommandError::message(e.user_message()))?;
     source
         .fetch(&token)

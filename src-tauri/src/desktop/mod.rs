@@ -12,16 +12,14 @@ pub mod window;
 pub mod window_host;
 pub mod window_process;
 
-use clickatell_balance_cli::cli::config::{load_settings, notifier, source_factory, token_lookup};
-use clickatell_balance_cli::cli::GlobalArgs;
-use clickatell_core::history::History;
-use clickatell_core::monitor::{self, Clock, MonitorDeps, SystemClock};
+use clickatell_core::context::Context;
+use clickatell_core::monitor::{self, Clock, SystemClock};
 use clickatell_core::notifier::{Action, ActionHandler};
 use clickatell_core::snapshot::{Snapshot, Status};
 use clickatell_core::tray_icon::IconStyle;
 use clickatell_core::tray_text::{tray_view, TrayView};
 use clickatell_core::Decimal;
-use clickatell_core::{Settings, SettingsStore, TokenStore};
+use clickatell_core::TokenStore;
 use state::AppState;
 use std::process::ExitCode;
 use std::sync::mpsc::RecvTimeoutError;
@@ -37,10 +35,7 @@ const METER_WINDOW_DAYS: i64 = 30;
 const TOOLTIP_TICK: Duration = Duration::from_secs(30);
 
 /// Runs the tray app until the user chooses Quit.
-pub fn run(global: &GlobalArgs) -> ExitCode {
-    let store = SettingsStore::at_default_location(global.profile()).ok();
-    let settings = load_settings(global);
-    let overrides = global.clone();
+pub fn run(context: Context) -> ExitCode {
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             window::open(app, View::Overview, None);
@@ -50,7 +45,7 @@ pub fn run(global: &GlobalArgs) -> ExitCode {
             Some(vec!["--at-login"]),
         ))
         .setup(move |app| {
-            setup(app.handle(), overrides, store, settings);
+            setup(app.handle(), context);
             Ok(())
         })
         .build(tauri::generate_context!());
@@ -77,40 +72,24 @@ pub fn run(global: &GlobalArgs) -> ExitCode {
     }
 }
 
-fn setup<R: Runtime>(
-    app: &AppHandle<R>,
-    overrides: GlobalArgs,
-    store: Option<SettingsStore>,
-    settings: Settings,
-) {
-    let history = match History::open_default(overrides.profile()) {
+fn setup<R: Runtime>(app: &AppHandle<R>, context: Context) {
+    let history = match context.open_history() {
         Ok(h) => Some(Arc::new(h)),
         Err(e) => {
             tracing::warn!(error = %e, "history unavailable");
             None
         }
     };
-    let notifier = notifier(
-        &overrides,
-        Some((action_handler(app), &[Action::TopUp, Action::Open])),
-    );
+    let notifier = context.notifier(Some((action_handler(app), &[Action::TopUp, Action::Open])));
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let deps = MonitorDeps {
-        make_source: source_factory(&overrides),
-        token: token_lookup(&overrides),
-        notifier: notifier.clone(),
-        history: history.clone(),
-        alert_state_path: monitor::default_alert_state_path(overrides.profile()),
-        clock: clock.clone(),
-    };
-    let demo = overrides.demo;
-    let config = AppState::monitor_config(&overrides, &settings);
+    let deps = context.monitor_deps(notifier.clone(), history.clone(), clock.clone());
+    let config = context.monitor_config(&context.saved);
     let handle = tauri::async_runtime::block_on(async move { monitor::spawn(config, deps) });
+    let (demo, at_login) = (context.is_demo(), context.at_login());
     app.manage(AppState {
         monitor: handle,
-        settings: std::sync::Mutex::new(settings),
-        store,
-        overrides,
+        settings: std::sync::Mutex::new(context.saved.clone()),
+        context,
         tokens: TokenStore::default(),
         notifier,
         history,
@@ -126,7 +105,7 @@ fn setup<R: Runtime>(
     let view = current_view(app, &Snapshot::default());
     if let Err(e) = tray::install(app, &view, tray_style(app)) {
         tracing::info!(error = %e, "no tray host yet; waiting for one");
-        let patience = if app.state::<AppState>().overrides.at_login {
+        let patience = if at_login {
             tray_host::PATIENCE_AT_LOGIN
         } else {
             tray_host::PATIENCE
@@ -142,7 +121,7 @@ fn setup<R: Runtime>(
     forward_snapshots(app.clone());
 }
 
-/// The tray's view of a snapshot; the demo account's says "Demo" everywhere.
+/// The tray's view of a snapshot, naming the account when it needs naming.
 fn current_view<R: Runtime>(app: &AppHandle<R>, snapshot: &Snapshot) -> TrayView {
     let state = app.state::<AppState>();
     let thresholds = state.effective_settings().thresholds();
@@ -151,25 +130,22 @@ fn current_view<R: Runtime>(app: &AppHandle<R>, snapshot: &Snapshot) -> TrayView
         .peak
         .lock()
         .unwrap_or_else(|p| p.into_inner());
-    let view = tray_view(snapshot, &thresholds, time::OffsetDateTime::now_utc(), peak);
-    if !state.overrides.demo {
-        return view;
-    }
-    TrayView {
-        label: format!("Demo {}", view.label),
-        headline: format!("Demo account — {}", view.headline),
-        menu_line: format!("Demo {}", view.menu_line),
-        ..view
-    }
+    tray_view(
+        snapshot,
+        &thresholds,
+        time::OffsetDateTime::now_utc(),
+        peak,
+        state.context.account_label(),
+    )
 }
 
 /// What a notification's button does in the tray app.
 fn action_handler<R: Runtime>(app: &AppHandle<R>) -> ActionHandler {
     let app = app.clone();
     Arc::new(move |action| match action {
-        Action::TopUp => clickatell_balance_cli::top_up::open_in_browser(
-            &app.state::<AppState>().settings().top_up_url,
-        ),
+        Action::TopUp => {
+            clickatell_core::top_up::open_in_browser(&app.state::<AppState>().settings().top_up_url)
+        }
         Action::Open => window::open(&app, View::Overview, None),
     })
 }

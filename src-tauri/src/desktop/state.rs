@@ -1,21 +1,19 @@
 //! What the desktop shell shares between the tray, the window and the IPC commands.
 
-use clickatell_balance_cli::cli::config::apply_overrides;
-use clickatell_balance_cli::cli::GlobalArgs;
-use clickatell_core::demo::DEMO_INTERVAL;
+use clickatell_core::context::Context;
 use clickatell_core::history::History;
-use clickatell_core::monitor::{Clock, MonitorConfig, MonitorHandle};
+use clickatell_core::monitor::{Clock, MonitorHandle};
 use clickatell_core::notifier::Notifier;
-use clickatell_core::{Settings, SettingsStore, TokenStore};
+use clickatell_core::{Settings, TokenStore};
 use std::sync::{Arc, Mutex};
 
 /// The shell's state, managed by Tauri.
 pub struct AppState {
     pub monitor: MonitorHandle,
-    /// The settings as saved (command-line overrides are applied on top, never saved).
+    /// The settings as saved now (the run's overrides are applied on top, never saved).
     pub settings: Mutex<Settings>,
-    pub store: Option<SettingsStore>,
-    pub overrides: GlobalArgs,
+    /// The run's context, resolved once at start.
+    pub context: Context,
     pub tokens: TokenStore,
     pub notifier: Arc<dyn Notifier>,
     pub history: Option<Arc<History>>,
@@ -24,16 +22,6 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// The monitor's configuration for `settings`, with this run's command-line overrides.
-    pub fn monitor_config(overrides: &GlobalArgs, settings: &Settings) -> MonitorConfig {
-        let mut effective = settings.clone();
-        apply_overrides(overrides, &mut effective);
-        MonitorConfig {
-            settings: effective,
-            interval_override: overrides.demo.then_some(DEMO_INTERVAL),
-        }
-    }
-
     /// The saved settings.
     pub fn settings(&self) -> Settings {
         self.settings
@@ -42,8 +30,8 @@ impl AppState {
             .clone()
     }
 
-    /// The settings in force for this run (saved ones plus command-line overrides).
+    /// The settings in force for this run (saved ones plus the run's overrides).
     pub fn effective_settings(&self) -> Settings {
-        Self::monitor_config(&self.overrides, &self.settings()).settings
+        self.context.effective(&self.settings())
     }
 }

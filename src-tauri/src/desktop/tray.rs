@@ -76,7 +76,7 @@ pub fn install<R: Runtime>(
                         .await;
                 });
             }
-            "top-up" => clickatell_balance_cli::top_up::open_in_browser(
+            "top-up" => clickatell_core::top_up::open_in_browser(
                 &app.state::<super::state::AppState>().settings().top_up_url,
             ),
             "open" => window::open(app, View::Overview, None),

@@ -39,7 +39,7 @@ impl View {
 pub fn open<R: Runtime>(app: &AppHandle<R>, view: View, hint: Option<&str>) {
     let demo = app
         .try_state::<AppState>()
-        .is_some_and(|s| s.overrides.demo);
+        .is_some_and(|s| s.context.is_demo());
     let hint = hint.or(demo.then_some("demo"));
     match app.try_state::<WindowHost>() {
         Some(host) => host.open(view, hint),

@@ -1,6 +1,7 @@
 //! `clickatell-balance balance`: fetch once and print.
 
-use super::{config, fail, GlobalArgs};
+use super::fail;
+use clickatell_core::context::Context;
 use std::process::ExitCode;
 use time::format_description::well_known::Rfc3339;
 
@@ -14,14 +15,13 @@ struct Reading<'a> {
 }
 
 /// Prints `300.50 credits`, or with `--json` one object with the exact balance as a string.
-pub fn run(global: &GlobalArgs, json: bool) -> ExitCode {
-    let settings = config::load_settings(global);
-    let source = config::source_config(global, &settings);
-    let token = match config::resolve_token(global) {
+pub fn run(context: &Context, json: bool) -> ExitCode {
+    let source = context.settings().source_config();
+    let token = match context.token() {
         Ok(t) => t,
         Err(message) => return fail(&message),
     };
-    let balance = match config::fetch_once(global, &source, &token) {
+    let balance = match context.fetch_once(&source, &token) {
         Ok(b) => b,
         Err(e) => return fail(&e.user_message()),
     };
@@ -36,8 +36,8 @@ pub fn run(global: &GlobalArgs, json: bool) -> ExitCode {
             fetched_at,
         };
         println!("{}", serde_json::to_string(&reading).unwrap_or_default());
-    } else if global.demo {
-        println!("{balance} (demo)");
+    } else if let Some(label) = context.account_label() {
+        println!("{balance} ({})", label.to_lowercase());
     } else {
         println!("{balance}");
     }

@@ -2,15 +2,14 @@
 
 mod balance;
 mod check;
-pub mod config;
 mod metrics;
 mod token;
 mod watch;
 
 use clap::{Args, Parser, Subcommand};
 use clickatell_core::clickatell::parse_exact;
+use clickatell_core::context::{Context, RunOptions};
 use clickatell_core::limits;
-use clickatell_core::paths::Profile;
 use clickatell_core::plugin_range::PluginRange;
 use clickatell_core::{Api, Decimal, Format};
 use std::process::ExitCode;
@@ -56,12 +55,16 @@ pub struct GlobalArgs {
 }
 
 impl GlobalArgs {
-    /// Whose settings and history this run uses.
-    pub fn profile(&self) -> Profile {
-        if self.demo {
-            Profile::Demo
-        } else {
-            Profile::Real
+    /// What these flags ask of the run, for the context that resolves them.
+    pub fn run_options(&self) -> RunOptions {
+        RunOptions {
+            demo: self.demo,
+            api: self.api,
+            format: self.format,
+            base_url: self.base_url.clone(),
+            timeout_secs: self.timeout,
+            token_file: self.token_file.clone(),
+            at_login: self.at_login,
         }
     }
 }
@@ -177,11 +180,11 @@ fn parse_plugin_level(s: &str) -> Result<PluginRange, String> {
 }
 
 /// Runs one subcommand and returns its exit code.
-pub fn execute(global: &GlobalArgs, command: Command) -> ExitCode {
+pub fn execute(context: &Context, command: Command) -> ExitCode {
     match command {
-        Command::Balance { json } => balance::run(global, json),
-        Command::Check { warning, critical } => check::run(global, warning, critical),
-        Command::Token { action } => token::run(global, action),
+        Command::Balance { json } => balance::run(context, json),
+        Command::Check { warning, critical } => check::run(context, warning, critical),
+        Command::Token { action } => token::run(context, action),
         Command::Watch {
             interval,
             warning,
@@ -189,7 +192,7 @@ pub fn execute(global: &GlobalArgs, command: Command) -> ExitCode {
             metrics_listen,
             metrics_allow_remote,
         } => watch::run(
-            global,
+            context,
             watch::Options {
                 interval,
                 warning,

@@ -1,6 +1,7 @@
 //! `clickatell-balance token set|delete|status`.
 
-use super::{fail, GlobalArgs, TokenAction};
+use super::{fail, TokenAction};
+use clickatell_core::context::Context;
 use clickatell_core::token_store::{
     TokenOrigin, TokenSources, TokenStore, KEYRING_NAME, SERVICE, TOKEN_ENV, USER,
 };
@@ -12,7 +13,7 @@ use std::process::ExitCode;
 const MAX_INPUT: u64 = 64 * 1024;
 
 /// Runs a token action; the token's value is never printed.
-pub fn run(global: &GlobalArgs, action: TokenAction) -> ExitCode {
+pub fn run(context: &Context, action: TokenAction) -> ExitCode {
     let store = TokenStore::default();
     match action {
         TokenAction::Set => set(&store),
@@ -21,10 +22,7 @@ pub fn run(global: &GlobalArgs, action: TokenAction) -> ExitCode {
             Ok(false) => ok(&format!("No token was stored in the {KEYRING_NAME}.")),
             Err(e) => fail(&e.user_message()),
         },
-        TokenAction::Status => status(
-            &store,
-            &TokenSources::from_environment(global.token_file.clone()),
-        ),
+        TokenAction::Status => status(&store, &context.token_sources),
     }
 }
 

@@ -2,11 +2,10 @@
 //! desktop's notification server, logging each state change as one line on stderr and, if
 //! asked, serving Prometheus metrics.
 
-use super::{config, fail, metrics, GlobalArgs};
+use super::{fail, metrics};
 use clickatell_core::balance::group_thousands;
-use clickatell_core::demo::DEMO_INTERVAL;
-use clickatell_core::history::History;
-use clickatell_core::monitor::{self, MonitorConfig, MonitorDeps, SystemClock};
+use clickatell_core::context::Context;
+use clickatell_core::monitor::{self, MonitorConfig, SystemClock};
 use clickatell_core::notifier::{Action, ActionHandler};
 use clickatell_core::snapshot::Snapshot;
 use clickatell_core::Decimal;
@@ -26,16 +25,19 @@ pub struct Options {
 }
 
 /// Runs until Ctrl-C or SIGTERM, then exits 0.
-pub fn run(global: &GlobalArgs, options: Options) -> ExitCode {
-    let mut settings = config::load_settings(global);
-    config::apply_overrides(global, &mut settings);
+pub fn run(context: &Context, options: Options) -> ExitCode {
+    let mut config = context.monitor_config(&context.saved);
+    let settings = &mut config.settings;
     if options.warning.is_some() {
         settings.warning_level = options.warning;
     }
     if options.critical.is_some() {
         settings.critical_level = options.critical;
     }
-    if let Err(message) = settings.thresholds().validate() {
+    if options.interval.is_some() {
+        config.interval_override = options.interval;
+    }
+    if let Err(message) = config.settings.thresholds().validate() {
         return fail(&format!("Invalid levels: {message}."));
     }
     let runtime = match tokio::runtime::Builder::new_current_thread()
@@ -45,15 +47,7 @@ pub fn run(global: &GlobalArgs, options: Options) -> ExitCode {
         Ok(rt) => rt,
         Err(e) => return fail(&format!("Could not start the async runtime: {e}.")),
     };
-    let interval = options.interval.or(global.demo.then_some(DEMO_INTERVAL));
-    runtime.block_on(watch(
-        global,
-        MonitorConfig {
-            settings,
-            interval_override: interval,
-        },
-        options.metrics,
-    ))
+    runtime.block_on(watch(context, config, options.metrics))
 }
 
 /// A low balance's "Top up" button opens the top-up page; `watch` has no window to open.
@@ -61,13 +55,13 @@ fn top_up_action(config: &MonitorConfig) -> ActionHandler {
     let url = config.settings.top_up_url.clone();
     Arc::new(move |action| {
         if action == Action::TopUp {
-            crate::top_up::open_in_browser(&url);
+            clickatell_core::top_up::open_in_browser(&url);
         }
     })
 }
 
 async fn watch(
-    global: &GlobalArgs,
+    context: &Context,
     config: MonitorConfig,
     metrics: Option<metrics::Endpoint>,
 ) -> ExitCode {
@@ -84,21 +78,15 @@ async fn watch(
         warning_level: config.settings.warning_level,
         critical_level: config.settings.critical_level,
     };
-    let history = match History::open_default(global.profile()) {
+    let history = match context.open_history() {
         Ok(h) => Some(Arc::new(h)),
         Err(e) => {
             eprintln!("clickatell-balance: warning: {e}; readings are not recorded.");
             None
         }
     };
-    let deps = MonitorDeps {
-        make_source: config::source_factory(global),
-        token: config::token_lookup(global),
-        notifier: config::notifier(global, Some((top_up_action(&config), &[Action::TopUp]))),
-        history,
-        alert_state_path: monitor::default_alert_state_path(global.profile()),
-        clock: Arc::new(SystemClock),
-    };
+    let notifier = context.notifier(Some((top_up_action(&config), &[Action::TopUp])));
+    let deps = context.monitor_deps(notifier, history, Arc::new(SystemClock));
     let handle = monitor::spawn(config, deps);
     let mut snapshots = handle.subscribe();
     if let Some(listener) = listener {

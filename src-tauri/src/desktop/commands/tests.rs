@@ -7,8 +7,7 @@
 use super::super::contract::TokenStatus;
 use super::super::state::AppState;
 use super::super::{window_host, window_process};
-use clickatell_balance_cli::cli::config::source_factory;
-use clickatell_balance_cli::cli::GlobalArgs;
+use clickatell_core::context::{Context, RunOptions};
 use clickatell_core::history::History;
 use clickatell_core::monitor::{self, Clock, MonitorDeps};
 use clickatell_core::notifier::{Notification, Notifier, NotifyError};
@@ -110,22 +109,27 @@ fn rig_with(setup: Setup) -> Rig {
         };
         history.record(*at, &balance).unwrap();
     }
-    let overrides = GlobalArgs {
-        api: Some(setup.api),
-        base_url: Some(clickatell(setup.answer.0, setup.answer.1)),
-        ..GlobalArgs::default()
-    };
+    let context = Context::with(
+        RunOptions {
+            api: Some(setup.api),
+            base_url: Some(clickatell(setup.answer.0, setup.answer.1)),
+            ..RunOptions::default()
+        },
+        Some(store.clone()),
+        Settings::default(),
+        Vec::new(),
+    );
     let clock: Arc<dyn Clock> = Arc::new(FixedClock);
     let token = setup.token;
     let deps = MonitorDeps {
-        make_source: source_factory(&overrides),
+        make_source: context.source_factory(),
         token: Arc::new(move || Ok(token.map(|t| ApiToken::parse(t).unwrap()))),
         notifier: Arc::new(Quiet),
         history: Some(history.clone()),
         alert_state_path: None,
         clock: clock.clone(),
     };
-    let config = AppState::monitor_config(&overrides, &Settings::default());
+    let config = context.monitor_config(&Settings::default());
     let handle = tauri::async_runtime::block_on(async move { monitor::spawn(config, deps) });
     let app = mock_builder()
         .plugin(tauri_plugin_autostart::init(
@@ -135,8 +139,7 @@ fn rig_with(setup: Setup) -> Rig {
         .manage(AppState {
             monitor: handle,
             settings: std::sync::Mutex::new(Settings::default()),
-            store: Some(store.clone()),
-            overrides,
+            context,
             tokens: TokenStore::new("clickatell-balance-unit-test", "unused"),
             notifier: Arc::new(Quiet),
             history: Some(history),
