@@ -26,7 +26,7 @@ fn start(home: &Sandbox, server: &FakeClickatell) -> App {
     )
 }
 
-fn wait_for_tooltip(item: &TrayItem, want: &str) {
+fn wait_for_tooltip(item: &TrayItem<'_>, want: &str) {
     let ok = eventually(Duration::from_secs(15), || item.tooltip() == want);
     assert!(ok, "tooltip is {:?}, expected {want:?}", item.tooltip());
 }
@@ -208,7 +208,7 @@ fn a_first_run_without_a_token_opens_the_window() {
     );
 }
 
-fn wait_for_icon(item: &TrayItem, want: &[(u8, u8, u8, u8)], what: &str) {
+fn wait_for_icon(item: &TrayItem<'_>, want: &[(u8, u8, u8, u8)], what: &str) {
     assert!(
         eventually(Duration::from_secs(20), || item.icon().1 == want),
         "the tray icon does not show {what}: {:?}",
@@ -270,7 +270,7 @@ fn kill(pid: u32) {
 }
 
 /// Opens the window with a click on the icon and returns its process, once it shows.
-fn open_window(home: &Sandbox, app: &App, item: &TrayItem) -> u32 {
+fn open_window(home: &Sandbox, app: &App, item: &TrayItem<'_>) -> u32 {
     item.activate();
     assert!(
         eventually(Duration::from_secs(20), || has_window(

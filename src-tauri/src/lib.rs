@@ -1,6 +1,4 @@
 //! The tray app: the tray, the window and the IPC commands, wiring `clickatell_core` to the
 //! desktop. The command line it shares its flags with is `clickatell_balance_cli`.
 
-#![forbid(unsafe_code)]
-
 pub mod desktop;

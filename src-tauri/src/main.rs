@@ -1,5 +1,3 @@
-#![forbid(unsafe_code)]
-
 fn main() -> std::process::ExitCode {
     use clickatell_balance_app::desktop::{run, window_process};
     // Started by the tray app to show its window: a process of its own (see window_host).

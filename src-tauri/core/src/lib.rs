@@ -1,8 +1,6 @@
 //! The Clickatell Balance domain, free of any desktop toolkit so that the command line, the
 //! tray app and the tests all share one tested core.
 
-#![forbid(unsafe_code)]
-
 pub mod alert_policy;
 mod atomic_file;
 pub mod backoff;

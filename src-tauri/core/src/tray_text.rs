@@ -136,7 +136,7 @@ pub fn compact_balance(b: &Balance) -> String {
     format!("{} {}", group_thousands(display_amount(b)), b.unit())
 }
 
-fn display_amount(b: &Balance) -> rust_decimal::Decimal {
+fn display_amount(b: &Balance) -> Decimal {
     if b.amount.scale() > 2 {
         b.amount.round_dp(2)
     } else {
@@ -144,7 +144,7 @@ fn display_amount(b: &Balance) -> rust_decimal::Decimal {
     }
 }
 
-fn level_text(level: Option<rust_decimal::Decimal>, balance: Option<&Balance>) -> String {
+fn level_text(level: Option<Decimal>, balance: Option<&Balance>) -> String {
     let Some(level) = level else {
         return "the level".into();
     };
@@ -198,8 +198,8 @@ mod tests {
     use std::str::FromStr;
     use time::macros::datetime;
 
-    fn d(s: &str) -> rust_decimal::Decimal {
-        rust_decimal::Decimal::from_str(s).unwrap()
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
     }
 
     const NOW: OffsetDateTime = datetime!(2026-11-28 14:30 UTC);

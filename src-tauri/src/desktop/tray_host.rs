@@ -76,7 +76,7 @@ fn has_host(connection: &zbus::blocking::Connection) -> bool {
         .and_then(|bus| Ok(bus.name_has_owner(WATCHER.try_into()?)?))
         .unwrap_or(false);
     present
-        && Builder::<Proxy>::new(connection)
+        && Builder::<Proxy<'_>>::new(connection)
             .destination(WATCHER)
             .and_then(|b| b.path("/StatusNotifierWatcher"))
             .and_then(|b| b.interface(WATCHER))

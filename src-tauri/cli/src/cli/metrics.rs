@@ -154,7 +154,7 @@ struct SnapshotCollector {
 }
 
 impl Collector for SnapshotCollector {
-    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
+    fn encode(&self, mut encoder: DescriptorEncoder<'_>) -> Result<(), std::fmt::Error> {
         let s = self.snapshots.borrow().clone();
         let seconds = |t: time::OffsetDateTime| t.unix_timestamp_nanos() as f64 / 1e9;
         if let Some(balance) = &s.balance {
@@ -236,7 +236,7 @@ const NO_LABELS: &[(&str, &str)] = &[];
 
 /// Encodes one gauge family with a single sample.
 fn gauge(
-    encoder: &mut DescriptorEncoder,
+    encoder: &mut DescriptorEncoder<'_>,
     name: &str,
     help: &str,
     labels: &[(&str, &str)],

@@ -27,7 +27,8 @@ pub fn rest_json_balance(body: &[u8]) -> Result<Decimal, String> {
         #[serde(borrow)]
         balance: Option<&'a RawValue>,
     }
-    let env: Envelope = serde_json::from_slice(body).map_err(|e| format!("invalid JSON ({e})"))?;
+    let env: Envelope<'_> =
+        serde_json::from_slice(body).map_err(|e| format!("invalid JSON ({e})"))?;
     let raw = env
         .data
         .and_then(|d| d.balance)
@@ -43,7 +44,7 @@ pub fn one_api_balance(body: &[u8]) -> Result<(Decimal, Option<String>), String>
         balance: Option<&'a RawValue>,
         currency: Option<String>,
     }
-    let b: Body = serde_json::from_slice(body).map_err(|e| format!("invalid JSON ({e})"))?;
+    let b: Body<'_> = serde_json::from_slice(body).map_err(|e| format!("invalid JSON ({e})"))?;
     let raw = b.balance.ok_or("the JSON has no balance field")?;
     let currency = b
         .currency
