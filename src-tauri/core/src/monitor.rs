@@ -325,7 +325,7 @@ impl Engine {
                 self.pause = Pause::No;
                 self.next_due = now + interval;
                 self.last_success = Some(now);
-                let forecast = self.record(now, &balance);
+                let forecast = self.record(now, &balance).await;
                 let alerts = self.policy.on_balance(
                     &mut self.alerts,
                     balance.amount,
@@ -381,7 +381,7 @@ impl Engine {
         }
         self.notify(alerts).await;
         if self.alerts != alerts_before {
-            self.save_alert_state();
+            self.save_alert_state().await;
         }
         self.refresh_staleness();
         self.publish.send_replace(self.snapshot.clone());
@@ -424,21 +424,27 @@ impl Engine {
             .on_failure(&mut self.alerts, now, since, message)
     }
 
-    /// Records the reading and returns the forecast from the recent history.
-    fn record(&self, now: OffsetDateTime, balance: &Balance) -> Option<Forecast> {
-        let history = self.deps.history.as_ref()?;
-        if let Err(e) = history.record(now, balance) {
-            tracing::warn!(error = %e, "could not record the reading in the history");
-            return None;
-        }
-        let from = now - time::Duration::days(FORECAST_WINDOW_DAYS);
-        let readings: Vec<_> = history
-            .range(from, now)
-            .ok()?
-            .into_iter()
-            .map(|p| (p.at, p.amount))
-            .collect();
-        Some(forecast(&readings, self.config.settings.warning_level))
+    /// Records the reading and returns the forecast from the recent history (SQLite, off the
+    /// runtime's workers).
+    async fn record(&self, now: OffsetDateTime, balance: &Balance) -> Option<Forecast> {
+        let history = self.deps.history.clone()?;
+        let balance = balance.clone();
+        let warning = self.config.settings.warning_level;
+        let work = move || {
+            if let Err(e) = history.record(now, &balance) {
+                tracing::warn!(error = %e, "could not record the reading in the history");
+                return None;
+            }
+            let from = now - time::Duration::days(FORECAST_WINDOW_DAYS);
+            let readings: Vec<_> = history
+                .range(from, now)
+                .ok()?
+                .into_iter()
+                .map(|p| (p.at, p.amount))
+                .collect();
+            Some(forecast(&readings, warning))
+        };
+        tokio::task::spawn_blocking(work).await.ok().flatten()
     }
 
     async fn notify(&mut self, alerts: Vec<crate::alert_policy::Alert>) {
@@ -470,12 +476,18 @@ impl Engine {
         };
     }
 
-    fn save_alert_state(&self) {
-        let Some(path) = &self.deps.alert_state_path else {
+    /// Saves what has been said (an fsync'd write, off the runtime's workers; awaited, so
+    /// saves land in order).
+    async fn save_alert_state(&self) {
+        let Some(path) = self.deps.alert_state_path.clone() else {
             return;
         };
         let json = serde_json::to_vec_pretty(&self.alerts).expect("alert state serializes");
-        if let Err(e) = write_atomically(path, &json) {
+        let saved = tokio::task::spawn_blocking(move || {
+            write_atomically(&path, &json).map_err(|e| (e, path))
+        })
+        .await;
+        if let Ok(Err((e, path))) = saved {
             tracing::warn!(error = %e, path = %path.display(), "could not save the alert state");
         }
     }

@@ -77,9 +77,10 @@ async fn save_settings<R: Runtime>(
     if !errors.is_empty() {
         return Err(CommandError::fields(errors));
     }
-    if let Some(store) = &state.context.store {
-        store
-            .save(&settings)
+    if let Some(store) = state.context.store.clone() {
+        let saving = settings.clone();
+        blocking(move || store.save(&saving))
+            .await?
             .map_err(|e| CommandError::message(format!("The settings could not be saved: {e}.")))?;
     }
     let previous = std::mem::replace(
@@ -87,7 +88,8 @@ async fn save_settings<R: Runtime>(
         settings.clone(),
     );
     if previous.start_at_login != settings.start_at_login {
-        set_autostart(app, settings.start_at_login)?;
+        let (app, enabled) = (app.clone(), settings.start_at_login);
+        blocking(move || set_autostart(&app, enabled)).await??;
     }
     state
         .monitor
