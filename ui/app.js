@@ -6,7 +6,6 @@ import { loadSettings, wireSettings } from './settings.js';
 
 const $ = (id) => document.getElementById(id);
 const views = ['overview', 'history', 'settings'];
-let snapshot = { status: 'starting' };
 let range = '7d';
 
 const hints = {
@@ -39,18 +38,13 @@ async function drawHistory() {
   renderChart($('chart'), points, { warning: settings.warning_level, critical: settings.critical_level });
 }
 
-function update(next) {
-  snapshot = next;
-  renderOverview(snapshot);
-}
-
 async function refresh() {
   const button = $('refresh');
   button.disabled = true;
   button.setAttribute('aria-busy', 'true');
   button.textContent = 'Refreshing…';
   try {
-    update(await invoke('refresh_now'));
+    renderOverview(await invoke('refresh_now'));
   } catch (error) {
     $('problem').hidden = false;
     $('problem-text').textContent = errorText(error);
@@ -70,7 +64,7 @@ async function start() {
   wireSettings();
   // The tray's latest snapshot, handed to the window before its first paint: the balance is
   // there from the first frame, with no round trip and no placeholder.
-  if (window.__CLICKATELL_SNAPSHOT__) update(window.__CLICKATELL_SNAPSHOT__);
+  if (window.__CLICKATELL_SNAPSHOT__) renderOverview(window.__CLICKATELL_SNAPSHOT__);
   show(window.location.hash.slice(1));
   $('refresh').addEventListener('click', refresh);
   for (const button of document.querySelectorAll('[data-range]')) {
@@ -78,15 +72,14 @@ async function start() {
   }
   window.addEventListener('hashchange', () => show(window.location.hash.slice(1)));
   await Promise.all([
-    listen('snapshot', update),
+    listen('snapshot', renderOverview),
     listen('navigate', (view) => { window.location.hash = view; }),
     listen('tray-ready', () => {
       if (new URLSearchParams(window.location.search).get('hint') === 'no-tray') $('hint').hidden = true;
     }),
   ]);
   // Anything newer than the handed snapshot that came before the listeners did.
-  update(await invoke('get_snapshot'));
-  setInterval(() => renderOverview(snapshot), 15_000);
+  renderOverview(await invoke('get_snapshot'));
 }
 
 start().catch((error) => {

@@ -1,11 +1,8 @@
 // The overview: the balance at a glance, its state, age, forecast and what to do when wrong.
-import { ago, dateTime, formatAmount, unitOf, until } from './format.js';
-
-const labels = {
-  starting: 'Checking…', ok: 'OK', warning: 'Low', critical: 'Critical', stale: 'Out of date',
-  'token-missing': 'No token', 'token-rejected': 'Token rejected', offline: 'Offline',
-  'rate-limited': 'Rate limited', error: 'Error',
-};
+// The words for the state, the age and the forecast come with the snapshot (`texts`, from
+// the core, re-sent as they age); only the amount and the date are formatted here, in the
+// user's locale.
+import { dateTime, formatAmount, unitOf } from './format.js';
 
 const fixes = {
   'token-missing': ['Add your API token in Settings.', '#settings'],
@@ -14,11 +11,12 @@ const fixes = {
 
 const $ = (id) => document.getElementById(id);
 
-/** Shows a snapshot; `now` keeps the ages ticking between snapshots. */
-export function renderOverview(snapshot, now = Date.now()) {
+/** Shows a snapshot. */
+export function renderOverview(snapshot) {
+  const texts = snapshot.texts || {};
   const badge = $('state-badge');
   badge.dataset.status = snapshot.status;
-  badge.textContent = labels[snapshot.status] || snapshot.status;
+  badge.textContent = texts.state || '';
 
   const balance = $('balance');
   if (snapshot.balance) {
@@ -28,11 +26,10 @@ export function renderOverview(snapshot, now = Date.now()) {
     balance.textContent = '—';
     balance.title = '';
   }
-  $('updated').textContent = snapshot.fetched_at
-    ? `Updated ${ago(snapshot.fetched_at, now)} (${dateTime(snapshot.fetched_at)})` : '';
-  $('next-poll').textContent = snapshot.next_poll_at
-    ? `Next check ${until(snapshot.next_poll_at, now)}` : '';
-  $('forecast').textContent = forecastText(snapshot.forecast);
+  $('updated').textContent = texts.updated && snapshot.fetched_at
+    ? `${texts.updated} (${dateTime(snapshot.fetched_at)})` : '';
+  $('next-poll').textContent = texts.next_check || '';
+  $('forecast').textContent = texts.forecast || '';
 
   // A first run (no token yet) shows the welcome alone: it already says what is missing.
   const firstRun = snapshot.status === 'token-missing';
@@ -52,11 +49,4 @@ export function renderOverview(snapshot, now = Date.now()) {
     link.textContent = fix[0];
     fixEl.append(link);
   }
-}
-
-function forecastText(forecast) {
-  if (!forecast || forecast.burn_per_day == null) return '';
-  if (forecast.days_to_zero == null) return 'No usage lately.';
-  const days = Math.round(forecast.days_to_zero);
-  return days < 1 ? 'Less than a day left at current usage.' : `≈ ${days} days left at current usage.`;
 }

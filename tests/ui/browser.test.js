@@ -224,13 +224,14 @@ test('a pushed snapshot updates the overview', async () => {
   assert.equal(await balance.getAttribute('title'), 'Exact: 300.50 credits');
   assert.match(await page.locator('#forecast').innerText(), /≈ 12 days left/);
   await page.screenshot({ path: path.join(artifacts, 'ui-overview.png'), fullPage: true });
-  await page.evaluate(() => window.__emit('snapshot', {
-    status: 'warning', balance: { amount: '80.00', currency: null }, fetched_at: new Date().toISOString(),
-    failing_since: null, error: null, next_poll_at: null, forecast: null, notification_error: null,
-  }));
+  const low = await fixture('snapshot-warning');
+  await page.evaluate((pushed) => window.__emit('snapshot', pushed), low);
   await balance.filter({ hasText: '80.00 credits' }).waitFor();
   assert.equal(await page.locator('#state-badge').innerText(), 'Low');
   assert.match(await page.locator('#updated').innerText(), /Updated just now/);
+  // The words are the core's, sent with the snapshot: the UI only places them.
+  assert.equal(await page.locator('#next-poll').innerText(), low.texts.next_check);
+  assert.equal(await page.locator('#forecast').innerText(), 'Not enough data for a forecast yet.');
   assert.deepEqual(problems, []);
   await page.close();
 });

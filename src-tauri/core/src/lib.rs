@@ -24,6 +24,7 @@ pub mod token_store;
 pub mod top_up;
 pub mod tray_icon;
 pub mod tray_text;
+pub mod window_text;
 
 pub use balance::Balance;
 pub use clickatell::{

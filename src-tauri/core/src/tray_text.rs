@@ -168,7 +168,8 @@ pub fn ago(d: time::Duration) -> String {
     }
 }
 
-fn duration_text(d: time::Duration) -> String {
+/// "45 s", "12 min", "3 h", "2 d".
+pub(crate) fn duration_text(d: time::Duration) -> String {
     let minutes = d.whole_minutes().max(0);
     if minutes < 1 {
         format!("{} s", d.whole_seconds().max(0))

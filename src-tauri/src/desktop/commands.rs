@@ -3,7 +3,7 @@
 //! domain's typed errors into sentences. The token goes in, never out.
 
 use super::contract::{
-    Balance, CommandError, HistoryRange, Point, Settings, Snapshot, TokenStatus,
+    Balance, CommandError, HistoryRange, Point, Settings, SnapshotView, TokenStatus,
 };
 use super::state::AppState;
 use clickatell_core::clickatell::parse_exact;
@@ -38,7 +38,10 @@ pub async fn dispatch<R: Runtime>(
         "save_token" => answer(save_token(state, &text("token")?).await?),
         "delete_token" => answer(delete_token(state).await?),
         "token_status" => answer(read_token_status(state).await),
-        "refresh_now" => answer(state.monitor.refresh().await),
+        "refresh_now" => answer(SnapshotView::new(
+            state.monitor.refresh().await,
+            state.clock.now(),
+        )),
         "get_history" => {
             let range = serde_json::from_value(arg("range"))
                 .map_err(|_| CommandError::message("There is no such history range."))?;
@@ -57,8 +60,9 @@ fn answer<T: serde::Serialize>(value: T) -> Result<Value, CommandError> {
 }
 
 /// The latest snapshot.
-fn get_snapshot(state: &AppState) -> Snapshot {
-    state.monitor.subscribe().borrow().clone()
+fn get_snapshot(state: &AppState) -> SnapshotView {
+    let snapshot = state.monitor.subscribe().borrow().clone();
+    SnapshotView::new(snapshot, state.clock.now())
 }
 
 /// The saved settings.

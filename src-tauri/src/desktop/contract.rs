@@ -9,7 +9,25 @@ use serde::{Deserialize, Serialize};
 
 pub use clickatell_core::history::Point;
 pub use clickatell_core::snapshot::Snapshot;
+pub use clickatell_core::window_text::SnapshotTexts;
 pub use clickatell_core::{Balance, Settings};
+
+/// A snapshot as the window shows it: the monitor's facts, and the core's words for them at
+/// the moment it was sent (re-sent as they age).
+#[derive(Debug, Clone, Serialize)]
+pub struct SnapshotView {
+    #[serde(flatten)]
+    pub snapshot: Snapshot,
+    pub texts: SnapshotTexts,
+}
+
+impl SnapshotView {
+    /// `snapshot` with its texts at `now`.
+    pub fn new(snapshot: Snapshot, now: time::OffsetDateTime) -> Self {
+        let texts = clickatell_core::window_text::snapshot_texts(&snapshot, now);
+        Self { snapshot, texts }
+    }
+}
 
 /// The event that carries every new snapshot to the UI.
 pub const SNAPSHOT_EVENT: &str = "snapshot";

@@ -31,7 +31,7 @@ use window_host::WindowHost;
 
 /// How far back the meter looks for the balance it fills against.
 const METER_WINDOW_DAYS: i64 = 30;
-/// How often the tooltip's "Updated 2 min ago" is refreshed.
+/// How often the tooltip's and the window's "Updated 2 min ago" are refreshed.
 const TOOLTIP_TICK: Duration = Duration::from_secs(30);
 
 /// Runs the tray app until the user chooses Quit.
@@ -247,8 +247,8 @@ async fn recent_peak<R: Runtime>(app: &AppHandle<R>) -> Option<Decimal> {
     .flatten()
 }
 
-/// Sends every snapshot to the tray and the window, and keeps the tooltip's age current. On a
-/// first run with no token, opens the window so the user sees where to add one.
+/// Sends every snapshot to the tray and the window, and keeps the ages both show current. On
+/// a first run with no token, opens the window so the user sees where to add one.
 fn forward_snapshots<R: Runtime>(app: AppHandle<R>) {
     let mut snapshots = app.state::<AppState>().monitor.subscribe();
     tauri::async_runtime::spawn(async move {
@@ -281,9 +281,12 @@ fn forward_snapshots<R: Runtime>(app: AppHandle<R>) {
             }
             let view = current_view(&app, &snapshot);
             tray::update(&app, &view, tray_style(&app), &snapshot);
-            if changed {
-                window::emit(&app, contract::SNAPSHOT_EVENT, &snapshot);
-            }
+            let now = app.state::<AppState>().clock.now();
+            window::emit(
+                &app,
+                contract::SNAPSHOT_EVENT,
+                contract::SnapshotView::new(snapshot, now),
+            );
         }
     });
 }

@@ -451,6 +451,16 @@ fn the_ui_fixtures_are_what_the_commands_answer() {
         &invoke(&rejected, "main", "get_snapshot", json!({})).unwrap(),
     );
 
+    let low = rig_with(Setup {
+        answer: (200, r#"{"data":{"balance":"80.00"}}"#),
+        ..Setup::default()
+    });
+    low.first_reading();
+    fixture(
+        "snapshot-warning",
+        &invoke(&low, "main", "get_snapshot", json!({})).unwrap(),
+    );
+
     let first_run = rig_with(Setup {
         token: None,
         ..Setup::default()
