@@ -31,8 +31,10 @@ use window_host::WindowHost;
 
 /// How far back the meter looks for the balance it fills against.
 const METER_WINDOW_DAYS: i64 = 30;
-/// How often the tooltip's and the window's "Updated 2 min ago" are refreshed.
-const TOOLTIP_TICK: Duration = Duration::from_secs(30);
+/// How often the tooltip's and the window's "Updated 2 min ago" are refreshed: ages are said
+/// in whole minutes, and the tick restarts with each new reading, so it falls just after
+/// each minute of the reading's age turns.
+const AGE_TICK: Duration = Duration::from_secs(60);
 
 /// Runs the tray app until the user chooses Quit.
 pub fn run(context: Context) -> ExitCode {
@@ -252,7 +254,8 @@ async fn recent_peak<R: Runtime>(app: &AppHandle<R>) -> Option<Decimal> {
 fn forward_snapshots<R: Runtime>(app: AppHandle<R>) {
     let mut snapshots = app.state::<AppState>().monitor.subscribe();
     tauri::async_runtime::spawn(async move {
-        let mut tick = tokio::time::interval(TOOLTIP_TICK);
+        let mut tick = tokio::time::interval(AGE_TICK);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut first_reading = true;
         loop {
             let changed = tokio::select! {
@@ -260,6 +263,7 @@ fn forward_snapshots<R: Runtime>(app: AppHandle<R>) {
                     if changed.is_err() {
                         return;
                     }
+                    tick.reset();
                     true
                 }
                 _ = tick.tick() => false,

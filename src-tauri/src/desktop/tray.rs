@@ -29,10 +29,21 @@ pub struct TrayMenu<R: Runtime> {
 /// What the tray last showed and what it is drawn from, shared by the tray's updates.
 #[derive(Default)]
 pub struct TrayState {
-    /// The picture last pushed, so an unchanged one is not pushed again.
-    shown: Mutex<Option<(IconView, IconStyle)>>,
+    /// What was last pushed to the tray host, so unchanged parts are not pushed again (each
+    /// push is a D-Bus signal the host answers with calls: wake-ups for both).
+    shown: Mutex<Shown>,
     /// The highest balance of the last 30 days, which the meter fills against.
     pub peak: Mutex<Option<Decimal>>,
+}
+
+/// The parts of the tray that are pushed separately.
+#[derive(Default, PartialEq)]
+struct Shown {
+    picture: Option<(IconView, IconStyle)>,
+    title: Option<String>,
+    tooltip: Option<String>,
+    /// The balance line, whether Refresh is enabled, and the Settings item's text.
+    menu: Option<(String, bool, &'static str)>,
 }
 
 /// The picture for a view in a style, as an image for the tray.
@@ -101,8 +112,10 @@ pub fn install<R: Runtime>(
         settings,
     });
     if let Some(state) = app.try_state::<TrayState>() {
-        *state.shown.lock().unwrap_or_else(|p| p.into_inner()) =
-            Some((view.picture.clone(), style));
+        *state.shown.lock().unwrap_or_else(|p| p.into_inner()) = Shown {
+            picture: Some((view.picture.clone(), style)),
+            ..Shown::default()
+        };
     }
     Ok(())
 }
@@ -118,7 +131,7 @@ fn texts(view: &TrayView) -> (String, String) {
     }
 }
 
-/// Shows a new view in the tray, if there is one; the picture only when it changed.
+/// Shows a new view in the tray, if there is one, pushing only the parts that changed.
 pub fn update<R: Runtime>(
     app: &AppHandle<R>,
     view: &TrayView,
@@ -128,32 +141,48 @@ pub fn update<R: Runtime>(
     let Some(tray) = app.tray_by_id(TRAY) else {
         return;
     };
-    let key = (view.picture.clone(), style);
-    let changed = app.try_state::<TrayState>().is_none_or(|state| {
-        let mut shown = state.shown.lock().unwrap_or_else(|p| p.into_inner());
-        let changed = shown.as_ref() != Some(&key);
-        *shown = Some(key.clone());
-        changed
-    });
-    if changed {
-        let _ = tray.set_icon(Some(picture(&key.0, style)));
-    }
+    let Some(state) = app.try_state::<TrayState>() else {
+        return;
+    };
+    let mut shown = state.shown.lock().unwrap_or_else(|p| p.into_inner());
     let (title, tooltip) = texts(view);
-    let _ = tray.set_title(Some(&title));
-    let _ = tray.set_tooltip(Some(&tooltip));
-    if let Some(menu) = app.try_state::<TrayMenu<R>>() {
-        let token_problem = matches!(
-            snapshot.status,
-            Status::TokenMissing | Status::TokenRejected
-        );
-        let _ = menu.balance.set_text(&view.menu_line);
-        let _ = menu
-            .refresh
-            .set_enabled(snapshot.status != Status::TokenMissing);
-        let _ = menu.settings.set_text(if token_problem {
-            "Set the API token…"
-        } else {
-            "Settings…"
-        });
+    let token_problem = matches!(
+        snapshot.status,
+        Status::TokenMissing | Status::TokenRejected
+    );
+    let next = Shown {
+        picture: Some((view.picture.clone(), style)),
+        title: Some(title),
+        tooltip: Some(tooltip),
+        menu: Some((
+            view.menu_line.clone(),
+            snapshot.status != Status::TokenMissing,
+            if token_problem {
+                "Set the API token…"
+            } else {
+                "Settings…"
+            },
+        )),
+    };
+    if next.picture != shown.picture {
+        if let Some((picture_view, style)) = &next.picture {
+            let _ = tray.set_icon(Some(picture(picture_view, *style)));
+        }
     }
+    if next.title != shown.title {
+        let _ = tray.set_title(next.title.as_deref());
+    }
+    if next.tooltip != shown.tooltip {
+        let _ = tray.set_tooltip(next.tooltip.as_deref());
+    }
+    if next.menu != shown.menu {
+        if let (Some(menu), Some((line, refresh, settings))) =
+            (app.try_state::<TrayMenu<R>>(), &next.menu)
+        {
+            let _ = menu.balance.set_text(line);
+            let _ = menu.refresh.set_enabled(*refresh);
+            let _ = menu.settings.set_text(*settings);
+        }
+    }
+    *shown = next;
 }
