@@ -81,6 +81,9 @@ relays! {
     send_test_notification();
 }
 
+/// How long the window waits for the tray's snapshot before painting without it.
+const FIRST_SNAPSHOT_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
 type Pending = Arc<Mutex<HashMap<u64, oneshot::Sender<Result<Value, CommandError>>>>>;
 
 /// Relays the UI's commands to the tray process and hands back its answers.
@@ -173,9 +176,14 @@ pub fn run(args: WindowArgs) -> ExitCode {
     };
     let (reader, writer) = stream.into_split();
     let (relay, mut events) = connect(reader, writer);
-    // The window paints with the tray's latest snapshot from its first frame.
-    let snapshot = tauri::async_runtime::block_on(relay.call("get_snapshot", json!({})))
-        .unwrap_or(Value::Null);
+    // The window paints with the tray's latest snapshot from its first frame; a tray that
+    // does not answer in time only costs that (the page asks again once loaded).
+    let snapshot = tauri::async_runtime::block_on(async {
+        tokio::time::timeout(FIRST_SNAPSHOT_WAIT, relay.call("get_snapshot", json!({}))).await
+    })
+    .ok()
+    .and_then(Result::ok)
+    .unwrap_or(Value::Null);
     let built = tauri::Builder::default()
         .manage(relay)
         .invoke_handler(handler())

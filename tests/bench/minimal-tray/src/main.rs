@@ -1,8 +1,10 @@
-//! A tray icon with a tooltip and a Quit item, and nothing else: the memory baseline.
+//! A tray icon with a tooltip and a Quit item, and nothing else: the memory baseline. With
+//! `--window`, it also opens a window on the same UI files at start: the baseline for how
+//! fast a window shows its content.
 
 use tauri::menu::{Menu, MenuItem};
 use tauri::tray::TrayIconBuilder;
-use tauri::RunEvent;
+use tauri::{RunEvent, WebviewUrl, WebviewWindowBuilder};
 
 fn main() {
     tauri::Builder::default()
@@ -19,6 +21,12 @@ fn main() {
                     }
                 })
                 .build(app)?;
+            if std::env::args().any(|a| a == "--window") {
+                WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
+                    .title("Minimal Window")
+                    .inner_size(440.0, 620.0)
+                    .build()?;
+            }
             Ok(())
         })
         .build(tauri::generate_context!())
