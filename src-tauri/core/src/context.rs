@@ -34,6 +34,17 @@ pub struct RunOptions {
     pub at_login: bool,
 }
 
+impl RunOptions {
+    /// Whose settings and history the run uses.
+    fn profile(&self) -> Profile {
+        if self.demo {
+            Profile::Demo
+        } else {
+            Profile::Real
+        }
+    }
+}
+
 /// Everything a run needs, resolved once.
 pub struct Context {
     options: RunOptions,
@@ -54,11 +65,7 @@ impl Context {
     /// Reads the settings and the environment for `options`. A settings file that cannot be
     /// read leaves the defaults in use and a notice; a corrupt one has been set aside.
     pub fn resolve(options: RunOptions) -> Self {
-        let profile = if options.demo {
-            Profile::Demo
-        } else {
-            Profile::Real
-        };
+        let profile = options.profile();
         let mut notices = Vec::new();
         let store = SettingsStore::at_default_location(profile);
         let saved = match &store {
@@ -88,11 +95,7 @@ impl Context {
         saved: Settings,
         notices: Vec<String>,
     ) -> Self {
-        let profile = if options.demo {
-            Profile::Demo
-        } else {
-            Profile::Real
-        };
+        let profile = options.profile();
         let token_sources = TokenSources::from_environment(options.token_file.clone());
         Self {
             options,
@@ -248,5 +251,55 @@ impl Context {
             alert_state_path: monitor::default_alert_state_path(self.profile),
             clock,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn context(options: RunOptions) -> Context {
+        Context::with(options, None, Settings::default(), Vec::new())
+    }
+
+    #[test]
+    fn flags_override_the_saved_settings_for_the_run_only() {
+        let saved = Settings {
+            base_url: Some("https://rest.example".into()),
+            ..Settings::default()
+        };
+        let other_api = context(RunOptions {
+            api: Some(Api::OneApi),
+            timeout_secs: Some(7),
+            ..RunOptions::default()
+        });
+        let run = other_api.effective(&saved);
+        assert_eq!(
+            (run.api, run.base_url, run.timeout_secs),
+            (Api::OneApi, None, 7)
+        );
+        let same_api = context(RunOptions {
+            api: Some(Api::Rest),
+            ..RunOptions::default()
+        });
+        assert_eq!(same_api.effective(&saved).base_url, saved.base_url);
+        assert_eq!(saved.api, Api::Rest, "the saved settings are untouched");
+    }
+
+    #[test]
+    fn only_the_demo_is_named_and_polls_faster() {
+        let demo = context(RunOptions {
+            demo: true,
+            ..RunOptions::default()
+        });
+        assert_eq!(demo.account_label(), Some("Demo"));
+        assert_eq!(demo.profile, Profile::Demo);
+        assert_eq!(
+            demo.monitor_config(&demo.saved).interval_override,
+            Some(DEMO_INTERVAL)
+        );
+        let real = context(RunOptions::default());
+        assert_eq!(real.account_label(), None);
+        assert_eq!(real.monitor_config(&real.saved).interval_override, None);
     }
 }
