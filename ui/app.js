@@ -1,5 +1,6 @@
 // The window's UI: three views over the monitor's snapshots, with the IPC bridge in ipc.js.
 import { renderChart } from './chart.js';
+import { unitOf } from './format.js';
 import { errorText, invoke, listen } from './ipc.js';
 import { renderOverview } from './overview.js';
 import { loadSettings, wireSettings } from './settings.js';
@@ -34,8 +35,11 @@ async function drawHistory() {
   for (const button of document.querySelectorAll('[data-range]')) {
     button.setAttribute('aria-pressed', String(button.dataset.range === range));
   }
-  const [points, settings] = await Promise.all([invoke('get_history', { range }), invoke('get_settings')]);
-  renderChart($('chart'), points, { warning: settings.warning_level, critical: settings.critical_level });
+  const [points, settings, snapshot] = await Promise.all([
+    invoke('get_history', { range }), invoke('get_settings'), invoke('get_snapshot'),
+  ]);
+  const unit = snapshot.balance ? unitOf(snapshot.balance) : 'credits';
+  renderChart($('chart'), points, { warning: settings.warning_level, critical: settings.critical_level }, unit);
 }
 
 async function refresh() {

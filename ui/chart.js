@@ -1,8 +1,13 @@
-// The history chart: an SVG line of the balance, the alert levels, and top-ups marked.
+// The history chart: an SVG line of the balance with value and date ticks, the alert levels,
+// top-ups marked, and a crosshair (pointer, or arrow keys once focused) reading out the exact
+// value and time of the nearest reading.
+import { dateTime, formatAmount } from './format.js';
+
 const NS = 'http://www.w3.org/2000/svg';
 const W = 600;
 const H = 260;
-const PAD = { left: 56, right: 12, top: 12, bottom: 28 };
+const PAD = { left: 64, right: 12, top: 20, bottom: 28 };
+const HOUR = 3600e3;
 
 const el = (name, attrs = {}, text) => {
   const node = document.createElementNS(NS, name);
@@ -11,8 +16,28 @@ const el = (name, attrs = {}, text) => {
   return node;
 };
 
-/** Draws `points` ([{at, amount}]) with the warning and critical levels into `container`. */
-export function renderChart(container, points, levels) {
+/** Round values for a value axis: about `count` steps of 1, 2, 2.5 or 5 times a power of ten. */
+export function valueTicks(min, max, count = 4) {
+  const raw = (max - min || 1) / count;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw);
+  const ticks = [];
+  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) {
+    ticks.push(Number(v.toPrecision(12)));
+  }
+  return ticks;
+}
+
+/** A time label that suits the span shown: the hour within a day and a half, else the date. */
+function timeLabel(t, span) {
+  return span <= 36 * HOUR
+    ? new Date(t).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+    : new Date(t).toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+}
+
+/** Draws `points` ([{at, amount}]) in `unit` with the warning and critical levels into
+ * `container`, with a readout below it for the crosshair. */
+export function renderChart(container, points, levels, unit) {
   container.replaceChildren();
   if (points.length < 2) {
     const empty = document.createElement('p');
@@ -26,15 +51,33 @@ export function renderChart(container, points, levels) {
   const xs = points.map((p) => Date.parse(p.at));
   const ys = points.map((p) => Number(p.amount));
   const levelValues = [levels.warning, levels.critical].filter((v) => v != null).map(Number);
-  const minY = Math.min(0, ...ys, ...levelValues);
-  const maxY = Math.max(...ys, ...levelValues) * 1.05 || 1;
+  const [minY, maxY] = [Math.min(0, ...ys, ...levelValues), Math.max(...ys, ...levelValues) * 1.05 || 1];
+  const ticks = valueTicks(minY, maxY);
   const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
   const sx = (x) => PAD.left + ((x - x0) / (x1 - x0 || 1)) * (W - PAD.left - PAD.right);
   const sy = (y) => H - PAD.bottom - ((y - minY) / (maxY - minY || 1)) * (H - PAD.top - PAD.bottom);
 
-  const svg = el('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': 'chart-title' });
+  const svg = el('svg', {
+    viewBox: `0 0 ${W} ${H}`, role: 'img', tabindex: '0', 'aria-labelledby': 'chart-title',
+    'aria-describedby': 'chart-readout',
+  });
   svg.append(el('title', { id: 'chart-title' },
-    `Balance from ${points[0].amount} to ${points[points.length - 1].amount} over ${points.length} readings`));
+    `Balance from ${points[0].amount} to ${points[points.length - 1].amount} ${unit} over ${points.length} readings; `
+    + 'use the arrow keys to read each one'));
+  svg.append(el('text', { x: PAD.left - 6, y: PAD.top - 8, 'text-anchor': 'end', class: 'label unit' }, unit));
+  for (const value of ticks) {
+    const y = sy(value);
+    svg.append(el('line', { x1: PAD.left, x2: W - PAD.right, y1: y, y2: y, class: 'grid' }));
+    svg.append(el('text', { x: PAD.left - 6, y: y + 4, 'text-anchor': 'end', class: 'label value-tick' },
+      formatAmount(String(value))));
+  }
+  const timeTicks = 4;
+  for (let i = 0; i <= timeTicks; i += 1) {
+    const t = x0 + ((x1 - x0) * i) / timeTicks;
+    const anchor = i === 0 ? 'start' : i === timeTicks ? 'end' : 'middle';
+    svg.append(el('text', { x: sx(t), y: H - 8, 'text-anchor': anchor, class: 'label time-tick' },
+      timeLabel(t, x1 - x0)));
+  }
   for (const [value, cls, name] of [[levels.warning, 'level-warning', 'warning'], [levels.critical, 'level-critical', 'critical']]) {
     if (value == null) continue;
     const y = sy(Number(value));
@@ -52,10 +95,40 @@ export function renderChart(container, points, levels) {
       svg.append(marker);
     }
   });
-  svg.append(el('text', { x: PAD.left - 6, y: sy(maxY) + 10, 'text-anchor': 'end', class: 'label' }, Math.round(maxY)));
-  svg.append(el('text', { x: PAD.left - 6, y: sy(minY), 'text-anchor': 'end', class: 'label' }, Math.round(minY)));
-  const day = (t) => new Date(t).toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
-  svg.append(el('text', { x: PAD.left, y: H - 8, class: 'label' }, day(x0)));
-  svg.append(el('text', { x: W - PAD.right, y: H - 8, 'text-anchor': 'end', class: 'label' }, day(x1)));
-  container.append(svg);
+
+  const cross = el('g', { class: 'crosshair', visibility: 'hidden' });
+  const vertical = el('line', { y1: PAD.top, y2: H - PAD.bottom });
+  const dot = el('circle', { r: 4 });
+  cross.append(vertical, dot);
+  svg.append(cross);
+  const readout = document.createElement('p');
+  readout.id = 'chart-readout';
+  readout.className = 'readout';
+  readout.setAttribute('aria-live', 'polite');
+  readout.textContent = 'Point at the chart, or focus it and use the arrow keys, to read a value.';
+
+  let selected = null;
+  const select = (i) => {
+    selected = Math.max(0, Math.min(points.length - 1, i));
+    const [x, y] = [sx(xs[selected]), sy(ys[selected])];
+    for (const [k, v] of [['x1', x], ['x2', x]]) vertical.setAttribute(k, v);
+    dot.setAttribute('cx', x);
+    dot.setAttribute('cy', y);
+    cross.setAttribute('visibility', 'visible');
+    readout.textContent = `${formatAmount(points[selected].amount)} ${unit} · ${dateTime(points[selected].at)}`;
+  };
+  const nearest = (x) => xs.reduce((best, t, i) => (Math.abs(sx(t) - x) < Math.abs(sx(xs[best]) - x) ? i : best), 0);
+  svg.addEventListener('pointermove', (event) => {
+    const box = svg.getBoundingClientRect();
+    select(nearest(((event.clientX - box.left) / box.width) * W));
+  });
+  svg.addEventListener('keydown', (event) => {
+    const moves = {
+      ArrowLeft: (i) => i - 1, ArrowRight: (i) => i + 1, Home: () => 0, End: () => points.length - 1,
+    };
+    if (!moves[event.key]) return;
+    event.preventDefault();
+    select(moves[event.key](selected ?? points.length));
+  });
+  container.append(svg, readout);
 }

@@ -198,6 +198,38 @@ test('the chart is drawn from the history, with the levels and an empty state', 
   await page.close();
 });
 
+test('the chart has value and date ticks with the unit, and a crosshair for mouse and keyboard', async () => {
+  const { page, problems } = await open('snapshot-ok', { hash: '#history' });
+  const history = await fixture('history');
+  const svg = page.locator('#chart svg');
+  await svg.waitFor();
+  assert.equal(await page.locator('#chart .unit').textContent(), 'credits');
+  const values = await page.locator('#chart .value-tick').allTextContents();
+  assert.ok(values.length >= 3, `value ticks: ${values}`);
+  assert.equal(values[0], '0');
+  assert.equal(await page.locator('#chart .time-tick').count(), 5);
+  const readout = page.locator('#chart-readout');
+  const reads = (point) => `${point.amount} credits`; // amounts under 1,000, two decimals
+  // The mouse at the chart's right edge reads the last reading, at its left the first.
+  const box = await svg.boundingBox();
+  await page.mouse.move(box.x + box.width - 14, box.y + box.height / 2);
+  assert.match(await readout.innerText(), new RegExp(`^${reads(history[history.length - 1])} · `));
+  await page.mouse.move(box.x + 66, box.y + box.height / 2);
+  assert.match(await readout.innerText(), new RegExp(`^${reads(history[0])} · `));
+  // The keyboard walks the readings one by one.
+  await svg.focus();
+  await page.keyboard.press('End');
+  assert.match(await readout.innerText(), new RegExp(`^${reads(history[history.length - 1])} · `));
+  await page.keyboard.press('ArrowLeft');
+  assert.match(await readout.innerText(), new RegExp(`^${reads(history[history.length - 2])} · `));
+  await page.keyboard.press('Home');
+  assert.match(await readout.innerText(), new RegExp(`^${reads(history[0])} · `));
+  assert.equal(await page.locator('#chart .crosshair').getAttribute('visibility'), 'visible');
+  await page.screenshot({ path: path.join(artifacts, 'ui-history-crosshair.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('the first paint shows the snapshot the window was handed, before any answer', async () => {
   const snapshot = await fixture('snapshot-ok');
   const page = await browser.newPage({ viewport: { width: 440, height: 760 } });
