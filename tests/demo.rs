@@ -22,7 +22,7 @@ fn balance_and_check_need_no_account_and_say_demo() {
     out.expect_code(0);
     let line = out.stdout.trim_end();
     assert!(
-        line.ends_with(" credits (demo)") && demo_amount(line),
+        line.ends_with(" credits (Demo)") && demo_amount(line),
         "{out:#?}"
     );
 

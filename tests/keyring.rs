@@ -8,16 +8,12 @@ use support::clickatell::{FakeClickatell, Reply};
 
 const TOKEN: &str = "tok_KEYRING-7c3e91aa55";
 
-fn secret_tool_lookup(home: &Sandbox) -> Option<String> {
+/// The secret stored for the keyring user `user` (an account's id, or the single-account
+/// versions' `api-token`).
+fn secret_tool_lookup(home: &Sandbox, user: &str) -> Option<String> {
     let out = home
         .command("secret-tool")
-        .args([
-            "lookup",
-            "service",
-            "clickatell-balance",
-            "username",
-            "api-token",
-        ])
+        .args(["lookup", "service", "clickatell-balance", "username", user])
         .output()
         .expect("secret-tool (Debian package libsecret-tools) must be installed");
     out.status
@@ -42,7 +38,7 @@ fn set_use_status_and_delete_through_the_secret_service() {
     assert!(!out.stdout.contains(TOKEN) && !out.stderr.contains(TOKEN));
 
     // Another program sees the secret: it is in the real store, not a mock or a file.
-    assert_eq!(secret_tool_lookup(&home).as_deref(), Some(TOKEN));
+    assert_eq!(secret_tool_lookup(&home, "main").as_deref(), Some(TOKEN));
     assert!(
         home.files_containing(TOKEN).is_empty(),
         "token in plain text on disk"
@@ -78,14 +74,17 @@ fn set_use_status_and_delete_through_the_secret_service() {
     let out = home.run(&["token", "delete"], None, &[]);
     out.expect_code(0);
     assert!(out.stdout.contains("removed"), "{out:#?}");
-    assert_eq!(secret_tool_lookup(&home), None);
+    assert_eq!(secret_tool_lookup(&home, "main"), None);
     let out = home.run(&["token", "delete"], None, &[]);
     out.expect_code(0);
     assert!(out.stdout.contains("No token was stored"), "{out:#?}");
 }
 
+/// A token stored by version 0.1.0 (one account, keyring user `api-token`) is the first
+/// account's: read, moved to its own entry (user `main`) with nothing asked, and not left
+/// behind.
 #[test]
-fn a_token_stored_by_another_program_is_read() {
+fn a_single_account_versions_token_moves_to_the_first_account() {
     let home = Sandbox::with_keyring();
     let mut store = home
         .command("secret-tool")
@@ -119,6 +118,63 @@ fn a_token_stored_by_another_program_is_read() {
         server.requests()[0].header("Authorization"),
         Some(format!("Bearer {TOKEN}").as_str())
     );
+    assert_eq!(secret_tool_lookup(&home, "main").as_deref(), Some(TOKEN));
+    assert_eq!(secret_tool_lookup(&home, "api-token"), None);
+    let out = home.run(&["--base-url", &server.url(), "balance"], None, &[]);
+    out.expect_code(0);
+    assert_eq!(
+        server.requests()[1].header("Authorization"),
+        Some(format!("Bearer {TOKEN}").as_str())
+    );
+}
+
+/// Each account has its own entry (user = the account's id); a command on one account needs
+/// to be told which when there are several.
+#[test]
+fn each_account_has_its_own_keyring_entry() {
+    let home = Sandbox::with_keyring();
+    home.write_settings(
+        r#"{"accounts": [{"id": "main", "name": "Main"}, {"id": "eu", "name": "EU"}]}"#,
+    );
+    let out = home.run(&["token", "set"], Some(TOKEN), &[]);
+    out.expect_code(2);
+    assert!(
+        out.stderr.contains("--account") && out.stderr.contains("EU (eu)"),
+        "{out:#?}"
+    );
+    let out = home.run(&["--account", "EU", "token", "set"], Some("tok-eu"), &[]);
+    out.expect_code(0);
+    assert!(out.stdout.contains("user eu"), "{out:#?}");
+    home.run(
+        &["--account", "main", "token", "set"],
+        Some("tok-main"),
+        &[],
+    )
+    .expect_code(0);
+    assert_eq!(secret_tool_lookup(&home, "eu").as_deref(), Some("tok-eu"));
+    assert_eq!(
+        secret_tool_lookup(&home, "main").as_deref(),
+        Some("tok-main")
+    );
+    let server = FakeClickatell::always(Reply::rest_balance("7"));
+    let out = home.run(
+        &["--base-url", &server.url(), "--account", "eu", "balance"],
+        None,
+        &[],
+    );
+    out.expect_code(0);
+    assert_eq!(out.stdout, "7 credits (EU)\n");
+    assert_eq!(
+        server.requests()[0].header("Authorization"),
+        Some("Bearer tok-eu")
+    );
+    home.run(&["--account", "eu", "token", "delete"], None, &[])
+        .expect_code(0);
+    assert_eq!(secret_tool_lookup(&home, "eu"), None);
+    assert_eq!(
+        secret_tool_lookup(&home, "main").as_deref(),
+        Some("tok-main")
+    );
 }
 
 #[test]
@@ -129,7 +185,7 @@ fn an_unusable_token_is_refused_and_nothing_is_stored() {
         out.expect_code(1);
         assert!(out.stderr.contains("Nothing was stored"), "{out:#?}");
     }
-    assert_eq!(secret_tool_lookup(&home), None);
+    assert_eq!(secret_tool_lookup(&home, "main"), None);
 }
 
 #[test]

@@ -161,8 +161,14 @@ fn a_real_prometheus_scrapes_the_balance_and_sees_it_change() {
     let balance = prometheus.wait_for("clickatell_balance", "300.5");
     let labels = &balance["metric"];
     assert_eq!(
-        (&labels["api"], &labels["unit"], &labels["job"]),
         (
+            &labels["account"],
+            &labels["api"],
+            &labels["unit"],
+            &labels["job"]
+        ),
+        (
+            &Value::from("main"),
             &Value::from("rest"),
             &Value::from("credits"),
             &Value::from("clickatell-balance")
@@ -190,8 +196,14 @@ fn a_real_prometheus_scrapes_the_balance_and_sees_it_change() {
     server.switch_to(Reply::rest_error(500, "", "Internal error"));
     prometheus.wait_for("clickatell_up", "0");
     prometheus.wait_for("clickatell_balance", "250");
-    prometheus.wait_for("clickatell_errors_total{kind=\"error\"} > bool 0", "1");
-    prometheus.wait_for("clickatell_errors_total{kind=\"offline\"}", "0");
+    prometheus.wait_for(
+        "clickatell_errors_total{account=\"main\",kind=\"error\"} > bool 0",
+        "1",
+    );
+    prometheus.wait_for(
+        "clickatell_errors_total{account=\"main\",kind=\"offline\"}",
+        "0",
+    );
     drop(prometheus);
     let out = support::app::terminate(watch);
     assert_eq!(out.code, 0, "{}", out.stderr);
@@ -205,7 +217,10 @@ fn promtool_accepts_the_exposition_and_the_alert_rules() {
     let (watch, port) =
         watch_with_metrics(&home, &server, &["--warning", "400", "--critical", "100"]);
     let text = scrape_until(port, "read the balance", |t| {
-        sample(t, "clickatell_balance{api=\"rest\",unit=\"credits\"}") == Some(1234.56)
+        sample(
+            t,
+            "clickatell_balance{account=\"main\",api=\"rest\",unit=\"credits\"}",
+        ) == Some(1234.56)
     });
     let mut lint = Command::new("promtool")
         .args(["check", "metrics"])
@@ -335,7 +350,7 @@ fn a_flood_of_scrapes_and_idle_connections_does_not_stop_polling() {
     let server = FakeClickatell::always(Reply::rest_balance("300.50"));
     let (watch, port) = watch_with_metrics(&home, &server, &[]);
     scrape_until(port, "read the balance", |t| {
-        sample(t, "clickatell_up") == Some(1.0)
+        sample(t, "clickatell_up{account=\"main\"}") == Some(1.0)
     });
     // Connections that never send a request hold a slot only until the request timeout.
     let idle: Vec<TcpStream> = (0..12)

@@ -165,7 +165,7 @@ fn a_corrupt_history_database_is_kept_aside_and_monitoring_goes_on() {
     );
     let now = time::OffsetDateTime::now_utc();
     let readings = fresh
-        .range(now - time::Duration::hours(1), now)
+        .range("main", now - time::Duration::hours(1), now)
         .expect("the new history reads");
     assert!(readings.len() >= 3, "readings recorded: {readings:?}");
     assert!(

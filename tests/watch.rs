@@ -92,7 +92,7 @@ fn a_restart_does_not_repeat_the_same_low_alert() {
     stop(child);
     assert_eq!(home.wait_for_notifications(1).len(), 1);
     let data = home.home().join("data").join("clickatell-balance");
-    assert!(data.join("alert-state.json").exists());
+    assert!(data.join("alert-state-main.json").exists());
     assert!(data.join("history.sqlite3").exists());
 }
 

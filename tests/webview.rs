@@ -41,7 +41,7 @@ fn the_window_shows_the_balance_and_settings_reach_disk_and_tray() {
 
     let saved: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(home.settings_path()).unwrap()).unwrap();
-    assert_eq!(saved["warning_level"], "500");
+    assert_eq!(saved["accounts"][0]["warning_level"], "500");
 
     let pid = support::desktop::app_pid(&home).expect("the app's process");
     let item = TrayItem::wait(&home, pid, Duration::from_secs(20)).expect("tray item");
@@ -99,7 +99,10 @@ fn an_invalid_level_is_refused_by_the_app_beside_its_field_and_nothing_is_saved(
     let saved: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(home.settings_path()).unwrap()).unwrap();
     assert_eq!(
-        (&saved["warning_level"], &saved["critical_level"]),
+        (
+            &saved["accounts"][0]["warning_level"],
+            &saved["accounts"][0]["critical_level"]
+        ),
         (&serde_json::json!("50"), &serde_json::json!("20"))
     );
 }

@@ -39,7 +39,8 @@ async function drawHistory() {
     invoke('get_history', { range }), invoke('get_settings'), invoke('get_snapshot'),
   ]);
   const unit = snapshot.balance ? unitOf(snapshot.balance) : 'credits';
-  renderChart($('chart'), points, { warning: settings.warning_level, critical: settings.critical_level }, unit);
+  const account = settings.accounts.find((a) => a.enabled) ?? settings.accounts[0];
+  renderChart($('chart'), points, { warning: account.warning_level, critical: account.critical_level }, unit);
 }
 
 async function refresh() {

@@ -9,6 +9,9 @@ let loaded = null;
 const optionalNumber = (value) => (value.trim() === '' ? null : Number(value));
 const textOrNull = (value) => (value.trim() === '' ? null : value.trim());
 
+/** The account the form edits: the one the window shows, the first enabled. */
+const shownAccount = (settings) => settings.accounts.find((a) => a.enabled) ?? settings.accounts[0];
+
 /** Number fields take their ranges from the backend's table, in the unit each one shows
  * (`data-per`: stored units per shown unit). */
 function applyLimits(limits) {
@@ -25,11 +28,12 @@ export async function loadSettings() {
   const [settings, limits] = await Promise.all([invoke('get_settings'), invoke('field_limits')]);
   loaded = settings;
   applyLimits(limits);
-  $('api').value = loaded.api;
-  $('format').value = loaded.format;
-  $('warning_level').value = loaded.warning_level ?? '';
-  $('critical_level').value = loaded.critical_level ?? '';
-  $('poll_interval').value = Math.round(loaded.poll_interval_secs / 60);
+  const account = shownAccount(loaded);
+  $('api').value = account.api;
+  $('format').value = account.format;
+  $('warning_level').value = account.warning_level ?? '';
+  $('critical_level').value = account.critical_level ?? '';
+  $('poll_interval').value = Math.round(account.poll_interval_secs / 60);
   $('notify_enabled').checked = loaded.notifications.enabled;
   $('reminder_hours').value = loaded.notifications.reminder_hours ?? '';
   $('forecast_days').value = loaded.notifications.forecast_alert_days ?? '';
@@ -43,13 +47,18 @@ export async function loadSettings() {
 
 /** The form as settings; fields the form does not show (and unknown ones) are kept as loaded. */
 function formSettings() {
-  return {
-    ...loaded,
+  const shown = shownAccount(loaded);
+  const edited = {
+    ...shown,
     api: $('api').value,
     format: $('format').value,
     warning_level: textOrNull($('warning_level').value),
     critical_level: textOrNull($('critical_level').value),
     poll_interval_secs: Math.round(Number($('poll_interval').value) * 60),
+  };
+  return {
+    ...loaded,
+    accounts: loaded.accounts.map((a) => (a.id === shown.id ? edited : a)),
     start_at_login: $('start_at_login').checked,
     tray_icon: $('tray_icon').value,
     top_up_url: $('top_up_url').value.trim(),
@@ -69,7 +78,9 @@ function showFieldErrors(fields = []) {
     node.textContent = '';
   }
   for (const input of document.querySelectorAll('#settings-form [aria-invalid]')) input.removeAttribute('aria-invalid');
-  for (const { field, message } of fields) {
+  const shown = loaded && shownAccount(loaded).id;
+  for (const { account, field, message } of fields) {
+    if (account && account !== shown) continue;
     const node = document.getElementById(`${field}-error`);
     if (!node) continue;
     node.textContent = message;

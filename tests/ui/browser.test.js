@@ -62,8 +62,8 @@ function bridge(responses) {
   const resolve = (cmd, args) => {
     if (cmd === 'save_settings') {
       const sent = args.settings;
-      const same = ({ settings }) => settings.warning_level === sent.warning_level
-        && settings.critical_level === sent.critical_level;
+      const same = ({ settings }) => settings.accounts[0].warning_level === sent.accounts[0].warning_level
+        && settings.accounts[0].critical_level === sent.accounts[0].critical_level;
       const recorded = responses.__saveSettings.find(same);
       if (!recorded) return { error: { message: `no recorded answer for ${JSON.stringify(sent)}`, fields: [] } };
       return recorded.reply;
@@ -167,9 +167,10 @@ test('an invalid threshold is refused with its message and nothing is saved', as
   await page.locator('#settings-result').filter({ hasText: 'Saved' }).waitFor();
   assert.ok(await error.isHidden());
   const saved = (await calls(page)).filter(([cmd]) => cmd === 'save_settings').pop()[1].settings;
-  assert.equal(saved.warning_level, '50');
-  assert.equal(saved.critical_level, '20');
-  assert.equal(saved.poll_interval_secs, 300);
+  assert.equal(saved.accounts.length, 1);
+  assert.equal(saved.accounts[0].warning_level, '50');
+  assert.equal(saved.accounts[0].critical_level, '20');
+  assert.equal(saved.accounts[0].poll_interval_secs, 300);
   await page.close();
 });
 

@@ -2,21 +2,20 @@
 //! command and the tray app borrow (the settings, where the token comes from, how the balance
 //! is read, how the user is told, whether this is the demo). Nothing else decides these.
 
+use crate::account::Account;
 use crate::demo::{demo_settings, demo_token, DemoSource, DEMO_INTERVAL};
 use crate::history::History;
 use crate::monitor::{self, Clock, MonitorConfig, MonitorDeps, SourceFactory, TokenLookup};
 use crate::notifier::{Action, ActionHandler, DesktopNotifier, Labelled, Notifier};
 use crate::paths::Profile;
-use crate::token_store::{TokenSources, TOKEN_ENV, TOKEN_FILE_ENV};
+use crate::token_store::{TokenFor, TokenSources, TOKEN_ENV, TOKEN_FILE_ENV};
 use crate::{
     balance_source, Api, ApiToken, Balance, BalanceSource, FetchError, Format, HttpClient,
-    Settings, SettingsStore, SourceConfig, TokenStore,
+    Settings, SettingsStore, SourceConfig,
 };
 use std::path::PathBuf;
-use std::sync::Arc;
-
-/// The name the demo account goes by wherever the app speaks of it.
-const DEMO_LABEL: &str = "Demo";
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 /// What the command line asked of this run, before anything is read: the parts of the
 /// settings it overrides for this run only, and where the token may come from.
@@ -24,6 +23,8 @@ const DEMO_LABEL: &str = "Demo";
 pub struct RunOptions {
     /// The built-in simulated account, with its own settings and history.
     pub demo: bool,
+    /// The one account this run is about (`--account NAME|ID`).
+    pub account: Option<String>,
     pub api: Option<Api>,
     pub format: Option<Format>,
     pub base_url: Option<String>,
@@ -45,6 +46,15 @@ impl RunOptions {
     }
 }
 
+/// Why a run that needs one account cannot tell which.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Choice {
+    /// `--account` names none of them.
+    Unknown(String),
+    /// Several accounts are watched and none was named.
+    Ambiguous,
+}
+
 /// Everything a run needs, resolved once.
 pub struct Context {
     options: RunOptions,
@@ -59,6 +69,8 @@ pub struct Context {
     /// What the user should be told once about how the context was made (a settings file set
     /// aside, settings that could not be read); the edge decides where to say it.
     pub notices: Vec<String>,
+    /// The one HTTP client every account's requests share (made on first use).
+    http: Arc<Mutex<Option<HttpClient>>>,
 }
 
 impl Context {
@@ -104,6 +116,7 @@ impl Context {
             saved,
             token_sources,
             notices,
+            http: Arc::default(),
         }
     }
 
@@ -112,10 +125,11 @@ impl Context {
         self.options.demo
     }
 
-    /// The account's name where the app must say which one it shows: "Demo" for the demo,
-    /// none for the user's own single account.
-    pub fn account_label(&self) -> Option<&'static str> {
-        self.options.demo.then_some(DEMO_LABEL)
+    /// `account`'s name where the app must say which account it speaks of: always in the
+    /// demo, and whenever `saved` has several accounts; none for a single account of the
+    /// user's own.
+    pub fn account_label(&self, saved: &Settings, account: &Account) -> Option<String> {
+        (self.options.demo || saved.accounts.len() > 1).then(|| account.name.clone())
     }
 
     /// Whether the run was started at login.
@@ -124,22 +138,24 @@ impl Context {
     }
 
     /// `saved` with this run's overrides on top: flags override settings, settings override
-    /// defaults. A different API without a base URL drops the saved base URL, which belonged
-    /// to the other API.
+    /// defaults, for every account. A different API without a base URL drops the saved base
+    /// URL, which belonged to the other API.
     pub fn effective(&self, saved: &Settings) -> Settings {
         let o = &self.options;
         let mut settings = saved.clone();
-        if let Some(api) = o.api {
-            if o.base_url.is_none() && settings.api != api {
-                settings.base_url = None;
+        for account in &mut settings.accounts {
+            if let Some(api) = o.api {
+                if o.base_url.is_none() && account.api != api {
+                    account.base_url = None;
+                }
+                account.api = api;
             }
-            settings.api = api;
-        }
-        if let Some(format) = o.format {
-            settings.format = format;
-        }
-        if let Some(url) = &o.base_url {
-            settings.base_url = Some(url.clone());
+            if let Some(format) = o.format {
+                account.format = format;
+            }
+            if let Some(url) = &o.base_url {
+                account.base_url = Some(url.clone());
+            }
         }
         if let Some(secs) = o.timeout_secs {
             settings.timeout_secs = secs;
@@ -152,22 +168,87 @@ impl Context {
         self.effective(&self.saved)
     }
 
-    /// The monitor's configuration for `saved` settings; the demo polls faster.
-    pub fn monitor_config(&self, saved: &Settings) -> MonitorConfig {
+    /// The accounts this run watches: the one `--account` names (even if disabled), else
+    /// every enabled one, as in force at start.
+    pub fn accounts(&self) -> Result<Vec<Account>, Choice> {
+        let settings = self.settings();
+        match &self.options.account {
+            Some(key) => settings
+                .find(key)
+                .map(|a| vec![a.clone()])
+                .ok_or_else(|| Choice::Unknown(key.clone())),
+            None => Ok(settings.enabled().cloned().collect()),
+        }
+    }
+
+    /// The one account a single-account command acts on: the one `--account` names, else
+    /// the only enabled one.
+    pub fn account(&self) -> Result<Account, Choice> {
+        let mut accounts = self.accounts()?;
+        match accounts.len() {
+            1 => Ok(accounts.remove(0)),
+            0 => Ok(self.settings().first().clone()),
+            _ => Err(Choice::Ambiguous),
+        }
+    }
+
+    /// The sentence for a [`Choice`] failure: what went wrong and the names to choose from.
+    pub fn choice_message(&self, choice: &Choice) -> String {
+        let names = self
+            .saved
+            .accounts
+            .iter()
+            .map(|a| format!("{} ({})", a.name, a.id))
+            .collect::<Vec<_>>()
+            .join(", ");
+        match choice {
+            Choice::Unknown(key) => {
+                format!("No account is called {key:?}. The accounts are: {names}.")
+            }
+            Choice::Ambiguous => format!(
+                "Several accounts are watched; say which with --account NAME (or ID): {names}."
+            ),
+        }
+    }
+
+    /// `account`'s monitor configuration from `saved` settings; the demo polls faster.
+    /// `position` is its place among the accounts watched, which staggers its first poll.
+    pub fn monitor_config(
+        &self,
+        saved: &Settings,
+        account: &Account,
+        position: usize,
+    ) -> MonitorConfig {
+        let settings = self.effective(saved);
+        let account = settings
+            .accounts
+            .iter()
+            .find(|a| a.id == account.id)
+            .cloned()
+            .unwrap_or_else(|| account.clone());
+        let count = settings.accounts.len().max(1) as u32;
+        let interval_override = self.options.demo.then_some(DEMO_INTERVAL);
+        let interval = interval_override.unwrap_or(account.interval());
         MonitorConfig {
-            settings: self.effective(saved),
-            interval_override: self.options.demo.then_some(DEMO_INTERVAL),
+            account,
+            settings,
+            interval_override,
+            stagger: stagger(position as u32, count, interval),
         }
     }
 
     /// Desktop notifications, named after the account when it needs naming; with `actions`,
     /// they offer those buttons and the handler carries them out.
-    pub fn notifier(&self, actions: Option<(ActionHandler, &[Action])>) -> Arc<dyn Notifier> {
+    pub fn notifier(
+        &self,
+        label: Option<String>,
+        actions: Option<(ActionHandler, &[Action])>,
+    ) -> Arc<dyn Notifier> {
         let desktop = match actions {
             Some((handler, supported)) => DesktopNotifier::with_actions(handler, supported),
             None => DesktopNotifier::default(),
         };
-        match self.account_label() {
+        match label {
             Some(label) => Arc::new(Labelled {
                 label,
                 inner: desktop,
@@ -176,42 +257,91 @@ impl Context {
         }
     }
 
-    /// How the monitor finds its token: the demo's stand-in, or the first source that has one
-    /// (`--token-file`, `CLICKATELL_TOKEN_FILE`, `CLICKATELL_TOKEN`, the systemd credential,
-    /// the keyring).
-    pub fn token_lookup(&self) -> TokenLookup {
+    /// Who `account`'s token is for: whether the single-account ways of giving a token
+    /// serve it (it is the account `--account` names, or the first of `saved`), and whether
+    /// it is the first, which inherits the single-account versions' keyring entry.
+    pub fn token_for<'a>(&self, saved: &Settings, account: &'a Account) -> TokenFor<'a> {
+        let first = saved.first().id == account.id;
+        let primary = match &self.options.account {
+            Some(key) => account.answers_to(key),
+            None => first,
+        };
+        TokenFor {
+            account,
+            primary,
+            first,
+        }
+    }
+
+    /// How the monitor finds `account`'s token: the demo's stand-in, or the first source
+    /// that has one (its own variables, the single-account ways if they serve it, the
+    /// systemd credential, the keyring).
+    pub fn token_lookup(&self, saved: &Settings, account: &Account) -> TokenLookup {
         if self.options.demo {
             return Arc::new(|| Ok(Some(demo_token())));
         }
         let sources = self.token_sources.clone();
+        let whose = self.token_for(saved, account);
+        let (account, primary, first) = (account.clone(), whose.primary, whose.first);
         Arc::new(move || {
-            TokenStore::default()
+            let whose = TokenFor {
+                account: &account,
+                primary,
+                first,
+            };
+            whose
                 .resolve(&sources)
                 .map(|found| found.map(|(token, _origin)| token))
                 .map_err(|e| e.user_message())
         })
     }
 
-    /// The token to use, or the sentence saying why there is none.
-    pub fn token(&self) -> Result<ApiToken, String> {
-        (self.token_lookup())()?.ok_or_else(|| {
+    /// `account`'s token (as this run's settings have it), or the sentence saying why there
+    /// is none.
+    pub fn token(&self, account: &Account) -> Result<ApiToken, String> {
+        let saved = &self.saved;
+        (self.token_lookup(saved, account))()?.ok_or_else(|| {
+            let headless = if self.token_for(saved, account).primary {
+                format!("--token-file, {TOKEN_FILE_ENV} or {TOKEN_ENV}")
+            } else {
+                format!("{} or {}", account.token_file_env(), account.token_env())
+            };
+            let set = if self.saved.accounts.len() > 1 {
+                format!("clickatell-balance token set --account {}", account.id)
+            } else {
+                "clickatell-balance token set".into()
+            };
+            let whose = match self.account_label(saved, account) {
+                Some(name) => format!(" for {name}"),
+                None => String::new(),
+            };
             format!(
-                "No Clickatell token is stored. Store one with `clickatell-balance token set` \
-                 (or, for headless use, give --token-file, {TOKEN_FILE_ENV} or {TOKEN_ENV})."
+                "No Clickatell token is stored{whose}. Store one with `{set}` (or, for \
+                 headless use, give {headless})."
             )
         })
     }
 
-    /// How balance sources are built: the demo account, or Clickatell per the settings.
+    /// How balance sources are built: the demo account, or Clickatell per the settings, all
+    /// on one shared HTTP client.
     pub fn source_factory(&self) -> SourceFactory {
         if self.options.demo {
             let demo = Arc::new(DemoSource::new());
-            Arc::new(move |_| Ok(demo.clone() as Arc<dyn BalanceSource>))
-        } else {
-            Arc::new(|config: &SourceConfig| {
-                balance_source(HttpClient::new(config.timeout)?, config)
-            })
+            return Arc::new(move |_| Ok(demo.clone() as Arc<dyn BalanceSource>));
         }
+        let shared = self.http.clone();
+        Arc::new(move |config: &SourceConfig| {
+            let mut client = shared.lock().unwrap_or_else(|p| p.into_inner());
+            let http = match client.as_ref() {
+                Some(http) if http.timeout() == config.timeout => http.clone(),
+                _ => {
+                    let http = HttpClient::new(config.timeout)?;
+                    *client = Some(http.clone());
+                    http
+                }
+            };
+            balance_source(http, config)
+        })
     }
 
     /// Reads the balance once with `token`, per `config`, on a small single-threaded runtime.
@@ -236,22 +366,36 @@ impl Context {
         History::open_default(self.profile)
     }
 
-    /// Everything the monitor talks to, for this run.
+    /// Everything `account`'s monitor talks to, for this run with `saved` settings.
     pub fn monitor_deps(
         &self,
+        saved: &Settings,
+        account: &Account,
         notifier: Arc<dyn Notifier>,
         history: Option<Arc<History>>,
         clock: Arc<dyn Clock>,
     ) -> MonitorDeps {
+        let first = saved.first().id == account.id;
         MonitorDeps {
             make_source: self.source_factory(),
-            token: self.token_lookup(),
+            token: self.token_lookup(saved, account),
             notifier,
             history,
-            alert_state_path: monitor::default_alert_state_path(self.profile),
+            alert_state_path: monitor::default_alert_state_path(self.profile, &account.id, first),
             clock,
         }
     }
+}
+
+/// How long the account at `position` of `count` waits before its first poll: spread evenly
+/// over a tenth of the interval (at most a minute), so no two start in the same second.
+fn stagger(position: u32, count: u32, interval: Duration) -> Duration {
+    if count <= 1 {
+        return Duration::ZERO;
+    }
+    let spread = (interval / 10).min(Duration::from_secs(60));
+    let step = (spread / count).max(Duration::from_secs(1));
+    step * position
 }
 
 #[cfg(test)]
@@ -265,7 +409,10 @@ mod tests {
     #[test]
     fn flags_override_the_saved_settings_for_the_run_only() {
         let saved = Settings {
-            base_url: Some("https://rest.example".into()),
+            accounts: vec![Account {
+                base_url: Some("https://rest.example".into()),
+                ..Account::default()
+            }],
             ..Settings::default()
         };
         let other_api = context(RunOptions {
@@ -275,15 +422,26 @@ mod tests {
         });
         let run = other_api.effective(&saved);
         assert_eq!(
-            (run.api, run.base_url, run.timeout_secs),
+            (
+                run.first().api,
+                run.first().base_url.clone(),
+                run.timeout_secs
+            ),
             (Api::OneApi, None, 7)
         );
         let same_api = context(RunOptions {
             api: Some(Api::Rest),
             ..RunOptions::default()
         });
-        assert_eq!(same_api.effective(&saved).base_url, saved.base_url);
-        assert_eq!(saved.api, Api::Rest, "the saved settings are untouched");
+        assert_eq!(
+            same_api.effective(&saved).first().base_url,
+            saved.first().base_url
+        );
+        assert_eq!(
+            saved.first().api,
+            Api::Rest,
+            "the saved settings are untouched"
+        );
     }
 
     #[test]
@@ -292,14 +450,91 @@ mod tests {
             demo: true,
             ..RunOptions::default()
         });
-        assert_eq!(demo.account_label(), Some("Demo"));
+        let main = Account::default();
+        assert_eq!(
+            demo.account_label(&demo.saved, &main).as_deref(),
+            Some("Main")
+        );
         assert_eq!(demo.profile, Profile::Demo);
         assert_eq!(
-            demo.monitor_config(&demo.saved).interval_override,
+            demo.monitor_config(&demo.saved, &main, 0).interval_override,
             Some(DEMO_INTERVAL)
         );
         let real = context(RunOptions::default());
-        assert_eq!(real.account_label(), None);
-        assert_eq!(real.monitor_config(&real.saved).interval_override, None);
+        assert_eq!(real.account_label(&real.saved, &main), None);
+        assert_eq!(
+            real.monitor_config(&real.saved, &main, 0).interval_override,
+            None
+        );
+    }
+
+    fn several() -> Settings {
+        let main = Account::default();
+        let eu = Account::named("EU", std::slice::from_ref(&main));
+        let mut off = Account::named("Old", &[main.clone(), eu.clone()]);
+        off.enabled = false;
+        Settings {
+            accounts: vec![main, eu, off],
+            ..Settings::default()
+        }
+    }
+
+    #[test]
+    fn the_run_acts_on_the_named_account_or_needs_one_named() {
+        let pick = |key: Option<&str>| {
+            let options = RunOptions {
+                account: key.map(Into::into),
+                ..RunOptions::default()
+            };
+            Context::with(options, None, several(), Vec::new())
+        };
+        let all = pick(None);
+        let ids = |c: &Context| -> Vec<String> {
+            c.accounts().unwrap().into_iter().map(|a| a.id).collect()
+        };
+        assert_eq!(ids(&all), ["main", "eu"], "enabled ones, in order");
+        assert_eq!(all.account(), Err(Choice::Ambiguous));
+        let message = all.choice_message(&Choice::Ambiguous);
+        assert!(
+            message.contains("--account") && message.contains("EU (eu)"),
+            "{message}"
+        );
+        assert_eq!(pick(Some("eu")).account().unwrap().name, "EU");
+        assert_eq!(
+            pick(Some("old")).account().unwrap().id,
+            "old",
+            "even disabled"
+        );
+        assert_eq!(
+            pick(Some("nope")).account(),
+            Err(Choice::Unknown("nope".into()))
+        );
+        let saved = several();
+        let eu = &saved.accounts[1];
+        assert_eq!(all.account_label(&saved, eu).as_deref(), Some("EU"));
+        let whose = all.token_for(&saved, eu);
+        assert!(!whose.primary && !whose.first);
+        assert!(pick(Some("EU")).token_for(&saved, eu).primary);
+        assert!(all.token_for(&saved, &saved.accounts[0]).first);
+    }
+
+    #[test]
+    fn first_polls_are_spread_over_a_tenth_of_the_interval() {
+        let five_min = Duration::from_secs(300);
+        let starts: Vec<u64> = (0..10)
+            .map(|i| stagger(i, 10, five_min).as_secs())
+            .collect();
+        assert_eq!(starts, [0, 3, 6, 9, 12, 15, 18, 21, 24, 27]);
+        assert_eq!(
+            stagger(3, 20, Duration::from_secs(30)),
+            Duration::from_secs(3)
+        );
+        assert_eq!(stagger(0, 1, five_min), Duration::ZERO);
+        let ctx = Context::with(RunOptions::default(), None, several(), Vec::new());
+        let eu = &ctx.saved.accounts[1].clone();
+        assert_eq!(
+            ctx.monitor_config(&ctx.saved, eu, 1).stagger,
+            Duration::from_secs(10)
+        );
     }
 }

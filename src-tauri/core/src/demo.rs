@@ -1,6 +1,7 @@
 //! A simulated account for trying the app without a Clickatell account: its balance drains
 //! visibly, crosses the warning and critical levels, and is topped up, every few minutes.
 
+use crate::account::Account;
 use crate::clickatell::FetchFuture;
 use crate::{ApiToken, Balance, BalanceSource, Settings};
 use rust_decimal::Decimal;
@@ -64,9 +65,13 @@ pub fn demo_token() -> ApiToken {
 /// Settings a first demo starts with: both levels set, so both alerts show.
 pub fn demo_settings() -> Settings {
     Settings {
-        warning_level: Some(Decimal::from(100)),
-        critical_level: Some(Decimal::from(50)),
-        poll_interval_secs: DEMO_INTERVAL.as_secs().max(30),
+        accounts: vec![Account {
+            name: "Demo".into(),
+            warning_level: Some(Decimal::from(100)),
+            critical_level: Some(Decimal::from(50)),
+            poll_interval_secs: DEMO_INTERVAL.as_secs().max(30),
+            ..Account::default()
+        }],
         ..Settings::default()
     }
 }

@@ -1,4 +1,6 @@
 //! Every successful reading, in an embedded SQLite database, for the chart and the forecast.
+//! Each row names its account; a database of the single-account versions (schema 0) gains the
+//! column on open, its rows becoming the first account's.
 
 use crate::Balance;
 use rust_decimal::Decimal;
@@ -11,6 +13,8 @@ use time::OffsetDateTime;
 
 /// How long readings are kept.
 pub const RETENTION_DAYS: i64 = 400;
+/// The schema this version writes (`PRAGMA user_version`): 1 added the account column.
+const SCHEMA_VERSION: i64 = 1;
 
 /// Why the history could not be used.
 #[derive(Debug, Error)]
@@ -113,15 +117,7 @@ impl History {
             .map_err(sql)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(sql)?;
-        conn.execute_batch(
-            "CREATE TABLE IF NOT EXISTS readings (
-                 at INTEGER NOT NULL,
-                 amount TEXT NOT NULL,
-                 currency TEXT
-             );
-             CREATE INDEX IF NOT EXISTS readings_at ON readings(at);",
-        )
-        .map_err(sql)?;
+        migrate(&conn).map_err(sql)?;
         Ok(Self {
             conn: Mutex::new(conn),
             path: path.to_owned(),
@@ -136,40 +132,60 @@ impl History {
         }
     }
 
-    /// Records a reading and drops those older than the retention period.
-    pub fn record(&self, at: OffsetDateTime, balance: &Balance) -> Result<(), HistoryError> {
+    /// Records a reading of `account` and drops that account's readings older than the
+    /// retention period.
+    pub fn record(
+        &self,
+        account: &str,
+        at: OffsetDateTime,
+        balance: &Balance,
+    ) -> Result<(), HistoryError> {
         let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
         let cutoff = (at - time::Duration::days(RETENTION_DAYS)).unix_timestamp();
         conn.execute(
-            "INSERT INTO readings (at, amount, currency) VALUES (?1, ?2, ?3)",
+            "INSERT INTO readings (account, at, amount, currency) VALUES (?1, ?2, ?3, ?4)",
             rusqlite::params![
+                account,
                 at.unix_timestamp(),
                 balance.amount.to_string(),
                 balance.currency
             ],
         )
         .map_err(|e| self.sql(e))?;
-        conn.execute("DELETE FROM readings WHERE at < ?1", [cutoff])
-            .map_err(|e| self.sql(e))?;
+        conn.execute(
+            "DELETE FROM readings WHERE account = ?1 AND at < ?2",
+            rusqlite::params![account, cutoff],
+        )
+        .map_err(|e| self.sql(e))?;
         Ok(())
     }
 
-    /// All readings from `from` to `to`, oldest first.
+    /// Deletes every reading of `account` (when the user removes it); how many there were.
+    pub fn remove_account(&self, account: &str) -> Result<usize, HistoryError> {
+        let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        conn.execute("DELETE FROM readings WHERE account = ?1", [account])
+            .map_err(|e| self.sql(e))
+    }
+
+    /// All readings of `account` from `from` to `to`, oldest first.
     pub fn range(
         &self,
+        account: &str,
         from: OffsetDateTime,
         to: OffsetDateTime,
     ) -> Result<Vec<Point>, HistoryError> {
         let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
         let mut stmt = conn
             .prepare_cached(
-                "SELECT at, amount FROM readings WHERE at >= ?1 AND at <= ?2 ORDER BY at, rowid",
+                "SELECT at, amount FROM readings WHERE account = ?1 AND at >= ?2 AND at <= ?3 \
+                 ORDER BY at, rowid",
             )
             .map_err(|e| self.sql(e))?;
         let rows = stmt
-            .query_map([from.unix_timestamp(), to.unix_timestamp()], |row| {
-                Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
-            })
+            .query_map(
+                rusqlite::params![account, from.unix_timestamp(), to.unix_timestamp()],
+                |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?)),
+            )
             .map_err(|e| self.sql(e))?;
         let mut points = Vec::new();
         for row in rows {
@@ -189,12 +205,54 @@ impl History {
     /// equal buckets and the last reading of each bucket is kept.
     pub fn series(
         &self,
+        account: &str,
         from: OffsetDateTime,
         to: OffsetDateTime,
         max_points: usize,
     ) -> Result<Vec<Point>, HistoryError> {
-        Ok(downsample(self.range(from, to)?, from, to, max_points))
+        Ok(downsample(
+            self.range(account, from, to)?,
+            from,
+            to,
+            max_points,
+        ))
     }
+}
+
+/// Brings the schema to [`SCHEMA_VERSION`] in one transaction: a new file gets the tables, a
+/// single-account file its account column (its rows are the first account's).
+fn migrate(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if version >= SCHEMA_VERSION {
+        return Ok(());
+    }
+    let has_readings: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'readings'",
+        [],
+        |row| row.get(0),
+    )?;
+    let change = if has_readings {
+        format!(
+            "ALTER TABLE readings ADD COLUMN account TEXT NOT NULL DEFAULT '{}';
+             DROP INDEX IF EXISTS readings_at;",
+            crate::account::FIRST_ID
+        )
+    } else {
+        "CREATE TABLE readings (
+             account TEXT NOT NULL,
+             at INTEGER NOT NULL,
+             amount TEXT NOT NULL,
+             currency TEXT
+         );"
+        .to_owned()
+    };
+    conn.execute_batch(&format!(
+        "BEGIN IMMEDIATE;
+         {change}
+         CREATE INDEX IF NOT EXISTS readings_account_at ON readings(account, at);
+         PRAGMA user_version = {SCHEMA_VERSION};
+         COMMIT;"
+    ))
 }
 
 /// Keeps the last point of each of `max_points` equal time buckets.
@@ -253,12 +311,12 @@ mod tests {
         let t0 = datetime!(2026-11-28 10:00 UTC);
         {
             let h = History::open(&path).unwrap();
-            h.record(t0, &credits("300.50")).unwrap();
-            h.record(t0 + time::Duration::minutes(5), &credits("299.10"))
+            h.record("main", t0, &credits("300.50")).unwrap();
+            h.record("main", t0 + time::Duration::minutes(5), &credits("299.10"))
                 .unwrap();
         }
         let h = History::open(&path).unwrap();
-        let pts = h.range(t0, t0 + time::Duration::hours(1)).unwrap();
+        let pts = h.range("main", t0, t0 + time::Duration::hours(1)).unwrap();
         let amounts: Vec<String> = pts.iter().map(|p| p.amount.to_string()).collect();
         assert_eq!(amounts, ["300.50", "299.10"]);
     }
@@ -286,8 +344,8 @@ mod tests {
             b"this is not a database, but it is someone's file"
         );
         let t0 = datetime!(2026-11-28 10:00 UTC);
-        h.record(t0, &credits("12.00")).unwrap();
-        assert_eq!(h.range(t0, t0).unwrap().len(), 1);
+        h.record("main", t0, &credits("12.00")).unwrap();
+        assert_eq!(h.range("main", t0, t0).unwrap().len(), 1);
         assert_eq!(kept_aside(dir.path()).len(), 1);
     }
 
@@ -299,7 +357,7 @@ mod tests {
         {
             let h = History::open(&path).unwrap();
             for i in 0..2000 {
-                h.record(t0 + time::Duration::minutes(i), &credits("300.50"))
+                h.record("main", t0 + time::Duration::minutes(i), &credits("300.50"))
                     .unwrap();
             }
         }
@@ -313,7 +371,7 @@ mod tests {
         let h = History::open(&path).unwrap();
         assert!(h.set_aside().is_some());
         assert!(h
-            .range(t0, t0 + time::Duration::days(2))
+            .range("main", t0, t0 + time::Duration::days(2))
             .unwrap()
             .is_empty());
         assert_eq!(kept_aside(dir.path()).len(), 1);
@@ -334,11 +392,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let h = History::open(&dir.path().join("h.sqlite3")).unwrap();
         let t0 = datetime!(2025-01-01 00:00 UTC);
-        h.record(t0, &credits("1")).unwrap();
-        h.record(t0 + time::Duration::days(RETENTION_DAYS + 1), &credits("2"))
-            .unwrap();
+        h.record("main", t0, &credits("1")).unwrap();
+        h.record(
+            "main",
+            t0 + time::Duration::days(RETENTION_DAYS + 1),
+            &credits("2"),
+        )
+        .unwrap();
         let all = h
             .range(
+                "main",
                 t0 - time::Duration::days(1),
                 t0 + time::Duration::days(1000),
             )
@@ -354,16 +417,56 @@ mod tests {
         let t0 = datetime!(2026-11-01 00:00 UTC);
         for i in 0..1000 {
             h.record(
+                "main",
                 t0 + time::Duration::minutes(i),
                 &credits(&format!("{}", 2000 - i)),
             )
             .unwrap();
         }
         let to = t0 + time::Duration::minutes(999);
-        let s = h.series(t0, to, 100).unwrap();
+        let s = h.series("main", t0, to, 100).unwrap();
         assert!(s.len() <= 101 && s.len() >= 99, "{}", s.len());
         assert_eq!(s.last().unwrap().amount.to_string(), "1001");
         assert!(s.windows(2).all(|w| w[0].at < w[1].at));
-        assert_eq!(h.series(t0, to, 5000).unwrap().len(), 1000);
+        assert_eq!(h.series("main", t0, to, 5000).unwrap().len(), 1000);
+    }
+
+    /// `tests/fixtures/single-account/history.sqlite3` was written by version 0.1.0 (schema 0,
+    /// no account column): its readings become the first account's, and other accounts'
+    /// readings are kept apart from them.
+    #[test]
+    fn a_single_account_database_keeps_its_readings_for_the_first_account() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.sqlite3");
+        std::fs::write(
+            &path,
+            include_bytes!("../../../tests/fixtures/single-account/history.sqlite3"),
+        )
+        .unwrap();
+        let h = History::open(&path).unwrap();
+        assert!(h.set_aside().is_none());
+        let (from, to) = (
+            datetime!(2026-01-01 0:00 UTC),
+            datetime!(2027-01-01 0:00 UTC),
+        );
+        let amounts: Vec<String> = h
+            .range("main", from, to)
+            .unwrap()
+            .iter()
+            .map(|p| p.amount.to_string())
+            .collect();
+        assert_eq!(
+            amounts,
+            ["150.00", "120.50", "95.25", "90.00", "40.10", "40.10"]
+        );
+        let at = datetime!(2026-12-01 02:00 UTC);
+        h.record("eu", at, &credits("7.5")).unwrap();
+        drop(h);
+        let h = History::open(&path).unwrap();
+        assert_eq!(h.range("eu", from, to).unwrap().len(), 1);
+        assert_eq!(h.range("main", from, to).unwrap().len(), 6);
+        assert_eq!(h.remove_account("eu").unwrap(), 1);
+        assert!(h.range("eu", from, to).unwrap().is_empty());
+        assert_eq!(h.range("main", from, to).unwrap().len(), 6);
     }
 }

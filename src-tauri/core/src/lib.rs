@@ -1,6 +1,7 @@
 //! The Clickatell Balance domain, free of any desktop toolkit so that the command line, the
 //! tray app and the tests all share one tested core.
 
+pub mod account;
 pub mod alert_policy;
 mod atomic_file;
 pub mod backoff;

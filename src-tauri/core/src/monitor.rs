@@ -5,6 +5,7 @@
 //! wakes at least once a minute and compares wall-clock time, so a machine waking from sleep is
 //! polled within about a minute.
 
+use crate::account::Account;
 use crate::alert_policy::{AlertPolicy, AlertState};
 use crate::atomic_file::write_atomically;
 use crate::backoff::retry_delay;
@@ -63,28 +64,50 @@ pub struct MonitorDeps {
     pub clock: Arc<dyn Clock>,
 }
 
-/// The usual place of the alert state, beside the history.
-pub fn default_alert_state_path(profile: crate::paths::Profile) -> Option<PathBuf> {
-    crate::paths::data_dir(profile).map(|d| d.join("alert-state.json"))
+/// The usual place of an account's alert state, beside the history. The single-account
+/// versions' `alert-state.json` becomes the first account's the first time it is asked for.
+pub fn default_alert_state_path(
+    profile: crate::paths::Profile,
+    account: &str,
+    first: bool,
+) -> Option<PathBuf> {
+    let dir = crate::paths::data_dir(profile)?;
+    let path = dir.join(format!("alert-state-{account}.json"));
+    let legacy = dir.join("alert-state.json");
+    if first && !path.exists() && legacy.exists() {
+        if let Err(e) = std::fs::rename(&legacy, &path) {
+            tracing::warn!(error = %e, "could not move the alert state to the first account's");
+            return Some(legacy);
+        }
+    }
+    Some(path)
 }
 
-/// Settings plus run-time overrides (e.g. `watch --interval 1s`, below the settings' minimum).
+/// One account's monitor: the account, the app-wide settings (timeout, notifications) and
+/// run-time overrides (e.g. `watch --interval 1s`, below the settings' minimum).
 #[derive(Debug, Clone)]
 pub struct MonitorConfig {
+    pub account: Account,
     pub settings: Settings,
     pub interval_override: Option<Duration>,
+    /// How long after start (or a change of settings) the first poll waits, so accounts
+    /// polled at the same interval are not all read in the same second.
+    pub stagger: Duration,
 }
 
 impl MonitorConfig {
     fn interval(&self) -> Duration {
-        self.interval_override
-            .unwrap_or(Duration::from_secs(self.settings.poll_interval_secs))
+        self.interval_override.unwrap_or(self.account.interval())
+    }
+
+    fn source_config(&self) -> SourceConfig {
+        self.settings.source_config(&self.account)
     }
 
     fn policy(&self) -> AlertPolicy {
         let n = &self.settings.notifications;
         AlertPolicy {
-            thresholds: self.settings.thresholds(),
+            thresholds: self.account.thresholds(),
             reminder: n
                 .reminder_hours
                 .map(|h| Duration::from_secs(u64::from(h) * 3600)),
@@ -199,8 +222,9 @@ impl Engine {
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
             .unwrap_or_default();
         Self {
-            source: (deps.make_source)(&config.settings.source_config()),
+            source: (deps.make_source)(&config.source_config()),
             policy: config.policy(),
+            next_due: now + config.stagger,
             config,
             alerts,
             deps,
@@ -210,7 +234,6 @@ impl Engine {
             last_success: None,
             failures: 0,
             pause: Pause::No,
-            next_due: now,
             last_fetch_done: None,
             refresh_debounce,
         }
@@ -276,14 +299,14 @@ impl Engine {
                 }
             }
             Command::Configure(config) => {
-                let source_changed =
-                    config.settings.source_config() != self.config.settings.source_config();
+                let source_changed = config.source_config() != self.config.source_config();
                 if source_changed {
-                    self.source = (self.deps.make_source)(&config.settings.source_config());
+                    self.source = (self.deps.make_source)(&config.source_config());
                 }
                 self.config = *config;
                 self.policy = self.config.policy();
                 self.resume();
+                self.next_due += self.config.stagger;
             }
             Command::TokenChanged => self.resume(),
         }
@@ -429,15 +452,16 @@ impl Engine {
     async fn record(&self, now: OffsetDateTime, balance: &Balance) -> Option<Forecast> {
         let history = self.deps.history.clone()?;
         let balance = balance.clone();
-        let warning = self.config.settings.warning_level;
+        let warning = self.config.account.warning_level;
+        let account = self.config.account.id.clone();
         let work = move || {
-            if let Err(e) = history.record(now, &balance) {
+            if let Err(e) = history.record(&account, now, &balance) {
                 tracing::warn!(error = %e, "could not record the reading in the history");
                 return None;
             }
             let from = now - time::Duration::days(FORECAST_WINDOW_DAYS);
             let readings: Vec<_> = history
-                .range(from, now)
+                .range(&account, from, now)
                 .ok()?
                 .into_iter()
                 .map(|p| (p.at, p.amount))

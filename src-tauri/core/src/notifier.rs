@@ -142,7 +142,7 @@ impl Notifier for DesktopNotifier {
 /// Shows another notifier's notifications with a label before the summary ("Demo: …"), so a
 /// simulated account's alerts can never be mistaken for a real one's.
 pub struct Labelled<N> {
-    pub label: &'static str,
+    pub label: String,
     pub inner: N,
 }
 
@@ -199,7 +199,7 @@ mod tests {
     fn labelled_notifications_say_so_in_the_summary() {
         let recorder = Recorder::default();
         let demo = Labelled {
-            label: "Demo",
+            label: "Demo".into(),
             inner: &recorder,
         };
         let n = Notification {

@@ -1,9 +1,9 @@
 //! The user's settings in `settings.json`: validated, written atomically, never lost.
 //! The token is not a setting and never appears here.
 
+use crate::account::{self, Account};
 use crate::atomic_file::write_atomically;
-use crate::clickatell::{endpoint_url, parse_exact, Api, Format, SourceConfig};
-use crate::levels::{Level, Thresholds};
+use crate::clickatell::{parse_exact, SourceConfig};
 use crate::limits::{self, FieldLimit};
 use crate::tray_icon::IconStyle;
 use rust_decimal::Decimal;
@@ -17,15 +17,9 @@ use thiserror::Error;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
-    pub api: Api,
-    pub format: Format,
-    pub base_url: Option<String>,
+    /// The accounts watched, in the order the tray and the window list them.
+    pub accounts: Vec<Account>,
     pub timeout_secs: u64,
-    pub poll_interval_secs: u64,
-    #[serde(with = "decimal_option")]
-    pub warning_level: Option<Decimal>,
-    #[serde(with = "decimal_option")]
-    pub critical_level: Option<Decimal>,
     pub notifications: Notifications,
     /// Start the tray app when the user logs in.
     pub start_at_login: bool,
@@ -58,13 +52,8 @@ pub struct Notifications {
 impl Default for Settings {
     fn default() -> Self {
         Self {
-            api: Api::default(),
-            format: Format::default(),
-            base_url: None,
+            accounts: vec![Account::default()],
             timeout_secs: 15,
-            poll_interval_secs: 300,
-            warning_level: Some(Decimal::from(100)),
-            critical_level: None,
             notifications: Notifications::default(),
             start_at_login: false,
             tray_icon: IconStyle::default(),
@@ -87,16 +76,42 @@ impl Default for Notifications {
     }
 }
 
-/// One invalid field: its name as in `settings.json`, and what is wrong with it.
+/// One invalid field: its name as in `settings.json` (within its account, for an account's
+/// field), and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
+    /// The account's id, for a field of one account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
     pub field: String,
     pub message: String,
 }
 
+impl FieldError {
+    /// A problem with an app-wide field.
+    pub fn new(field: &str, message: String) -> Self {
+        Self {
+            account: None,
+            field: field.into(),
+            message,
+        }
+    }
+
+    /// A problem with a field of the account `id`.
+    pub fn of_account(id: &str, field: &str, message: String) -> Self {
+        Self {
+            account: Some(id.into()),
+            ..Self::new(field, message)
+        }
+    }
+}
+
 impl std::fmt::Display for FieldError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.field, self.message)
+        match &self.account {
+            Some(id) => write!(f, "account {id}: {}: {}", self.field, self.message),
+            None => write!(f, "{}: {}", self.field, self.message),
+        }
     }
 }
 
@@ -104,62 +119,77 @@ impl Settings {
     /// Every problem with these settings, one per field; empty when they are valid.
     pub fn validate(&self) -> Vec<FieldError> {
         let mut errors = Vec::new();
-        let mut bad = |field: &str, message: String| {
-            errors.push(FieldError {
-                field: field.into(),
-                message,
-            })
-        };
         let mut check = |limit: FieldLimit, value: Option<u64>| {
             if value.is_some_and(|v| !limit.allows(v)) {
-                bad(limit.field, limit.message());
+                errors.push(FieldError::new(limit.field, limit.message()));
             }
         };
         let n = &self.notifications;
         check(limits::TIMEOUT, Some(self.timeout_secs));
-        check(limits::POLL_INTERVAL, Some(self.poll_interval_secs));
         check(limits::REMINDER, n.reminder_hours.map(u64::from));
         check(limits::FORECAST_DAYS, n.forecast_alert_days.map(u64::from));
         check(limits::BLIND_AFTER, Some(u64::from(n.blind_after_minutes)));
-        if let Some(base) = &self.base_url {
-            if let Err(e) = endpoint_url(base, "/") {
-                bad("base_url", e.to_string());
-            }
-        }
-        for problem in self.thresholds().problems() {
-            let field = match problem.level {
-                Level::Critical => "critical_level",
-                Level::Warning | Level::Ok => "warning_level",
-            };
-            bad(field, problem.message);
-        }
         match url::Url::parse(&self.top_up_url) {
             Ok(url) if url.scheme() == "https" && url.host_str().is_some() => {}
-            _ => bad(
+            _ => errors.push(FieldError::new(
                 "top_up_url",
                 "must be an https:// address, like https://portal.clickatell.com/".into(),
-            ),
+            )),
         }
+        errors.extend(account::validate_list(&self.accounts));
+        errors.extend(self.accounts.iter().flat_map(Account::validate));
         errors
     }
 
-    /// The warning and critical levels for checks and alerts.
-    pub fn thresholds(&self) -> Thresholds {
-        Thresholds {
-            warning: self.warning_level,
-            critical: self.critical_level,
-        }
+    /// How to reach Clickatell for `account`.
+    pub fn source_config(&self, account: &Account) -> SourceConfig {
+        account.source_config(Duration::from_secs(self.timeout_secs))
     }
 
-    /// How to reach Clickatell according to these settings.
-    pub fn source_config(&self) -> SourceConfig {
-        SourceConfig {
-            api: self.api,
-            format: self.format,
-            base_url: self.base_url.clone(),
-            timeout: Duration::from_secs(self.timeout_secs),
+    /// The account named `key` (its id or its name, any case).
+    pub fn find(&self, key: &str) -> Option<&Account> {
+        self.accounts.iter().find(|a| a.answers_to(key))
+    }
+
+    /// The first account: the one the single-account ways of giving a token serve.
+    pub fn first(&self) -> &Account {
+        self.accounts
+            .first()
+            .expect("settings always hold an account")
+    }
+
+    /// The accounts that are polled.
+    pub fn enabled(&self) -> impl Iterator<Item = &Account> {
+        self.accounts.iter().filter(|a| a.enabled)
+    }
+}
+
+/// The per-account fields an older, single-account `settings.json` kept at the top level.
+const SINGLE_ACCOUNT_FIELDS: [&str; 6] = [
+    "api",
+    "format",
+    "base_url",
+    "poll_interval_secs",
+    "warning_level",
+    "critical_level",
+];
+
+/// Settings from JSON of this version or an older one: a file without `accounts` is a
+/// single-account file, whose account fields become the first account's (id `main`).
+pub fn from_json(bytes: &[u8]) -> Result<Settings, serde_json::Error> {
+    let mut value: Value = serde_json::from_slice(bytes)?;
+    if let Value::Object(fields) = &mut value {
+        if !fields.contains_key("accounts") {
+            let mut first = Map::new();
+            for key in SINGLE_ACCOUNT_FIELDS {
+                if let Some(v) = fields.remove(key) {
+                    first.insert(key.into(), v);
+                }
+            }
+            fields.insert("accounts".into(), Value::Array(vec![Value::Object(first)]));
         }
     }
+    serde_json::from_value(value)
 }
 
 /// Why settings could not be loaded or saved.
@@ -254,7 +284,7 @@ impl SettingsStore {
                 })
             }
         };
-        let reason = match serde_json::from_slice::<Settings>(&bytes) {
+        let reason = match from_json(&bytes) {
             Ok(settings) => {
                 let errors = settings.validate();
                 if errors.is_empty() {
@@ -298,7 +328,7 @@ impl SettingsStore {
 
 /// Levels are stored as strings ("100.50") so they stay exact; a hand-written number is
 /// accepted too.
-mod decimal_option {
+pub(crate) mod decimal_option {
     use super::*;
 
     pub fn serialize<S: Serializer>(v: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
@@ -328,6 +358,7 @@ mod decimal_option {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clickatell::{Api, Format};
 
     fn store() -> (tempfile::TempDir, SettingsStore) {
         let dir = tempfile::tempdir().unwrap();
@@ -342,9 +373,12 @@ mod tests {
         assert_eq!(loaded.settings, Settings::default());
         assert!(loaded.set_aside.is_none());
         let s = Settings {
-            api: Api::OneApi,
-            warning_level: Some(parse_exact("120.50").unwrap()),
-            critical_level: Some(parse_exact("20").unwrap()),
+            accounts: vec![Account {
+                api: Api::OneApi,
+                warning_level: Some(parse_exact("120.50").unwrap()),
+                critical_level: Some(parse_exact("20").unwrap()),
+                ..Account::default()
+            }],
             ..Settings::default()
         };
         store.save(&s).unwrap();
@@ -364,13 +398,13 @@ mod tests {
         .unwrap();
         let mut s = store.load().unwrap().settings;
         assert!(!s.notifications.enabled);
-        s.poll_interval_secs = 600;
+        s.accounts[0].poll_interval_secs = 600;
         store.save(&s).unwrap();
         let v: Value =
             serde_json::from_str(&std::fs::read_to_string(store.path()).unwrap()).unwrap();
         assert_eq!(v["future_field"]["a"], 1);
         assert_eq!(v["notifications"]["sound"], "ping");
-        assert_eq!(v["poll_interval_secs"], 600);
+        assert_eq!(v["accounts"][0]["poll_interval_secs"], 600);
     }
 
     #[test]
@@ -400,26 +434,39 @@ mod tests {
     fn validation_names_each_bad_field() {
         let s = Settings {
             timeout_secs: 0,
-            poll_interval_secs: 10,
-            base_url: Some("http://example.com".into()),
-            warning_level: Some(parse_exact("10").unwrap()),
-            critical_level: Some(parse_exact("20").unwrap()),
+            accounts: vec![Account {
+                poll_interval_secs: 10,
+                base_url: Some("http://example.com".into()),
+                warning_level: Some(parse_exact("10").unwrap()),
+                critical_level: Some(parse_exact("20").unwrap()),
+                ..Account::default()
+            }],
             notifications: Notifications {
                 reminder_hours: Some(0),
                 ..Notifications::default()
             },
             ..Settings::default()
         };
-        let fields: Vec<String> = s.validate().into_iter().map(|e| e.field).collect();
+        let fields: Vec<String> = s.validate().iter().map(ToString::to_string).collect();
+        let fields: Vec<&str> = fields
+            .iter()
+            .map(|f| f.split(':').next().unwrap())
+            .collect();
         assert_eq!(
             fields,
             [
                 "timeout_secs",
-                "poll_interval_secs",
                 "notifications.reminder_hours",
-                "base_url",
-                "critical_level"
+                "account main",
+                "account main",
+                "account main",
             ]
+        );
+        let account_fields: Vec<String> =
+            s.validate()[2..].iter().map(|e| e.field.clone()).collect();
+        assert_eq!(
+            account_fields,
+            ["poll_interval_secs", "base_url", "critical_level"]
         );
         let (_dir, store) = store();
         assert!(matches!(store.save(&s), Err(SettingsError::Invalid(_))));
@@ -431,9 +478,45 @@ mod tests {
 
     #[test]
     fn accepts_hand_written_numbers_for_levels() {
-        let s: Settings =
-            serde_json::from_str(r#"{"warning_level": 250, "critical_level": "12.5"}"#).unwrap();
-        assert_eq!(s.warning_level.unwrap().to_string(), "250");
-        assert_eq!(s.critical_level.unwrap().to_string(), "12.5");
+        let s = from_json(br#"{"warning_level": 250, "critical_level": "12.5"}"#).unwrap();
+        assert_eq!(s.first().warning_level.unwrap().to_string(), "250");
+        assert_eq!(s.first().critical_level.unwrap().to_string(), "12.5");
+    }
+
+    /// `tests/fixtures/single-account/settings.json` was written for version 0.1.0, which
+    /// knew one account; its account fields become the first account's, the rest stays.
+    #[test]
+    fn a_single_account_file_becomes_the_first_account_with_nothing_lost() {
+        let (_dir, store) = store();
+        std::fs::create_dir_all(store.path().parent().unwrap()).unwrap();
+        let old = include_str!("../../../tests/fixtures/single-account/settings.json");
+        std::fs::write(store.path(), old).unwrap();
+        let loaded = store.load().unwrap();
+        assert!(loaded.set_aside.is_none());
+        let s = loaded.settings;
+        assert_eq!(s.accounts.len(), 1);
+        let main = s.first();
+        assert_eq!((main.id.as_str(), main.name.as_str()), ("main", "Main"));
+        assert_eq!((main.api, main.format), (Api::Rest, Format::Json));
+        assert_eq!(main.base_url.as_deref(), Some("http://127.0.0.1:18999"));
+        assert_eq!(main.poll_interval_secs, 600);
+        assert_eq!(main.warning_level.unwrap().to_string(), "100.50");
+        assert_eq!(main.critical_level.unwrap().to_string(), "50");
+        assert!(main.enabled);
+        assert_eq!(s.timeout_secs, 20);
+        assert_eq!(s.notifications.reminder_hours, Some(24));
+        assert_eq!(s.tray_icon, IconStyle::Meter);
+        assert_eq!(s.extra["future_field"]["kept"], true);
+        assert_eq!(
+            std::fs::read_to_string(store.path()).unwrap(),
+            old,
+            "loading does not rewrite the file"
+        );
+        store.save(&s).unwrap();
+        let v: Value =
+            serde_json::from_str(&std::fs::read_to_string(store.path()).unwrap()).unwrap();
+        assert!(v.get("warning_level").is_none());
+        assert_eq!(v["accounts"][0]["warning_level"], "100.50");
+        assert_eq!(store.load().unwrap().settings, s);
     }
 }

@@ -54,6 +54,37 @@ impl Status {
         }
     }
 
+    /// How much this state needs the user, for the account the tray's icon shows when
+    /// several are watched: money running out first, then an account that cannot be read
+    /// until the user acts, then a low balance, then one that cannot be read for now.
+    pub fn severity(self) -> u8 {
+        match self {
+            Self::Ok => 0,
+            Self::Starting => 1,
+            Self::Stale => 2,
+            Self::Offline | Self::RateLimited | Self::Error => 3,
+            Self::Warning => 4,
+            Self::TokenMissing | Self::TokenRejected => 5,
+            Self::Critical => 6,
+        }
+    }
+
+    /// A few words for the state, as the tooltip's line per account says it ("low").
+    pub fn words(self) -> &'static str {
+        match self {
+            Self::Starting => "checking",
+            Self::Ok => "ok",
+            Self::Warning => "low",
+            Self::Critical => "critical",
+            Self::Stale => "not updated",
+            Self::TokenMissing => "no token",
+            Self::TokenRejected => "token rejected",
+            Self::Offline => "offline",
+            Self::RateLimited => "rate limited",
+            Self::Error => "error",
+        }
+    }
+
     /// The name used in logs and the UI.
     pub fn as_str(self) -> &'static str {
         match self {

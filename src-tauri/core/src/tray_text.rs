@@ -120,6 +120,101 @@ pub fn tray_view(
     }
 }
 
+/// One watched account, as the tray sums up several.
+#[derive(Debug, Clone, Copy)]
+pub struct AccountState<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub snapshot: &'a Snapshot,
+    pub thresholds: Thresholds,
+    /// The highest balance of its last 30 days, for the meter.
+    pub peak: Option<Decimal>,
+}
+
+/// What the tray shows for every watched account, and the menu's line per account (the
+/// account's id and the line's text).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrayOverview {
+    pub view: TrayView,
+    pub lines: Vec<(String, String)>,
+}
+
+/// The tray for `accounts` (in their order) at `now`. With one account it is that account's
+/// view, as the single-account versions showed it (named only in the `demo`). With several,
+/// the picture and label are the account that most needs the user (the first such, on a
+/// tie), the tooltip has a line per account ("EU: 97.25 credits — low") and so does the menu.
+pub fn tray_overview(
+    accounts: &[AccountState<'_>],
+    now: OffsetDateTime,
+    demo: bool,
+) -> TrayOverview {
+    let view_of = |a: &AccountState<'_>, named: bool| {
+        tray_view(
+            a.snapshot,
+            &a.thresholds,
+            now,
+            a.peak,
+            named.then_some(a.name),
+        )
+    };
+    let line_of = |a: &AccountState<'_>| {
+        let amount = a
+            .snapshot
+            .balance
+            .as_ref()
+            .map_or_else(|| "—".to_owned(), compact_balance);
+        format!("{}: {amount} — {}", a.name, a.snapshot.status.words())
+    };
+    let lines = accounts
+        .iter()
+        .map(|a| (a.id.to_owned(), line_of(a)))
+        .collect();
+    let Some(worst) = accounts
+        .iter()
+        .rev()
+        .max_by_key(|a| a.snapshot.status.severity())
+    else {
+        let empty = Snapshot::default();
+        let mut view = tray_view(&empty, &Thresholds::default(), now, None, None);
+        view.detail = "No account is enabled — open settings".into();
+        return TrayOverview { view, lines };
+    };
+    if accounts.len() == 1 {
+        return TrayOverview {
+            view: view_of(worst, demo),
+            lines,
+        };
+    }
+    let own = view_of(worst, true);
+    let needing = accounts
+        .iter()
+        .filter(|a| a.snapshot.status.severity() >= 3)
+        .count();
+    let headline = match needing {
+        0 => format!("Clickatell: {} accounts, all ok", accounts.len()),
+        1 => format!(
+            "Clickatell: {} {}",
+            worst.name,
+            worst.snapshot.status.words()
+        ),
+        n => format!(
+            "Clickatell: {n} of {} accounts need attention",
+            accounts.len()
+        ),
+    };
+    let detail = accounts.iter().map(line_of).collect::<Vec<_>>().join("\n");
+    TrayOverview {
+        view: TrayView {
+            label: own.label,
+            headline,
+            detail,
+            picture: own.picture,
+            menu_line: own.menu_line,
+        },
+        lines,
+    }
+}
+
 /// The colour a status shows: the level's while readings come in, grey when they do not.
 fn tone(status: Status) -> Tone {
     match status {
@@ -366,5 +461,52 @@ mod tests {
         assert_eq!(ago(time::Duration::minutes(2)), "2 min ago");
         assert_eq!(ago(time::Duration::hours(3)), "3 h ago");
         assert_eq!(ago(time::Duration::days(3)), "3 d ago");
+    }
+
+    #[test]
+    fn several_accounts_show_the_one_most_in_need_and_a_line_each() {
+        let snaps = [
+            ("main", "Main", snap(Status::Ok, Some("1200"), None)),
+            ("eu", "EU", snap(Status::Warning, Some("97.25"), None)),
+            (
+                "us",
+                "US",
+                snap(Status::Critical, Some("12.5"), Some("USD")),
+            ),
+            ("asia", "Asia", snap(Status::TokenRejected, None, None)),
+            ("za", "ZA", snap(Status::Offline, Some("300"), Some("ZAR"))),
+        ];
+        let states: Vec<AccountState<'_>> = snaps
+            .iter()
+            .map(|(id, name, s)| AccountState {
+                id,
+                name,
+                snapshot: s,
+                thresholds: levels(),
+                peak: None,
+            })
+            .collect();
+        let o = tray_overview(&states, NOW, false);
+        assert_eq!(o.view.picture.tone, Tone::Critical);
+        assert_eq!(o.view.label, "US 12");
+        assert_eq!(
+            o.view.headline,
+            "Clickatell: 4 of 5 accounts need attention"
+        );
+        assert_eq!(
+            o.view.detail,
+            "Main: 1,200 credits — ok\nEU: 97.25 credits — low\nUS: 12.5 USD — critical\n\
+             Asia: — — token rejected\nZA: 300 ZAR — offline"
+        );
+        assert_eq!(
+            o.lines[1],
+            ("eu".to_owned(), "EU: 97.25 credits — low".to_owned())
+        );
+        let two = tray_overview(&states[..2], NOW, false);
+        assert_eq!(two.view.headline, "Clickatell: EU low");
+        assert_eq!(two.view.picture.tone, Tone::Warning);
+        let one = tray_overview(&states[..1], NOW, false);
+        let alone = tray_view(&snaps[0].2, &levels(), NOW, None, None);
+        assert_eq!(one.view, alone, "one account looks as it always did");
     }
 }

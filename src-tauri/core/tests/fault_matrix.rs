@@ -5,6 +5,7 @@
 
 mod support;
 
+use clickatell_core::account::Account;
 use clickatell_core::snapshot::{Snapshot, Status};
 use clickatell_core::{Api, Decimal, Format, Settings};
 use std::time::{Duration, SystemTime};
@@ -541,13 +542,16 @@ fn redirect_row(rows: &mut Vec<Row>, elsewhere: &FaultServer) {
 /// Runs one row: a fresh monitor, its first poll, the snapshot it publishes.
 async fn run(row: &Row) -> Snapshot {
     let settings = Settings {
-        api: row.api,
-        format: row.format,
-        base_url: Some(row.base_url.clone()),
+        accounts: vec![Account {
+            api: row.api,
+            format: row.format,
+            base_url: Some(row.base_url.clone()),
+            poll_interval_secs: INTERVAL_SECS as u64,
+            warning_level: Some(Decimal::from(100)),
+            critical_level: Some(Decimal::from(50)),
+            ..Account::default()
+        }],
         timeout_secs: 1,
-        poll_interval_secs: INTERVAL_SECS as u64,
-        warning_level: Some(Decimal::from(100)),
-        critical_level: Some(Decimal::from(50)),
         ..Settings::default()
     };
     let rig = support::rig::monitor(settings, TOKEN, None, None);

@@ -2,6 +2,7 @@
 //! always holds either the previous or the new settings. The test runs itself as the child
 //! process that saves in a loop, and kills it at varying moments.
 
+use clickatell_core::account::Account;
 use clickatell_core::{Decimal, Settings, SettingsStore};
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -11,8 +12,11 @@ const ROUNDS: u64 = 40;
 
 fn settings(n: u64) -> Settings {
     Settings {
-        warning_level: Some(Decimal::from(n + 100)),
-        critical_level: Some(Decimal::from(n)),
+        accounts: vec![Account {
+            warning_level: Some(Decimal::from(n + 100)),
+            critical_level: Some(Decimal::from(n)),
+            ..Account::default()
+        }],
         ..Settings::default()
     }
 }
@@ -59,9 +63,13 @@ fn a_save_killed_at_any_moment_never_leaves_an_invalid_file() {
             "round {round}: the file was unusable after a kill: {:?}",
             loaded.set_aside
         );
-        let critical = loaded.settings.critical_level.expect("a saved level");
+        let critical = loaded
+            .settings
+            .first()
+            .critical_level
+            .expect("a saved level");
         assert_eq!(
-            loaded.settings.warning_level,
+            loaded.settings.first().warning_level,
             Some(critical + Decimal::from(100)),
             "round {round}: a mix of two saves"
         );

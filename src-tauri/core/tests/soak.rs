@@ -6,6 +6,7 @@
 
 mod support;
 
+use clickatell_core::account::Account;
 use clickatell_core::alert_policy::AlertState;
 use clickatell_core::{Decimal, Settings};
 use std::time::{Duration, Instant};
@@ -67,10 +68,13 @@ async fn twenty_thousand_polls_with_faults_stay_flat_and_alert_exactly() {
     let dir = tempfile::tempdir().unwrap();
     let state_path = dir.path().join("alert-state.json");
     let settings = Settings {
-        base_url: Some(server.url()),
+        accounts: vec![Account {
+            base_url: Some(server.url()),
+            warning_level: Some(Decimal::from(100)),
+            critical_level: Some(Decimal::from(50)),
+            ..Account::default()
+        }],
         timeout_secs: 5,
-        warning_level: Some(Decimal::from(100)),
-        critical_level: Some(Decimal::from(50)),
         ..Settings::default()
     };
     let started = Instant::now();

@@ -6,13 +6,15 @@ use super::contract::{
     Balance, CommandError, HistoryRange, Point, Settings, SnapshotView, TokenStatus,
 };
 use super::state::AppState;
+use clickatell_core::account::Account;
 use clickatell_core::clickatell::parse_exact;
 use clickatell_core::history::RETENTION_DAYS;
 use clickatell_core::limits;
+use clickatell_core::monitor;
 use clickatell_core::notifier::{Notification, Urgency};
 use clickatell_core::settings::FieldError;
-use clickatell_core::token_store::TOKEN_ENV;
-use clickatell_core::ApiToken;
+use clickatell_core::token_store::{TokenFor, TOKEN_ENV};
+use clickatell_core::{ApiToken, TokenStore};
 use serde_json::Value;
 use tauri::{AppHandle, Manager, Runtime};
 
@@ -38,10 +40,7 @@ pub async fn dispatch<R: Runtime>(
         "save_token" => answer(save_token(state, &text("token")?).await?),
         "delete_token" => answer(delete_token(state).await?),
         "token_status" => answer(read_token_status(state).await),
-        "refresh_now" => answer(SnapshotView::new(
-            state.monitor.refresh().await,
-            state.clock.now(),
-        )),
+        "refresh_now" => answer(refresh_now(state).await),
         "get_history" => {
             let range = serde_json::from_value(arg("range"))
                 .map_err(|_| CommandError::message("There is no such history range."))?;
@@ -59,10 +58,49 @@ fn answer<T: serde::Serialize>(value: T) -> Result<Value, CommandError> {
         .map_err(|e| CommandError::message(format!("The answer could not be written: {e}.")))
 }
 
-/// The latest snapshot.
+/// The latest snapshot of the account the window shows.
 fn get_snapshot(state: &AppState) -> SnapshotView {
-    let snapshot = state.monitor.subscribe().borrow().clone();
+    let snapshot = state
+        .primary()
+        .map(|w| w.monitor.subscribe().borrow().clone())
+        .unwrap_or_default();
     SnapshotView::new(snapshot, state.clock.now())
+}
+
+/// Reads every watched account now; answers with the window's account's snapshot.
+async fn refresh_now(state: &AppState) -> SnapshotView {
+    let mut primary = None;
+    for w in state.watched() {
+        let snapshot = w.monitor.refresh().await;
+        primary.get_or_insert(snapshot);
+    }
+    SnapshotView::new(primary.unwrap_or_default(), state.clock.now())
+}
+
+/// The account the window's token commands act on, as saved now.
+fn token_account(state: &AppState) -> Result<(Settings, Account), CommandError> {
+    let saved = state.settings();
+    let account = match state.primary() {
+        Some(w) => saved
+            .accounts
+            .iter()
+            .find(|a| a.id == w.account.id)
+            .cloned(),
+        None => None,
+    };
+    let account = account.unwrap_or_else(|| saved.first().clone());
+    Ok((saved, account))
+}
+
+/// Tells the account's monitor its token changed, if it is watched.
+async fn token_changed(state: &AppState, account: &Account) {
+    if let Some(w) = state
+        .watched()
+        .into_iter()
+        .find(|w| w.account.id == account.id)
+    {
+        w.monitor.token_changed().await;
+    }
 }
 
 /// The saved settings.
@@ -91,15 +129,65 @@ async fn save_settings<R: Runtime>(
         &mut *state.settings.lock().unwrap_or_else(|p| p.into_inner()),
         settings.clone(),
     );
+    super::apply_settings(app, &settings).await;
+    forget_removed(state, &previous, &settings).await?;
     if previous.start_at_login != settings.start_at_login {
         let (app, enabled) = (app.clone(), settings.start_at_login);
         blocking(move || set_autostart(&app, enabled)).await??;
     }
-    state
-        .monitor
-        .configure(state.context.monitor_config(&settings))
-        .await;
     Ok(settings)
+}
+
+/// Deletes what belonged to accounts `previous` had and `settings` no longer has: the token
+/// in the keyring, the readings in the history and the alert state. The settings were saved
+/// first, so an error here leaves no account behind, only its leftovers (and says so).
+async fn forget_removed(
+    state: &AppState,
+    previous: &Settings,
+    settings: &Settings,
+) -> Result<(), CommandError> {
+    let removed: Vec<Account> = previous
+        .accounts
+        .iter()
+        .filter(|a| settings.accounts.iter().all(|b| b.id != a.id))
+        .cloned()
+        .collect();
+    for account in removed {
+        let first = state.context.token_for(previous, &account).first;
+        let profile = state.context.profile;
+        let history = state.history.clone();
+        let gone = account.clone();
+        let failed = blocking(move || {
+            let mut failed = Vec::new();
+            let id = &gone.id;
+            let token = TokenFor {
+                account: &gone,
+                primary: false,
+                first,
+            };
+            if let Err(e) = token.delete() {
+                failed.push(e.user_message());
+            }
+            if let Some(history) = history {
+                if let Err(e) = history.remove_account(id) {
+                    failed.push(e.to_string());
+                }
+            }
+            if let Some(path) = monitor::default_alert_state_path(profile, id, false) {
+                let _ = std::fs::remove_file(path);
+            }
+            failed
+        })
+        .await?;
+        if !failed.is_empty() {
+            return Err(CommandError::message(format!(
+                "{} was removed, but not all it left behind could be deleted: {}",
+                account.name,
+                failed.join(" ")
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn set_autostart<R: Runtime>(app: &AppHandle<R>, enabled: bool) -> Result<(), CommandError> {
@@ -118,27 +206,42 @@ fn set_autostart<R: Runtime>(app: &AppHandle<R>, enabled: bool) -> Result<(), Co
     })
 }
 
-/// Reads the form's JSON into settings, with a field error for each level that is not a number.
+/// Reads the form's JSON into settings, with a field error for each account's level that is
+/// not a number.
 fn parse_settings(mut value: Value) -> Result<Settings, CommandError> {
     let mut errors = Vec::new();
-    for field in ["warning_level", "critical_level"] {
-        let Some(level) = value.get_mut(field) else {
-            continue;
-        };
-        let valid = match level {
-            Value::Null | Value::Number(_) => true,
-            Value::String(s) if s.trim().is_empty() => {
-                *level = Value::Null;
-                true
+    let accounts = value
+        .get_mut("accounts")
+        .and_then(Value::as_array_mut)
+        .map(|a| a.iter_mut())
+        .into_iter()
+        .flatten();
+    for account in accounts {
+        let id = account
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        for field in ["warning_level", "critical_level"] {
+            let Some(level) = account.get_mut(field) else {
+                continue;
+            };
+            let valid = match level {
+                Value::Null | Value::Number(_) => true,
+                Value::String(s) if s.trim().is_empty() => {
+                    *level = Value::Null;
+                    true
+                }
+                Value::String(s) => parse_exact(s).is_ok(),
+                _ => false,
+            };
+            if !valid {
+                errors.push(FieldError::of_account(
+                    &id,
+                    field,
+                    "must be a number, like 100 or 25.50".into(),
+                ));
             }
-            Value::String(s) => parse_exact(s).is_ok(),
-            _ => false,
-        };
-        if !valid {
-            errors.push(FieldError {
-                field: field.into(),
-                message: "must be a number, like 100 or 25.50".into(),
-            });
         }
     }
     if !errors.is_empty() {
@@ -152,7 +255,14 @@ fn parse_settings(mut value: Value) -> Result<Settings, CommandError> {
 /// before saving it.
 async fn test_token(state: &AppState, token: &str) -> Result<Balance, CommandError> {
     let token = parse_token(token)?;
-    let config = state.effective_settings().source_config();
+    let (_, account) = token_account(state)?;
+    let settings = state.effective_settings();
+    let account = settings
+        .accounts
+        .iter()
+        .find(|a| a.id == account.id)
+        .unwrap_or(&account);
+    let config = settings.source_config(account);
     let source = (state.context.source_factory())(&config)
         .map_err(|e| CommandError::message(e.user_message()))?;
     source
@@ -164,38 +274,56 @@ async fn test_token(state: &AppState, token: &str) -> Result<Balance, CommandErr
 fn parse_token(raw: &str) -> Result<ApiToken, CommandError> {
     ApiToken::parse(raw).map_err(|e| CommandError {
         message: format!("That token cannot be used: {e}."),
-        fields: vec![FieldError {
-            field: "token".into(),
-            message: e.to_string(),
-        }],
+        fields: vec![FieldError::new("token", e.to_string())],
     })
 }
 
 /// Stores the token in the OS keyring and resumes monitoring with it.
 async fn save_token(state: &AppState, token: &str) -> Result<TokenStatus, CommandError> {
     let token = parse_token(token)?;
-    let tokens = state.tokens.clone();
-    blocking(move || tokens.set(&token))
-        .await?
-        .map_err(|e| CommandError::message(format!("{} Nothing was stored.", e.user_message())))?;
-    state.monitor.token_changed().await;
+    let (saved, account) = token_account(state)?;
+    let first = state.context.token_for(&saved, &account).first;
+    let target = account.clone();
+    blocking(move || {
+        TokenFor {
+            account: &target,
+            primary: false,
+            first,
+        }
+        .set(&token)
+    })
+    .await?
+    .map_err(|e| CommandError::message(format!("{} Nothing was stored.", e.user_message())))?;
+    token_changed(state, &account).await;
     Ok(read_token_status(state).await)
 }
 
 /// Removes the token from the OS keyring.
 async fn delete_token(state: &AppState) -> Result<TokenStatus, CommandError> {
-    let tokens = state.tokens.clone();
-    blocking(move || tokens.delete())
-        .await?
-        .map_err(|e| CommandError::message(e.user_message()))?;
-    state.monitor.token_changed().await;
+    let (saved, account) = token_account(state)?;
+    let first = state.context.token_for(&saved, &account).first;
+    let target = account.clone();
+    blocking(move || {
+        TokenFor {
+            account: &target,
+            primary: false,
+            first,
+        }
+        .delete()
+    })
+    .await?
+    .map_err(|e| CommandError::message(e.user_message()))?;
+    token_changed(state, &account).await;
     Ok(read_token_status(state).await)
 }
 
 /// Whether a token is stored, and in which keyring.
 async fn read_token_status(state: &AppState) -> TokenStatus {
-    let tokens = state.tokens.clone();
-    let stored = match blocking(move || tokens.get()).await {
+    let store = match token_account(state) {
+        Ok((_, account)) => TokenStore::for_account(&account.id),
+        Err(e) => return TokenStatus::new(Err(e.message), false),
+    };
+    let stored = match blocking(move || store.get()).await {
         Ok(Ok(token)) => Ok(token.is_some()),
         Ok(Err(e)) => Err(e.user_message()),
         Err(e) => Err(e.message),
@@ -219,7 +347,10 @@ async fn get_history(state: &AppState, range: HistoryRange) -> Result<Vec<Point>
             HistoryRange::Month => time::Duration::days(30),
             HistoryRange::All => time::Duration::days(RETENTION_DAYS),
         };
-    blocking(move || history.series(from, now, 400))
+    let Ok((_, account)) = token_account(state) else {
+        return Ok(Vec::new());
+    };
+    blocking(move || history.series(&account.id, from, now, 400))
         .await?
         .map_err(|e| CommandError::message(format!("The history could not be read: {e}.")))
 }

@@ -13,14 +13,14 @@ pub mod window_host;
 pub mod window_process;
 
 use clickatell_core::context::Context;
-use clickatell_core::monitor::{self, Clock, SystemClock};
-use clickatell_core::notifier::{Action, ActionHandler};
+use clickatell_core::monitor::{self, MonitorConfig, SystemClock};
+use clickatell_core::notifier::{Action, ActionHandler, DesktopNotifier};
 use clickatell_core::snapshot::{Snapshot, Status};
 use clickatell_core::tray_icon::IconStyle;
-use clickatell_core::tray_text::{tray_view, TrayView};
-use clickatell_core::Decimal;
-use clickatell_core::TokenStore;
-use state::AppState;
+use clickatell_core::tray_text::{tray_overview, AccountState, TrayOverview};
+use clickatell_core::{Decimal, Settings};
+use state::{AppState, Watched};
+use std::collections::BTreeMap;
 use std::process::ExitCode;
 use std::sync::mpsc::RecvTimeoutError;
 use std::sync::Arc;
@@ -82,30 +82,30 @@ fn setup<R: Runtime>(app: &AppHandle<R>, context: Context) {
             None
         }
     };
-    let notifier = context.notifier(Some((action_handler(app), &[Action::TopUp, Action::Open])));
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let deps = context.monitor_deps(notifier.clone(), history.clone(), clock.clone());
-    let config = context.monitor_config(&context.saved);
-    let handle = tauri::async_runtime::block_on(async move { monitor::spawn(config, deps) });
     let (demo, at_login) = (context.is_demo(), context.at_login());
+    let (changes, changed) = tokio::sync::mpsc::unbounded_channel();
     app.manage(AppState {
-        monitor: handle,
+        watched: std::sync::Mutex::default(),
         settings: std::sync::Mutex::new(context.saved.clone()),
         context,
-        tokens: TokenStore::default(),
-        notifier,
+        notifier: Arc::new(DesktopNotifier::default()),
         history,
-        clock,
+        clock: Arc::new(SystemClock),
+        changes,
     });
+    let saved = app.state::<AppState>().settings();
+    let configure = tauri::async_runtime::block_on(async { watch_accounts(app, &saved) });
+    debug_assert!(configure.is_empty(), "nothing runs yet to reconfigure");
     app.manage(tray::TrayState::default());
+    app.manage(tray::MenuSlot::<R>::default());
     match WindowHost::start(app) {
         Ok(host) => {
             app.manage(host);
         }
         Err(e) => tracing::error!(error = %e, "the window cannot be opened"),
     }
-    let view = current_view(app, &Snapshot::default());
-    if let Err(e) = tray::install(app, &view, tray_style(app)) {
+    let overview = current_overview(app);
+    if let Err(e) = tray::install(app, &overview, tray_style(app)) {
         tracing::info!(error = %e, "no tray host yet; waiting for one");
         let patience = if at_login {
             tray_host::PATIENCE_AT_LOGIN
@@ -120,24 +120,109 @@ fn setup<R: Runtime>(app: &AppHandle<R>, context: Context) {
     if std::env::var("TAURI_WEBVIEW_AUTOMATION").is_ok_and(|v| v == "true") {
         window::open(app, View::Overview, None);
     }
-    forward_snapshots(app.clone());
+    forward_snapshots(app.clone(), changed);
 }
 
-/// The tray's view of a snapshot, naming the account when it needs naming.
-fn current_view<R: Runtime>(app: &AppHandle<R>, snapshot: &Snapshot) -> TrayView {
+/// Brings the monitors in line with `saved`: one per enabled account, in order. An account
+/// already watched under the same name keeps its monitor (returned with its new
+/// configuration, to apply once the lock is released); a new one, or one whose name in
+/// notifications changed, gets a new monitor; one no longer enabled stops. Must run on the
+/// async runtime (monitors are spawned on it).
+fn watch_accounts<R: Runtime>(
+    app: &AppHandle<R>,
+    saved: &Settings,
+) -> Vec<(Watched, MonitorConfig)> {
     let state = app.state::<AppState>();
-    let thresholds = state.effective_settings().thresholds();
-    let peak = *app
+    let context = &state.context;
+    let mut running = state.watched.lock().unwrap_or_else(|p| p.into_inner());
+    let mut next = Vec::new();
+    let mut reconfigure = Vec::new();
+    for (position, account) in saved.enabled().enumerate() {
+        let label = context.account_label(saved, account);
+        let config = context.monitor_config(saved, account, position);
+        let kept = running
+            .iter()
+            .position(|w| w.account.id == account.id && w.label == label);
+        let watched = match kept {
+            Some(i) => {
+                let mut w = running.remove(i);
+                w.account = config.account.clone();
+                reconfigure.push((w.clone(), config));
+                w
+            }
+            None => {
+                let notifier = context.notifier(
+                    label.clone(),
+                    Some((action_handler(app), &[Action::TopUp, Action::Open])),
+                );
+                let deps = context.monitor_deps(
+                    saved,
+                    account,
+                    notifier,
+                    state.history.clone(),
+                    state.clock.clone(),
+                );
+                let account = config.account.clone();
+                let monitor = monitor::spawn(config, deps);
+                let mut snapshots = monitor.subscribe();
+                let changes = state.changes.clone();
+                tauri::async_runtime::spawn(async move {
+                    while snapshots.changed().await.is_ok() {
+                        if changes.send(()).is_err() {
+                            return;
+                        }
+                    }
+                });
+                Watched {
+                    account,
+                    label,
+                    monitor,
+                }
+            }
+        };
+        next.push(watched);
+    }
+    *running = next;
+    let _ = state.changes.send(());
+    reconfigure
+}
+
+/// Applies `saved` to the monitors (see [`watch_accounts`]), on the async runtime.
+pub async fn apply_settings<R: Runtime>(app: &AppHandle<R>, saved: &Settings) {
+    for (watched, config) in watch_accounts(app, saved) {
+        watched.monitor.configure(config).await;
+    }
+}
+
+/// The tray's view of every watched account now.
+fn current_overview<R: Runtime>(app: &AppHandle<R>) -> TrayOverview {
+    let state = app.state::<AppState>();
+    let watched = state.watched();
+    let snapshots: Vec<Snapshot> = watched
+        .iter()
+        .map(|w| w.monitor.subscribe().borrow().clone())
+        .collect();
+    let peaks = app
         .state::<tray::TrayState>()
-        .peak
+        .peaks
         .lock()
-        .unwrap_or_else(|p| p.into_inner());
-    tray_view(
-        snapshot,
-        &thresholds,
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    let accounts: Vec<AccountState<'_>> = watched
+        .iter()
+        .zip(&snapshots)
+        .map(|(w, snapshot)| AccountState {
+            id: &w.account.id,
+            name: &w.account.name,
+            snapshot,
+            thresholds: w.account.thresholds(),
+            peak: peaks.get(&w.account.id).copied().flatten(),
+        })
+        .collect();
+    tray_overview(
+        &accounts,
         time::OffsetDateTime::now_utc(),
-        peak,
-        state.context.account_label(),
+        state.context.is_demo(),
     )
 }
 
@@ -210,17 +295,11 @@ fn install_tray<R: Runtime>(app: &AppHandle<R>) -> bool {
         let (tx, rx) = std::sync::mpsc::channel();
         let handle = app.clone();
         let _ = app.run_on_main_thread(move || {
-            let snapshot = handle
-                .state::<AppState>()
-                .monitor
-                .subscribe()
-                .borrow()
-                .clone();
-            let view = current_view(&handle, &snapshot);
+            let overview = current_overview(&handle);
             let style = tray_style(&handle);
-            let installed = tray::install(&handle, &view, style).is_ok();
+            let installed = tray::install(&handle, &overview, style).is_ok();
             if installed {
-                tray::update(&handle, &view, style, &snapshot);
+                tray::update(&handle, &overview, style, primary_status(&handle));
             }
             let _ = tx.send(installed);
         });
@@ -231,65 +310,88 @@ fn install_tray<R: Runtime>(app: &AppHandle<R>) -> bool {
     false
 }
 
-/// The highest balance of the last 30 days, for the meter; read off the async runtime.
-async fn recent_peak<R: Runtime>(app: &AppHandle<R>) -> Option<Decimal> {
-    let history = app.state::<AppState>().history.clone()?;
-    let now = app.state::<AppState>().clock.now();
-    tauri::async_runtime::spawn_blocking(move || {
-        let from = now - time::Duration::days(METER_WINDOW_DAYS);
-        history
-            .range(from, now)
-            .ok()?
-            .into_iter()
-            .map(|p| p.amount)
-            .max()
-    })
-    .await
-    .ok()
-    .flatten()
+/// The state of the account the window shows, which the menu's Refresh and Settings items
+/// follow.
+fn primary_status<R: Runtime>(app: &AppHandle<R>) -> Status {
+    app.state::<AppState>()
+        .primary()
+        .map_or(Status::Starting, |w| w.monitor.subscribe().borrow().status)
 }
 
-/// Sends every snapshot to the tray and the window, and keeps the ages both show current. On
-/// a first run with no token, opens the window so the user sees where to add one.
-fn forward_snapshots<R: Runtime>(app: AppHandle<R>) {
-    let mut snapshots = app.state::<AppState>().monitor.subscribe();
+/// Each watched account's highest balance of the last 30 days, for the meter; read off the
+/// async runtime.
+async fn recent_peaks<R: Runtime>(app: &AppHandle<R>) -> BTreeMap<String, Option<Decimal>> {
+    let state = app.state::<AppState>();
+    let Some(history) = state.history.clone() else {
+        return BTreeMap::new();
+    };
+    let now = state.clock.now();
+    let ids: Vec<String> = state.watched().into_iter().map(|w| w.account.id).collect();
+    tauri::async_runtime::spawn_blocking(move || {
+        let from = now - time::Duration::days(METER_WINDOW_DAYS);
+        ids.into_iter()
+            .map(|id| {
+                let peak = history
+                    .range(&id, from, now)
+                    .ok()
+                    .and_then(|points| points.into_iter().map(|p| p.amount).max());
+                (id, peak)
+            })
+            .collect()
+    })
+    .await
+    .unwrap_or_default()
+}
+
+/// Brings the tray and the window up to date with every change, and keeps the ages both show
+/// current. On a first run with no token, opens the window so the user sees where to add one.
+fn forward_snapshots<R: Runtime>(
+    app: AppHandle<R>,
+    mut changed: tokio::sync::mpsc::UnboundedReceiver<()>,
+) {
     tauri::async_runtime::spawn(async move {
         let mut tick = tokio::time::interval(AGE_TICK);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut first_reading = true;
         loop {
-            let changed = tokio::select! {
-                changed = snapshots.changed() => {
-                    if changed.is_err() {
+            let fresh = tokio::select! {
+                change = changed.recv() => {
+                    if change.is_none() {
                         return;
                     }
+                    // A burst of changes (every account starting) is drawn once.
+                    while changed.try_recv().is_ok() {}
                     tick.reset();
                     true
                 }
                 _ = tick.tick() => false,
             };
-            let snapshot = snapshots.borrow_and_update().clone();
             // Only the meter draws against the peak: the history is read for it alone.
-            if changed && tray_style(&app) == IconStyle::Meter {
-                let peak = recent_peak(&app).await;
+            if fresh && tray_style(&app) == IconStyle::Meter {
+                let peaks = recent_peaks(&app).await;
                 *app.state::<tray::TrayState>()
-                    .peak
+                    .peaks
                     .lock()
-                    .unwrap_or_else(|p| p.into_inner()) = peak;
+                    .unwrap_or_else(|p| p.into_inner()) = peaks;
             }
-            if first_reading && snapshot.status != Status::Starting {
+            let primary = app
+                .state::<AppState>()
+                .primary()
+                .map(|w| w.monitor.subscribe().borrow().clone())
+                .unwrap_or_default();
+            if first_reading && primary.status != Status::Starting {
                 first_reading = false;
-                if snapshot.status == Status::TokenMissing {
+                if primary.status == Status::TokenMissing {
                     window::open(&app, View::Overview, None);
                 }
             }
-            let view = current_view(&app, &snapshot);
-            tray::update(&app, &view, tray_style(&app), &snapshot);
+            let overview = current_overview(&app);
+            tray::update(&app, &overview, tray_style(&app), primary.status);
             let now = app.state::<AppState>().clock.now();
             window::emit(
                 &app,
                 contract::SNAPSHOT_EVENT,
-                contract::SnapshotView::new(snapshot, now),
+                contract::SnapshotView::new(primary, now),
             );
         }
     });

@@ -1,24 +1,39 @@
 //! What the desktop shell shares between the tray, the window and the IPC commands.
 
+use clickatell_core::account::Account;
 use clickatell_core::context::Context;
 use clickatell_core::history::History;
 use clickatell_core::monitor::{Clock, MonitorHandle};
 use clickatell_core::notifier::Notifier;
-use clickatell_core::{Settings, TokenStore};
+use clickatell_core::Settings;
 use std::sync::{Arc, Mutex};
+use tokio::sync::mpsc::UnboundedSender;
+
+/// One watched account: its settings as in force, the name it goes by in notifications (if
+/// it needs one), and its monitor. Dropping the last clone stops the monitor.
+#[derive(Clone)]
+pub struct Watched {
+    pub account: Account,
+    pub label: Option<String>,
+    pub monitor: MonitorHandle,
+}
 
 /// The shell's state, managed by Tauri.
 pub struct AppState {
-    pub monitor: MonitorHandle,
+    /// The enabled accounts' monitors, in the settings' order.
+    pub watched: Mutex<Vec<Watched>>,
     /// The settings as saved now (the run's overrides are applied on top, never saved).
     pub settings: Mutex<Settings>,
     /// The run's context, resolved once at start.
     pub context: Context,
-    pub tokens: TokenStore,
+    /// Notifications not about one account (the test notification).
     pub notifier: Arc<dyn Notifier>,
     pub history: Option<Arc<History>>,
-    /// The monitor's clock, so the history's ranges end where its readings do.
+    /// The monitors' clock, so the history's ranges end where their readings do.
     pub clock: Arc<dyn Clock>,
+    /// Told whenever an account's snapshot changes or the accounts watched do, so the tray
+    /// and the window are brought up to date.
+    pub changes: UnboundedSender<()>,
 }
 
 impl AppState {
@@ -33,5 +48,22 @@ impl AppState {
     /// The settings in force for this run (saved ones plus the run's overrides).
     pub fn effective_settings(&self) -> Settings {
         self.context.effective(&self.settings())
+    }
+
+    /// Every watched account, in order.
+    pub fn watched(&self) -> Vec<Watched> {
+        self.watched
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// The account the window shows: the first watched one.
+    pub fn primary(&self) -> Option<Watched> {
+        self.watched
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .first()
+            .cloned()
     }
 }

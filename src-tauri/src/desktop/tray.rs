@@ -1,14 +1,17 @@
-//! The tray icon: a picture drawn from the balance, the balance and state as a two-line
-//! tooltip, and the menu.
+//! The tray icon: a picture drawn from the balance (the account most in need of the user's
+//! attention, when several are watched), the balance and state as the tooltip, and the menu
+//! with a line per account.
 
+use super::state::AppState;
 use super::window::{self, View};
-use clickatell_core::snapshot::{Snapshot, Status};
+use clickatell_core::snapshot::Status;
 use clickatell_core::tray_icon::{render, IconStyle, IconView};
-use clickatell_core::tray_text::TrayView;
+use clickatell_core::tray_text::{TrayOverview, TrayView};
 use clickatell_core::Decimal;
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 use tauri::image::Image;
-use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
+use tauri::menu::{IsMenuItem, Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Manager, Runtime};
 
@@ -19,9 +22,10 @@ pub const TRAY: &str = "main";
 /// (22 px is the freedesktop panel size; Windows and macOS scale a 32 px icon down).
 pub const ICON_SIZE: u32 = if cfg!(target_os = "linux") { 22 } else { 32 };
 
-/// The menu items whose text or state follows the snapshot.
+/// The menu items whose text or state follows the snapshots.
 pub struct TrayMenu<R: Runtime> {
-    balance: MenuItem<R>,
+    /// The account lines at the top, with the ids they were made for.
+    accounts: Vec<(String, MenuItem<R>)>,
     refresh: MenuItem<R>,
     settings: MenuItem<R>,
 }
@@ -32,8 +36,8 @@ pub struct TrayState {
     /// What was last pushed to the tray host, so unchanged parts are not pushed again (each
     /// push is a D-Bus signal the host answers with calls: wake-ups for both).
     shown: Mutex<Shown>,
-    /// The highest balance of the last 30 days, which the meter fills against.
-    pub peak: Mutex<Option<Decimal>>,
+    /// Each account's highest balance of the last 30 days, which the meter fills against.
+    pub peaks: Mutex<BTreeMap<String, Option<Decimal>>>,
 }
 
 /// The parts of the tray that are pushed separately.
@@ -42,8 +46,16 @@ struct Shown {
     picture: Option<(IconView, IconStyle)>,
     title: Option<String>,
     tooltip: Option<String>,
-    /// The balance line, whether Refresh is enabled, and the Settings item's text.
-    menu: Option<(String, bool, &'static str)>,
+    menu: Option<MenuTexts>,
+}
+
+/// What the menu says: the account lines (id, text), whether Refresh is enabled, and the
+/// Settings item's text.
+#[derive(PartialEq)]
+struct MenuTexts {
+    lines: Vec<(String, String)>,
+    refresh: bool,
+    settings: &'static str,
 }
 
 /// The picture for a view in a style, as an image for the tray.
@@ -51,25 +63,70 @@ pub fn picture(view: &IconView, style: IconStyle) -> Image<'static> {
     Image::new_owned(render(view, style, ICON_SIZE), ICON_SIZE, ICON_SIZE)
 }
 
-/// Creates the tray. Fails when the desktop has no tray host (no StatusNotifierWatcher).
-pub fn install<R: Runtime>(
+/// The menu's account lines: with one account, its balance line, disabled, as the
+/// single-account versions had it; with several, a line per account that opens the window.
+fn account_lines(overview: &TrayOverview) -> Vec<(String, String)> {
+    match overview.lines.as_slice() {
+        [] => vec![(String::new(), overview.view.menu_line.clone())],
+        [(id, _)] => vec![(id.clone(), overview.view.menu_line.clone())],
+        several => several.to_vec(),
+    }
+}
+
+/// Builds the menu for these account lines.
+fn build_menu<R: Runtime>(
     app: &AppHandle<R>,
-    view: &TrayView,
-    style: IconStyle,
-) -> tauri::Result<()> {
-    let balance = MenuItem::with_id(app, "balance", &view.menu_line, false, None::<&str>)?;
+    lines: &[(String, String)],
+) -> tauri::Result<(Menu<R>, TrayMenu<R>)> {
+    let several = lines.len() > 1;
+    let accounts = lines
+        .iter()
+        .map(|(id, text)| {
+            let item_id = if several {
+                format!("account:{id}")
+            } else {
+                "balance".into()
+            };
+            MenuItem::with_id(app, item_id, text, several, None::<&str>).map(|i| (id.clone(), i))
+        })
+        .collect::<tauri::Result<Vec<_>>>()?;
     let refresh = MenuItem::with_id(app, "refresh", "Refresh now", true, None::<&str>)?;
     let top_up = MenuItem::with_id(app, "top-up", "Top up…", true, None::<&str>)?;
     let open = MenuItem::with_id(app, "open", "Open Clickatell Balance", true, None::<&str>)?;
     let settings = MenuItem::with_id(app, "settings", "Settings…", true, None::<&str>)?;
     let quit = MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?;
     let separator = PredefinedMenuItem::separator(app)?;
-    let menu = Menu::with_items(
-        app,
-        &[
-            &balance, &separator, &refresh, &top_up, &open, &settings, &quit,
-        ],
-    )?;
+    let mut items: Vec<&dyn IsMenuItem<R>> = accounts
+        .iter()
+        .map(|(_, item)| item as &dyn IsMenuItem<R>)
+        .collect();
+    items.extend([
+        &separator as &dyn IsMenuItem<R>,
+        &refresh,
+        &top_up,
+        &open,
+        &settings,
+        &quit,
+    ]);
+    let menu = Menu::with_items(app, &items)?;
+    Ok((
+        menu,
+        TrayMenu {
+            accounts,
+            refresh,
+            settings,
+        },
+    ))
+}
+
+/// Creates the tray. Fails when the desktop has no tray host (no StatusNotifierWatcher).
+pub fn install<R: Runtime>(
+    app: &AppHandle<R>,
+    overview: &TrayOverview,
+    style: IconStyle,
+) -> tauri::Result<()> {
+    let (menu, items) = build_menu(app, &account_lines(overview))?;
+    let view = &overview.view;
     let (title, tooltip) = texts(view);
     TrayIconBuilder::with_id(TRAY)
         .icon(picture(&view.picture, style))
@@ -81,18 +138,19 @@ pub fn install<R: Runtime>(
             "refresh" => {
                 let app = app.clone();
                 tauri::async_runtime::spawn(async move {
-                    app.state::<super::state::AppState>()
-                        .monitor
-                        .refresh()
-                        .await;
+                    let watched = app.state::<AppState>().watched();
+                    for w in watched {
+                        w.monitor.refresh().await;
+                    }
                 });
             }
             "top-up" => clickatell_core::top_up::open_in_browser(
-                &app.state::<super::state::AppState>().settings().top_up_url,
+                &app.state::<AppState>().settings().top_up_url,
             ),
             "open" => window::open(app, View::Overview, None),
             "settings" => window::open(app, View::Settings, None),
             "quit" => app.exit(0),
+            id if id.starts_with("account:") => window::open(app, View::Overview, None),
             _ => {}
         })
         .on_tray_icon_event(|tray, event| {
@@ -106,11 +164,10 @@ pub fn install<R: Runtime>(
             }
         })
         .build(app)?;
-    app.manage(TrayMenu {
-        balance,
-        refresh,
-        settings,
-    });
+    *app.state::<MenuSlot<R>>()
+        .0
+        .lock()
+        .unwrap_or_else(|p| p.into_inner()) = Some(items);
     if let Some(state) = app.try_state::<TrayState>() {
         *state.shown.lock().unwrap_or_else(|p| p.into_inner()) = Shown {
             picture: Some((view.picture.clone(), style)),
@@ -118,6 +175,15 @@ pub fn install<R: Runtime>(
         };
     }
     Ok(())
+}
+
+/// The current menu's items, replaced when the accounts in it change.
+pub struct MenuSlot<R: Runtime>(Mutex<Option<TrayMenu<R>>>);
+
+impl<R: Runtime> Default for MenuSlot<R> {
+    fn default() -> Self {
+        Self(Mutex::new(None))
+    }
 }
 
 /// The item's title and tooltip. StatusNotifierItem hosts show the title in bold above the
@@ -131,12 +197,13 @@ fn texts(view: &TrayView) -> (String, String) {
     }
 }
 
-/// Shows a new view in the tray, if there is one, pushing only the parts that changed.
+/// Shows a new overview in the tray, if there is one, pushing only the parts that changed.
+/// `primary` is the state of the account the window shows, which Refresh and Settings follow.
 pub fn update<R: Runtime>(
     app: &AppHandle<R>,
-    view: &TrayView,
+    overview: &TrayOverview,
     style: IconStyle,
-    snapshot: &Snapshot,
+    primary: Status,
 ) {
     let Some(tray) = app.tray_by_id(TRAY) else {
         return;
@@ -145,24 +212,22 @@ pub fn update<R: Runtime>(
         return;
     };
     let mut shown = state.shown.lock().unwrap_or_else(|p| p.into_inner());
+    let view = &overview.view;
     let (title, tooltip) = texts(view);
-    let token_problem = matches!(
-        snapshot.status,
-        Status::TokenMissing | Status::TokenRejected
-    );
+    let token_problem = matches!(primary, Status::TokenMissing | Status::TokenRejected);
     let next = Shown {
         picture: Some((view.picture.clone(), style)),
         title: Some(title),
         tooltip: Some(tooltip),
-        menu: Some((
-            view.menu_line.clone(),
-            snapshot.status != Status::TokenMissing,
-            if token_problem {
+        menu: Some(MenuTexts {
+            lines: account_lines(overview),
+            refresh: primary != Status::TokenMissing,
+            settings: if token_problem {
                 "Set the API token…"
             } else {
                 "Settings…"
             },
-        )),
+        }),
     };
     if next.picture != shown.picture {
         if let Some((picture_view, style)) = &next.picture {
@@ -176,13 +241,36 @@ pub fn update<R: Runtime>(
         let _ = tray.set_tooltip(next.tooltip.as_deref());
     }
     if next.menu != shown.menu {
-        if let (Some(menu), Some((line, refresh, settings))) =
-            (app.try_state::<TrayMenu<R>>(), &next.menu)
-        {
-            let _ = menu.balance.set_text(line);
-            let _ = menu.refresh.set_enabled(*refresh);
-            let _ = menu.settings.set_text(*settings);
+        if let Some(texts) = &next.menu {
+            update_menu(app, &tray, texts);
         }
     }
     *shown = next;
+}
+
+/// Sets the menu's texts, rebuilding it when the accounts in it changed.
+fn update_menu<R: Runtime>(app: &AppHandle<R>, tray: &tauri::tray::TrayIcon<R>, texts: &MenuTexts) {
+    let lines = &texts.lines;
+    let slot = app.state::<MenuSlot<R>>();
+    let mut items = slot.0.lock().unwrap_or_else(|p| p.into_inner());
+    let same_accounts = items.as_ref().is_some_and(|m| {
+        m.accounts.len() == lines.len()
+            && m.accounts.iter().zip(lines).all(|((a, _), (b, _))| a == b)
+    });
+    if !same_accounts {
+        match build_menu(app, lines) {
+            Ok((menu, built)) => {
+                let _ = tray.set_menu(Some(menu));
+                *items = Some(built);
+            }
+            Err(e) => tracing::warn!(error = %e, "could not rebuild the tray menu"),
+        }
+    }
+    if let Some(menu) = items.as_ref() {
+        for ((_, item), (_, text)) in menu.accounts.iter().zip(lines) {
+            let _ = item.set_text(text);
+        }
+        let _ = menu.refresh.set_enabled(texts.refresh);
+        let _ = menu.settings.set_text(texts.settings);
+    }
 }

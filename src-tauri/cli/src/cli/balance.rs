@@ -1,23 +1,46 @@
-//! `clickatell-balance balance`: fetch once and print.
+//! `clickatell-balance balance`: fetch once and print, for one account or, with `--all`,
+//! for every enabled one at once.
 
-use super::fail;
+use super::{fail, one_account};
+use clickatell_core::account::Account;
 use clickatell_core::context::Context;
+use clickatell_core::snapshot::Status;
+use clickatell_core::Balance;
 use std::process::ExitCode;
 use time::format_description::well_known::Rfc3339;
 
-/// The `--json` output: the balance as an exact string, in a fixed field order.
+/// The `--json` output: the balance as an exact string, in a fixed field order; with
+/// `--all`, the account and, for an account that could not be read, the error instead.
 #[derive(serde::Serialize)]
 struct Reading<'a> {
-    balance: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    balance: Option<String>,
     currency: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    level: Option<&'static str>,
     api: &'a str,
-    fetched_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fetched_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
 }
 
-/// Prints `300.50 credits`, or with `--json` one object with the exact balance as a string.
-pub fn run(context: &Context, json: bool) -> ExitCode {
-    let source = context.settings().source_config();
-    let token = match context.token() {
+/// Prints `300.50 credits`, or with `--json` one object with the exact balance as a string;
+/// with `--all`, a table (or an array) of every enabled account, exiting 1 if any failed.
+pub fn run(context: &Context, json: bool, all: bool) -> ExitCode {
+    if all {
+        return run_all(context, json);
+    }
+    let account = match one_account(context) {
+        Ok(a) => a,
+        Err(exit) => return exit,
+    };
+    let source = context.settings().source_config(&account);
+    let token = match context.token(&account) {
         Ok(t) => t,
         Err(message) => return fail(&message),
     };
@@ -26,20 +49,192 @@ pub fn run(context: &Context, json: bool) -> ExitCode {
         Err(e) => return fail(&e.user_message()),
     };
     if json {
-        let fetched_at = time::OffsetDateTime::now_utc()
-            .format(&Rfc3339)
-            .unwrap_or_default();
         let reading = Reading {
-            balance: balance.amount.to_string(),
+            balance: Some(balance.amount.to_string()),
             currency: balance.currency.as_deref(),
             api: source.api.as_str(),
-            fetched_at,
+            fetched_at: Some(now()),
+            ..Reading::empty(&account)
         };
         println!("{}", serde_json::to_string(&reading).unwrap_or_default());
-    } else if let Some(label) = context.account_label() {
-        println!("{balance} ({})", label.to_lowercase());
+    } else if let Some(label) = context.account_label(&context.saved, &account) {
+        println!("{balance} ({label})");
     } else {
         println!("{balance}");
     }
     ExitCode::SUCCESS
+}
+
+impl<'a> Reading<'a> {
+    fn empty(account: &'a Account) -> Self {
+        Self {
+            account: None,
+            name: None,
+            balance: None,
+            currency: None,
+            level: None,
+            api: account.api.as_str(),
+            fetched_at: None,
+            error: None,
+        }
+    }
+}
+
+fn now() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&Rfc3339)
+        .unwrap_or_default()
+}
+
+/// Reads every enabled account at once (one shared HTTP client, one request each).
+fn run_all(context: &Context, json: bool) -> ExitCode {
+    let accounts = match context.accounts() {
+        Ok(a) => a,
+        Err(choice) => return fail(&context.choice_message(&choice)),
+    };
+    let results = read_all(context, &accounts);
+    let fetched_at = now();
+    if json {
+        let readings: Vec<Reading<'_>> = accounts
+            .iter()
+            .zip(&results)
+            .map(|(account, result)| {
+                let base = Reading {
+                    account: Some(&account.id),
+                    name: Some(&account.name),
+                    ..Reading::empty(account)
+                };
+                match result {
+                    Ok(b) => Reading {
+                        balance: Some(b.amount.to_string()),
+                        currency: b.currency.as_deref(),
+                        level: Some(level(account, b)),
+                        fetched_at: Some(fetched_at.clone()),
+                        ..base
+                    },
+                    Err(message) => Reading {
+                        error: Some(message.clone()),
+                        ..base
+                    },
+                }
+            })
+            .collect();
+        println!("{}", serde_json::to_string(&readings).unwrap_or_default());
+    } else {
+        print!("{}", table(&accounts, &results));
+    }
+    if results.iter().all(Result::is_ok) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Each account's balance, or the sentence saying why it could not be read, in order.
+fn read_all(context: &Context, accounts: &[Account]) -> Vec<Result<Balance, String>> {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            let message = format!("could not start the async runtime: {e}");
+            return accounts.iter().map(|_| Err(message.clone())).collect();
+        }
+    };
+    let settings = context.settings();
+    let make_source = context.source_factory();
+    let tasks: Vec<_> = accounts
+        .iter()
+        .map(|account| {
+            let token = context.token(account);
+            let source = make_source(&settings.source_config(account));
+            runtime.spawn(async move {
+                let source = source.map_err(|e| e.user_message())?;
+                let token = token?;
+                source.fetch(&token).await.map_err(|e| e.user_message())
+            })
+        })
+        .collect();
+    runtime.block_on(async {
+        let mut results = Vec::with_capacity(tasks.len());
+        for task in tasks {
+            results.push(task.await.unwrap_or_else(|e| Err(e.to_string())));
+        }
+        results
+    })
+}
+
+/// Where a balance stands against the account's levels.
+fn level(account: &Account, balance: &Balance) -> &'static str {
+    Status::from(account.thresholds().level(balance.amount)).as_str()
+}
+
+/// The text table: one line per account, columns aligned, amounts right-aligned.
+fn table(accounts: &[Account], results: &[Result<Balance, String>]) -> String {
+    let rows: Vec<[String; 4]> = accounts
+        .iter()
+        .zip(results)
+        .map(|(account, result)| match result {
+            Ok(b) => [
+                account.name.clone(),
+                clickatell_core::balance::group_thousands(b.amount),
+                b.unit().to_owned(),
+                level(account, b).to_owned(),
+            ],
+            Err(message) => [
+                account.name.clone(),
+                "-".into(),
+                String::new(),
+                format!("error: {}", message.replace('\n', " ")),
+            ],
+        })
+        .collect();
+    let header = [
+        "ACCOUNT".to_owned(),
+        "BALANCE".into(),
+        "UNIT".into(),
+        "STATE".into(),
+    ];
+    let width = |i: usize| {
+        rows.iter()
+            .chain(std::iter::once(&header))
+            .map(|r| r[i].chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    let (w0, w1, w2) = (width(0), width(1), width(2));
+    std::iter::once(&header)
+        .chain(&rows)
+        .map(|[name, amount, unit, state]| {
+            let line = format!("{name:<w0$}  {amount:>w1$}  {unit:<w2$}  {state}");
+            format!("{}\n", line.trim_end())
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clickatell_core::clickatell::parse_exact;
+
+    #[test]
+    fn the_table_lines_up_and_says_why_an_account_is_missing() {
+        let main = Account::default();
+        let eu = Account::named("EU West", std::slice::from_ref(&main));
+        let results = vec![
+            Ok(Balance {
+                amount: parse_exact("1234.5").unwrap(),
+                currency: None,
+            }),
+            Err("The token was rejected.".to_owned()),
+        ];
+        let text = table(&[main, eu], &results);
+        assert_eq!(
+            text,
+            "ACCOUNT  BALANCE  UNIT     STATE\n\
+             Main     1,234.5  credits  ok\n\
+             EU West        -           error: The token was rejected.\n"
+        );
+    }
 }

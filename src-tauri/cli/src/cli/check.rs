@@ -1,4 +1,4 @@
-//! `clickatell-balance check`: the monitoring-plugin mode.
+//! `clickatell-balance check`: the monitoring-plugin mode, one account per check.
 
 use clickatell_core::check::{
     report_balance, report_fetch_error, report_unknown, CheckLevels, CheckReport,
@@ -7,7 +7,8 @@ use clickatell_core::context::Context;
 use clickatell_core::plugin_range::PluginRange;
 use std::process::ExitCode;
 
-/// Prints one plugin line and exits 0, 1, 2 or 3. Levels come from the flags, else settings.
+/// Prints one plugin line and exits 0, 1, 2 or 3. Levels come from the flags, else the
+/// account's settings. With several accounts and no `--account`, UNKNOWN (exit 3) naming them.
 pub fn run(
     context: &Context,
     warning: Option<PluginRange>,
@@ -23,18 +24,22 @@ fn evaluate(
     warning: Option<PluginRange>,
     critical: Option<PluginRange>,
 ) -> CheckReport {
-    let account = context.account_label();
-    let settings = context.settings();
-    let levels = match CheckLevels::resolve(warning, critical, settings.thresholds()) {
+    let account = match context.account() {
+        Ok(a) => a,
+        Err(choice) => return report_unknown(None, &context.choice_message(&choice)),
+    };
+    let label = context.account_label(&context.saved, &account);
+    let label = label.as_deref();
+    let levels = match CheckLevels::resolve(warning, critical, account.thresholds()) {
         Ok(levels) => levels,
-        Err(message) => return report_unknown(account, &format!("invalid levels: {message}")),
+        Err(message) => return report_unknown(label, &format!("invalid levels: {message}")),
     };
-    let token = match context.token() {
+    let token = match context.token(&account) {
         Ok(t) => t,
-        Err(message) => return report_unknown(account, &message),
+        Err(message) => return report_unknown(label, &message),
     };
-    match context.fetch_once(&settings.source_config(), &token) {
-        Ok(balance) => report_balance(account, &balance, &levels),
-        Err(e) => report_fetch_error(account, &e),
+    match context.fetch_once(&context.settings().source_config(&account), &token) {
+        Ok(balance) => report_balance(label, &balance, &levels),
+        Err(e) => report_fetch_error(label, &e),
     }
 }

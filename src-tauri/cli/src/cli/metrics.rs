@@ -11,6 +11,7 @@ use prometheus_client::collector::Collector;
 use prometheus_client::encoding::{DescriptorEncoder, EncodeMetric};
 use prometheus_client::metrics::counter::ConstCounter;
 use prometheus_client::metrics::gauge::ConstGauge;
+use prometheus_client::metrics::MetricType;
 use prometheus_client::registry::Registry;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -62,19 +63,23 @@ impl Endpoint {
     }
 }
 
-/// What every scrape reports beside the snapshot: the run's fixed facts.
+/// One watched account as every scrape reports it: its fixed facts and its latest snapshot.
+/// Every series carries its `account` label (the id), even with one account, so a series
+/// keeps its identity when another account is added.
 #[derive(Debug, Clone)]
-pub struct Labels {
+pub struct Watched {
+    pub account: String,
     /// Which Clickatell API is read ("rest" or "one-api").
     pub api: &'static str,
     pub warning_level: Option<Decimal>,
     pub critical_level: Option<Decimal>,
+    pub snapshots: watch::Receiver<Snapshot>,
 }
 
 /// Serves `/metrics` on `listener` until the task is dropped.
-pub async fn serve(listener: TcpListener, snapshots: watch::Receiver<Snapshot>, labels: Labels) {
+pub async fn serve(listener: TcpListener, accounts: Vec<Watched>) {
     let mut registry = Registry::default();
-    registry.register_collector(Box::new(SnapshotCollector { snapshots, labels }));
+    registry.register_collector(Box::new(SnapshotCollector { accounts }));
     let registry = Arc::new(registry);
     let permits = Arc::new(Semaphore::new(CONCURRENT_SCRAPES));
     loop {
@@ -146,105 +151,118 @@ fn respond(request: &Request<Incoming>, registry: &Registry) -> Response<Full<By
     response
 }
 
-/// Reads the latest snapshot at each scrape, so what Prometheus sees is never behind it.
+/// Reads the latest snapshots at each scrape, so what Prometheus sees is never behind them.
 #[derive(Debug)]
 struct SnapshotCollector {
-    snapshots: watch::Receiver<Snapshot>,
-    labels: Labels,
+    accounts: Vec<Watched>,
 }
+
+/// One sample of a family: its labels and value.
+type Sample<'a> = (Vec<(&'static str, &'a str)>, f64);
 
 impl Collector for SnapshotCollector {
     fn encode(&self, mut encoder: DescriptorEncoder<'_>) -> Result<(), std::fmt::Error> {
-        let s = self.snapshots.borrow().clone();
+        let now: Vec<(&Watched, Snapshot)> = self
+            .accounts
+            .iter()
+            .map(|w| (w, w.snapshots.borrow().clone()))
+            .collect();
         let seconds = |t: time::OffsetDateTime| t.unix_timestamp_nanos() as f64 / 1e9;
-        if let Some(balance) = &s.balance {
-            gauge(
-                &mut encoder,
-                "clickatell_balance",
-                "The account's balance at the last successful read",
-                &[("api", self.labels.api), ("unit", balance.unit())],
-                amount(balance.amount),
-            )?;
-        }
-        let levels = [
-            (
-                "clickatell_warning_level",
-                "The balance below which the monitor warns",
-                self.labels.warning_level,
-            ),
-            (
-                "clickatell_critical_level",
-                "The balance below which the monitor reports critical",
-                self.labels.critical_level,
-            ),
-        ];
-        for (name, help, level) in levels {
-            if let Some(level) = level {
-                gauge(&mut encoder, name, help, NO_LABELS, amount(level))?;
-            }
-        }
-        let up = s.attempted_at.is_some() && s.error.is_none();
-        gauge(
+        let per_account = |value: &dyn Fn(&Watched, &Snapshot) -> Option<f64>| -> Vec<Sample<'_>> {
+            now.iter()
+                .filter_map(|(w, s)| Some((vec![("account", w.account.as_str())], value(w, s)?)))
+                .collect()
+        };
+        let balances: Vec<Sample<'_>> = now
+            .iter()
+            .filter_map(|(w, s)| {
+                let b = s.balance.as_ref()?;
+                let labels = vec![
+                    ("account", w.account.as_str()),
+                    ("api", w.api),
+                    ("unit", b.unit()),
+                ];
+                Some((labels, amount(b.amount)))
+            })
+            .collect();
+        gauges(
+            &mut encoder,
+            "clickatell_balance",
+            "The account's balance at the last successful read",
+            &balances,
+        )?;
+        gauges(
+            &mut encoder,
+            "clickatell_warning_level",
+            "The balance below which the monitor warns",
+            &per_account(&|w, _| w.warning_level.map(amount)),
+        )?;
+        gauges(
+            &mut encoder,
+            "clickatell_critical_level",
+            "The balance below which the monitor reports critical",
+            &per_account(&|w, _| w.critical_level.map(amount)),
+        )?;
+        gauges(
             &mut encoder,
             "clickatell_up",
             "1 when the last attempt read the balance, 0 when it failed or none was made yet",
-            NO_LABELS,
-            if up { 1.0 } else { 0.0 },
+            &per_account(&|_, s| {
+                let up = s.attempted_at.is_some() && s.error.is_none();
+                Some(if up { 1.0 } else { 0.0 })
+            }),
         )?;
-        if let Some(at) = s.fetched_at {
-            gauge(
-                &mut encoder,
-                "clickatell_last_success_timestamp_seconds",
-                "When the balance was last read successfully (Unix time)",
-                NO_LABELS,
-                seconds(at),
-            )?;
-        }
-        if let Some(at) = s.attempted_at {
-            gauge(
-                &mut encoder,
-                "clickatell_last_attempt_timestamp_seconds",
-                "When the last attempt to read the balance ended (Unix time)",
-                NO_LABELS,
-                seconds(at),
-            )?;
-        }
+        gauges(
+            &mut encoder,
+            "clickatell_last_success_timestamp_seconds",
+            "When the balance was last read successfully (Unix time)",
+            &per_account(&|_, s| s.fetched_at.map(seconds)),
+        )?;
+        gauges(
+            &mut encoder,
+            "clickatell_last_attempt_timestamp_seconds",
+            "When the last attempt to read the balance ended (Unix time)",
+            &per_account(&|_, s| s.attempted_at.map(seconds)),
+        )?;
         let mut errors = encoder.encode_descriptor(
             "clickatell_errors",
             "Failed attempts to read the balance since start, by the state they led to",
             None,
-            prometheus_client::metrics::MetricType::Counter,
+            MetricType::Counter,
         )?;
-        for kind in Status::ALL.into_iter().filter(|s| s.is_failure()) {
-            let count = s.failures.get(&kind).copied().unwrap_or(0);
-            ConstCounter::new(count).encode(errors.encode_family(&[("kind", kind.as_str())])?)?;
+        for (w, s) in &now {
+            for kind in Status::ALL.into_iter().filter(|s| s.is_failure()) {
+                let count = s.failures.get(&kind).copied().unwrap_or(0);
+                let labels = [("account", w.account.as_str()), ("kind", kind.as_str())];
+                ConstCounter::new(count).encode(errors.encode_family(&labels)?)?;
+            }
         }
-        if let Some(days) = s.forecast.as_ref().and_then(|f| f.days_to_zero) {
-            gauge(
-                &mut encoder,
-                "clickatell_forecast_days_left",
-                "Days until the balance reaches zero at the recent rate of use",
-                NO_LABELS,
-                days,
-            )?;
-        }
+        gauges(
+            &mut encoder,
+            "clickatell_forecast_days_left",
+            "Days until the balance reaches zero at the recent rate of use",
+            &per_account(&|_, s| s.forecast.as_ref().and_then(|f| f.days_to_zero)),
+        )?;
         Ok(())
     }
 }
 
-const NO_LABELS: &[(&str, &str)] = &[];
-
-/// Encodes one gauge family with a single sample.
-fn gauge(
+/// Encodes one gauge family with a sample per account that has a value; nothing when none
+/// has.
+fn gauges(
     encoder: &mut DescriptorEncoder<'_>,
     name: &str,
     help: &str,
-    labels: &[(&str, &str)],
-    value: f64,
+    samples: &[Sample<'_>],
 ) -> Result<(), std::fmt::Error> {
-    let metric = ConstGauge::new(value);
-    let mut family = encoder.encode_descriptor(name, help, None, metric.metric_type())?;
-    metric.encode(family.encode_family(&labels)?)
+    if samples.is_empty() {
+        return Ok(());
+    }
+    let mut family = encoder.encode_descriptor(name, help, None, MetricType::Gauge)?;
+    for (labels, value) in samples {
+        ConstGauge::new(*value).encode(family.encode_family(labels)?)?;
+    }
+    Ok(())
 }
 
 /// An amount as Prometheus stores it (a float; balances are far inside its exact range).

@@ -7,6 +7,7 @@ mod token;
 mod watch;
 
 use clap::{Args, Parser, Subcommand};
+use clickatell_core::account::Account;
 use clickatell_core::clickatell::parse_exact;
 use clickatell_core::context::{Context, RunOptions};
 use clickatell_core::limits;
@@ -28,6 +29,10 @@ pub struct Cli {
 /// Options that apply to every command; each overrides the saved settings for this run.
 #[derive(Debug, Clone, Default, Args)]
 pub struct GlobalArgs {
+    /// The account to act on, by name or id, when several are set up (`balance`, `check`,
+    /// `token`, `watch`); without it, `watch` and `balance --all` take every enabled one.
+    #[arg(long, global = true, value_name = "NAME|ID")]
+    pub account: Option<String>,
     /// Which Clickatell API the token belongs to: rest (legacy) or one-api.
     #[arg(long, global = true, value_parser = parse_api, value_name = "rest|one-api")]
     pub api: Option<Api>,
@@ -59,6 +64,7 @@ impl GlobalArgs {
     pub fn run_options(&self) -> RunOptions {
         RunOptions {
             demo: self.demo,
+            account: self.account.clone(),
             api: self.api,
             format: self.format,
             base_url: self.base_url.clone(),
@@ -74,9 +80,12 @@ impl GlobalArgs {
 pub enum Command {
     /// Fetch the balance once and print it.
     Balance {
-        /// Print one JSON object instead of text.
+        /// Print JSON instead of text: one object, or with --all an array of them.
         #[arg(long)]
         json: bool,
+        /// Every enabled account, as a table (or a JSON array), read at once.
+        #[arg(long, conflicts_with = "account")]
+        all: bool,
     },
     /// Monitoring-plugin check: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
     Check {
@@ -182,7 +191,7 @@ fn parse_plugin_level(s: &str) -> Result<PluginRange, String> {
 /// Runs one subcommand and returns its exit code.
 pub fn execute(context: &Context, command: Command) -> ExitCode {
     match command {
-        Command::Balance { json } => balance::run(context, json),
+        Command::Balance { json, all } => balance::run(context, json, all),
         Command::Check { warning, critical } => check::run(context, warning, critical),
         Command::Token { action } => token::run(context, action),
         Command::Watch {
@@ -224,4 +233,13 @@ pub fn usage_error(e: clap::Error) -> ExitCode {
 fn fail(message: &str) -> ExitCode {
     eprintln!("clickatell-balance: {}", message.replace('\n', " "));
     ExitCode::FAILURE
+}
+
+/// The one account a command acts on, or the exit for a run that did not say which (a usage
+/// error: exit 2, with the accounts to choose from).
+fn one_account(context: &Context) -> Result<Account, ExitCode> {
+    context.account().map_err(|choice| {
+        fail(&context.choice_message(&choice));
+        ExitCode::from(2)
+    })
 }

@@ -1,10 +1,8 @@
-//! `clickatell-balance token set|delete|status`.
+//! `clickatell-balance token set|delete|status`, for one account.
 
-use super::{fail, TokenAction};
+use super::{fail, one_account, TokenAction};
 use clickatell_core::context::Context;
-use clickatell_core::token_store::{
-    TokenOrigin, TokenSources, TokenStore, KEYRING_NAME, SERVICE, TOKEN_ENV, USER,
-};
+use clickatell_core::token_store::{TokenFor, TokenOrigin, TokenSources, KEYRING_NAME, SERVICE};
 use clickatell_core::ApiToken;
 use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
@@ -12,21 +10,33 @@ use std::process::ExitCode;
 /// Most bytes read from standard input for a token; far above any real token.
 const MAX_INPUT: u64 = 64 * 1024;
 
-/// Runs a token action; the token's value is never printed.
+/// Runs a token action on the account the run is about; the token's value is never printed.
 pub fn run(context: &Context, action: TokenAction) -> ExitCode {
-    let store = TokenStore::default();
+    let account = match one_account(context) {
+        Ok(a) => a,
+        Err(exit) => return exit,
+    };
+    let whose = context.token_for(&context.saved, &account);
+    let entry = format!(
+        "the {KEYRING_NAME} (service {SERVICE}, user {})",
+        account.id
+    );
+    let of = match context.account_label(&context.saved, &account) {
+        Some(name) => format!(" of {name}"),
+        None => String::new(),
+    };
     match action {
-        TokenAction::Set => set(&store),
-        TokenAction::Delete => match store.delete() {
-            Ok(true) => ok(&format!("The token was removed from the {KEYRING_NAME}.")),
-            Ok(false) => ok(&format!("No token was stored in the {KEYRING_NAME}.")),
+        TokenAction::Set => set(&whose, &entry, &of),
+        TokenAction::Delete => match whose.delete() {
+            Ok(true) => ok(&format!("The token{of} was removed from {entry}.")),
+            Ok(false) => ok(&format!("No token{of} was stored in {entry}.")),
             Err(e) => fail(&e.user_message()),
         },
-        TokenAction::Status => status(&store, &context.token_sources),
+        TokenAction::Status => status(&whose, &context.token_sources, &entry, &of),
     }
 }
 
-fn set(store: &TokenStore) -> ExitCode {
+fn set(whose: &TokenFor<'_>, entry: &str, of: &str) -> ExitCode {
     let raw = match read_token() {
         Ok(raw) => raw,
         Err(e) => return fail(&format!("Could not read the token: {e}.")),
@@ -39,10 +49,8 @@ fn set(store: &TokenStore) -> ExitCode {
             ))
         }
     };
-    match store.set(&token) {
-        Ok(()) => ok(&format!(
-            "The token was stored in the {KEYRING_NAME} (service {SERVICE}, user {USER})."
-        )),
+    match whose.set(&token) {
+        Ok(()) => ok(&format!("The token{of} was stored in {entry}.")),
         Err(e) => fail(&format!("{} Nothing was stored.", e.user_message())),
     }
 }
@@ -59,24 +67,22 @@ fn read_token() -> std::io::Result<String> {
 }
 
 /// Says which token would be used, and from where, in the documented order of sources.
-fn status(store: &TokenStore, sources: &TokenSources) -> ExitCode {
-    match store.resolve(sources) {
+fn status(whose: &TokenFor<'_>, sources: &TokenSources, entry: &str, of: &str) -> ExitCode {
+    match whose.resolve(sources) {
         Ok(Some((_, TokenOrigin::File(path)))) => ok(&format!(
-            "The token is read from {} (readable by its owner only).",
+            "The token{of} is read from {} (readable by its owner only).",
             path.display()
         )),
-        Ok(Some((_, TokenOrigin::Environment))) => ok(&format!(
-            "{TOKEN_ENV} is set and is used instead of the keyring."
-        )),
+        Ok(Some((_, TokenOrigin::Environment(var)))) => {
+            ok(&format!("{var} is set and is used instead of the keyring."))
+        }
         Ok(Some((_, TokenOrigin::Credential(path)))) => ok(&format!(
-            "The token is read from the systemd credential {}.",
+            "The token{of} is read from the systemd credential {}.",
             path.display()
         )),
-        Ok(Some((_, TokenOrigin::Keyring))) => ok(&format!(
-            "A token is stored in the {KEYRING_NAME} (service {SERVICE}, user {USER})."
-        )),
+        Ok(Some((_, TokenOrigin::Keyring))) => ok(&format!("A token{of} is stored in {entry}.")),
         Ok(None) => {
-            println!("No token is stored in the {KEYRING_NAME}.");
+            println!("No token{of} is stored in {entry}.");
             ExitCode::FAILURE
         }
         Err(e) => fail(&e.user_message()),

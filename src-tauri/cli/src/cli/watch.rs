@@ -24,21 +24,30 @@ pub struct Options {
     pub metrics: Option<metrics::Endpoint>,
 }
 
-/// Runs until Ctrl-C or SIGTERM, then exits 0.
+/// Runs until Ctrl-C or SIGTERM, then exits 0: every enabled account (or the one
+/// `--account` names), each with its own monitor, all on one runtime and one HTTP client.
 pub fn run(context: &Context, options: Options) -> ExitCode {
-    let mut config = context.monitor_config(&context.saved);
-    let settings = &mut config.settings;
-    if options.warning.is_some() {
-        settings.warning_level = options.warning;
-    }
-    if options.critical.is_some() {
-        settings.critical_level = options.critical;
-    }
-    if options.interval.is_some() {
-        config.interval_override = options.interval;
-    }
-    if let Err(message) = config.settings.thresholds().validate() {
-        return fail(&format!("Invalid levels: {message}."));
+    let accounts = match context.accounts() {
+        Ok(a) if !a.is_empty() => a,
+        Ok(_) => return fail("Every account is disabled; enable one in the settings."),
+        Err(choice) => return fail(&context.choice_message(&choice)),
+    };
+    let mut configs = Vec::with_capacity(accounts.len());
+    for (position, account) in accounts.iter().enumerate() {
+        let mut config = context.monitor_config(&context.saved, account, position);
+        if options.warning.is_some() {
+            config.account.warning_level = options.warning;
+        }
+        if options.critical.is_some() {
+            config.account.critical_level = options.critical;
+        }
+        if options.interval.is_some() {
+            config.interval_override = options.interval;
+        }
+        if let Err(message) = config.account.thresholds().validate() {
+            return fail(&format!("Invalid levels: {message}."));
+        }
+        configs.push(config);
     }
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -47,7 +56,7 @@ pub fn run(context: &Context, options: Options) -> ExitCode {
         Ok(rt) => rt,
         Err(e) => return fail(&format!("Could not start the async runtime: {e}.")),
     };
-    runtime.block_on(watch(context, config, options.metrics))
+    runtime.block_on(watch(context, configs, options.metrics))
 }
 
 /// A low balance's "Top up" button opens the top-up page; `watch` has no window to open.
@@ -62,7 +71,7 @@ fn top_up_action(config: &MonitorConfig) -> ActionHandler {
 
 async fn watch(
     context: &Context,
-    config: MonitorConfig,
+    configs: Vec<MonitorConfig>,
     metrics: Option<metrics::Endpoint>,
 ) -> ExitCode {
     // Bound before anything starts, so a bad address fails at once and polls nothing.
@@ -73,11 +82,6 @@ async fn watch(
         },
         None => None,
     };
-    let labels = metrics::Labels {
-        api: config.settings.api.as_str(),
-        warning_level: config.settings.warning_level,
-        critical_level: config.settings.critical_level,
-    };
     let history = match context.open_history() {
         Ok(h) => Some(Arc::new(h)),
         Err(e) => {
@@ -85,30 +89,67 @@ async fn watch(
             None
         }
     };
-    let notifier = context.notifier(Some((top_up_action(&config), &[Action::TopUp])));
-    let deps = context.monitor_deps(notifier, history, Arc::new(SystemClock));
-    let handle = monitor::spawn(config, deps);
-    let mut snapshots = handle.subscribe();
+    let mut watched = Vec::with_capacity(configs.len());
+    let mut handles = Vec::with_capacity(configs.len());
+    let (changes, mut lines) = tokio::sync::mpsc::unbounded_channel();
+    for (i, config) in configs.into_iter().enumerate() {
+        let account = config.account.clone();
+        let label = context.account_label(&context.saved, &account);
+        let notifier = context.notifier(
+            label.clone(),
+            Some((top_up_action(&config), &[Action::TopUp])),
+        );
+        let deps = context.monitor_deps(
+            &context.saved,
+            &account,
+            notifier,
+            history.clone(),
+            Arc::new(SystemClock),
+        );
+        let handle = monitor::spawn(config, deps);
+        let mut snapshots = handle.subscribe();
+        let changes = changes.clone();
+        tokio::spawn(async move {
+            while snapshots.changed().await.is_ok() {
+                let snapshot = snapshots.borrow_and_update().clone();
+                if changes.send((i, snapshot)).is_err() {
+                    break;
+                }
+            }
+        });
+        watched.push(metrics::Watched {
+            account: account.id.clone(),
+            api: account.api.as_str(),
+            warning_level: account.warning_level,
+            critical_level: account.critical_level,
+            snapshots: handle.subscribe(),
+        });
+        handles.push((handle, label));
+    }
+    drop(changes);
     if let Some(listener) = listener {
         if let Ok(addr) = listener.local_addr() {
             eprintln!("Serving metrics at http://{addr}/metrics");
         }
-        tokio::spawn(metrics::serve(listener, handle.subscribe(), labels));
+        tokio::spawn(metrics::serve(listener, watched));
     }
-    let mut last_line = String::new();
+    let mut last_lines = vec![String::new(); handles.len()];
     let stop = shutdown_signal();
     tokio::pin!(stop);
     loop {
         tokio::select! {
-            changed = snapshots.changed() => {
-                if changed.is_err() {
+            next = lines.recv() => {
+                let Some((i, snapshot)) = next else {
                     return fail("The monitor stopped unexpectedly.");
+                };
+                let mut line = describe(&snapshot);
+                if let Some(label) = &handles[i].1 {
+                    line = format!("{label}: {line}");
                 }
-                let line = describe(&snapshots.borrow_and_update());
-                if line != last_line {
+                if line != last_lines[i] {
                     let at = time::OffsetDateTime::now_utc().format(&Rfc3339).unwrap_or_default();
                     eprintln!("{at} {line}");
-                    last_line = line;
+                    last_lines[i] = line;
                 }
             }
             _ = &mut stop => return ExitCode::SUCCESS,

@@ -44,6 +44,11 @@ impl HttpClient {
         Ok(Self { inner, timeout })
     }
 
+    /// The connect and total timeout this client was made with.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
     /// Sends a GET with the given headers and reads the answer, mapping every transport
     /// failure to a typed error.
     pub async fn get(

@@ -2,6 +2,7 @@
 //! tested against a real HTTP server in `tests/watch.rs`.
 
 use super::*;
+use crate::account::Account;
 use crate::clickatell::FetchFuture;
 use crate::notifier::{Notification, NotifyError};
 use std::collections::BTreeMap;
@@ -92,8 +93,10 @@ fn rig_with_debounce(interval: Duration, delay: Duration, debounce: Duration) ->
     };
     let handle = spawn_with_debounce(
         MonitorConfig {
+            account: Account::default(),
             settings: Settings::default(),
             interval_override: Some(interval),
+            stagger: Duration::ZERO,
         },
         deps,
         debounce,
@@ -170,14 +173,16 @@ async fn new_settings_apply_at_once() {
     let rig = rig(Duration::from_secs(3600), Duration::ZERO);
     let mut rx = rig.handle.subscribe();
     assert_eq!(next_status(&mut rx).await, Status::Ok);
-    let settings = Settings {
+    let account = Account {
         warning_level: Some(Decimal::from(500)),
-        ..Settings::default()
+        ..Account::default()
     };
     rig.handle
         .configure(MonitorConfig {
-            settings,
+            account,
+            settings: Settings::default(),
             interval_override: Some(Duration::from_secs(3600)),
+            stagger: Duration::ZERO,
         })
         .await;
     assert_eq!(next_status(&mut rx).await, Status::Warning);

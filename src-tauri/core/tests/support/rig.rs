@@ -46,8 +46,10 @@ pub fn monitor(
     };
     let handle = monitor::spawn(
         MonitorConfig {
+            account: settings.first().clone(),
             settings,
             interval_override: interval,
+            stagger: Duration::ZERO,
         },
         deps,
     );

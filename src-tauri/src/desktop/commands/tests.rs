@@ -5,14 +5,14 @@
 //! what the app really sends.
 
 use super::super::contract::TokenStatus;
-use super::super::state::AppState;
+use super::super::state::{AppState, Watched};
 use super::super::{window_host, window_process};
 use clickatell_core::context::{Context, RunOptions};
 use clickatell_core::history::History;
 use clickatell_core::monitor::{self, Clock, MonitorDeps};
 use clickatell_core::notifier::{Notification, Notifier, NotifyError};
 use clickatell_core::snapshot::Snapshot;
-use clickatell_core::{Api, ApiToken, Balance, Settings, SettingsStore, TokenStore};
+use clickatell_core::{Api, ApiToken, Balance, Settings, SettingsStore};
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::io::{Read, Write};
@@ -107,7 +107,7 @@ fn rig_with(setup: Setup) -> Rig {
             amount: clickatell_core::Decimal::from_str(amount).unwrap(),
             currency: None,
         };
-        history.record(*at, &balance).unwrap();
+        history.record("main", *at, &balance).unwrap();
     }
     let context = Context::with(
         RunOptions {
@@ -129,21 +129,28 @@ fn rig_with(setup: Setup) -> Rig {
         alert_state_path: None,
         clock: clock.clone(),
     };
-    let config = context.monitor_config(&Settings::default());
+    let saved = Settings::default();
+    let config = context.monitor_config(&saved, saved.first(), 0);
+    let account = config.account.clone();
     let handle = tauri::async_runtime::block_on(async move { monitor::spawn(config, deps) });
+    let (changes, _) = tokio::sync::mpsc::unbounded_channel();
     let app = mock_builder()
         .plugin(tauri_plugin_autostart::init(
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             None,
         ))
         .manage(AppState {
-            monitor: handle,
-            settings: std::sync::Mutex::new(Settings::default()),
+            watched: std::sync::Mutex::new(vec![Watched {
+                account,
+                label: None,
+                monitor: handle,
+            }]),
+            settings: std::sync::Mutex::new(saved),
             context,
-            tokens: TokenStore::new("clickatell-balance-unit-test", "unused"),
             notifier: Arc::new(Quiet),
             history: Some(history),
             clock,
+            changes,
         })
         .invoke_handler(window_process::handler())
         .build(tauri::generate_context!())
@@ -173,7 +180,7 @@ impl Rig {
     /// The first snapshot after the monitor's first poll.
     fn first_reading(&self) -> Snapshot {
         let state = tauri::Manager::state::<AppState>(&self.app);
-        let mut rx = state.monitor.subscribe();
+        let mut rx = state.primary().unwrap().monitor.subscribe();
         tauri::async_runtime::block_on(async move {
             let settled = rx.wait_for(|s| s.fetched_at.is_some() || s.error.is_some());
             tokio::time::timeout(Duration::from_secs(10), settled)
@@ -220,15 +227,15 @@ fn save(rig: &Rig, settings: &Value) -> Result<Value, Value> {
 fn settings_round_trip_and_are_saved() {
     let rig = rig();
     let mut settings = invoke(&rig, "main", "get_settings", json!({})).unwrap();
-    assert_eq!(settings["warning_level"], "100");
-    settings["warning_level"] = json!("250.50");
-    settings["critical_level"] = json!("20");
+    assert_eq!(settings["accounts"][0]["warning_level"], "100");
+    settings["accounts"][0]["warning_level"] = json!("250.50");
+    settings["accounts"][0]["critical_level"] = json!("20");
     let saved = save(&rig, &settings).unwrap();
-    assert_eq!(saved["warning_level"], "250.50");
+    assert_eq!(saved["accounts"][0]["warning_level"], "250.50");
     let on_disk = rig.store.load().unwrap().settings;
-    assert_eq!(on_disk.warning_level.unwrap().to_string(), "250.50");
+    assert_eq!(on_disk.first().warning_level.unwrap().to_string(), "250.50");
     assert_eq!(
-        invoke(&rig, "main", "get_settings", json!({})).unwrap()["critical_level"],
+        invoke(&rig, "main", "get_settings", json!({})).unwrap()["accounts"][0]["critical_level"],
         "20"
     );
 }
@@ -237,25 +244,30 @@ fn settings_round_trip_and_are_saved() {
 fn invalid_settings_give_field_errors_and_save_nothing() {
     let rig = rig();
     let mut settings = invoke(&rig, "main", "get_settings", json!({})).unwrap();
-    settings["warning_level"] = json!("50");
-    settings["critical_level"] = json!("80");
-    settings["poll_interval_secs"] = json!(5);
+    let main = &mut settings["accounts"][0];
+    main["warning_level"] = json!("50");
+    main["critical_level"] = json!("80");
+    main["poll_interval_secs"] = json!(5);
     let err = save(&rig, &settings).unwrap_err();
-    let fields: Vec<&str> = err["fields"]
+    let fields: Vec<(&str, &str)> = err["fields"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| f["field"].as_str().unwrap())
+        .map(|f| (f["account"].as_str().unwrap(), f["field"].as_str().unwrap()))
         .collect();
-    assert_eq!(fields, ["poll_interval_secs", "critical_level"]);
+    assert_eq!(
+        fields,
+        [("main", "poll_interval_secs"), ("main", "critical_level")]
+    );
     assert!(err["message"]
         .as_str()
         .unwrap()
         .contains("nothing was saved"));
-    settings["poll_interval_secs"] = json!(300);
-    settings["warning_level"] = json!("lots");
+    settings["accounts"][0]["poll_interval_secs"] = json!(300);
+    settings["accounts"][0]["warning_level"] = json!("lots");
     let err = save(&rig, &settings).unwrap_err();
     assert_eq!(err["fields"][0]["field"], "warning_level");
+    assert_eq!(err["fields"][0]["account"], "main");
     assert!(
         !rig.store.path().exists(),
         "an invalid form reached the disk"
@@ -406,8 +418,8 @@ fn the_ui_fixtures_are_what_the_commands_answer() {
     // The form's two answers the UI tests use: levels the wrong way round, then fixed.
     let form = |warning: &str, critical: &str| {
         let mut form = settings.clone();
-        form["warning_level"] = json!(warning);
-        form["critical_level"] = json!(critical);
+        form["accounts"][0]["warning_level"] = json!(warning);
+        form["accounts"][0]["critical_level"] = json!(critical);
         form
     };
     let exchanges: Vec<Value> = [("50", "80"), ("50", "20")]
