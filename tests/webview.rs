@@ -106,3 +106,179 @@ fn an_invalid_level_is_refused_by_the_app_beside_its_field_and_nothing_is_saved(
         (&serde_json::json!("50"), &serde_json::json!("20"))
     );
 }
+
+/// The secret stored in the sandbox's keyring for keyring user `user`, if any.
+fn keyring_secret(home: &Sandbox, user: &str) -> Option<String> {
+    let out = home
+        .command("secret-tool")
+        .args(["lookup", "service", "clickatell-balance", "username", user])
+        .output()
+        .expect("secret-tool");
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn saved_accounts(home: &Sandbox) -> Vec<(String, String, bool)> {
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(home.settings_path()).unwrap()).unwrap();
+    saved["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["id"].as_str().unwrap().to_owned(),
+                a["name"].as_str().unwrap().to_owned(),
+                a["enabled"].as_bool().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn save_settings(window: &support::webdriver::Session, outcome: &str) -> String {
+    window.click("#settings-form button[type=submit]");
+    window.wait_text("#settings-result", Duration::from_secs(10), |t| {
+        t.starts_with(outcome)
+    })
+}
+
+#[test]
+fn several_accounts_in_the_real_window_cards_chart_and_account_management() {
+    let home = Sandbox::with_tray();
+    let main = FakeClickatell::always(Reply::rest_balance("300.50"));
+    let eu = FakeClickatell::always(Reply::rest_balance("97.25"));
+    home.write_settings(&format!(
+        r#"{{"accounts": [
+            {{"id": "main", "name": "Main", "base_url": "{}"}},
+            {{"id": "eu", "name": "EU", "base_url": "{}", "warning_level": "100"}},
+            {{"id": "old", "name": "Old", "base_url": "{}", "enabled": false}}
+        ]}}"#,
+        main.url(),
+        eu.url(),
+        eu.url()
+    ));
+    let mut store = home
+        .command("secret-tool")
+        .args([
+            "store",
+            "--label=Old",
+            "service",
+            "clickatell-balance",
+            "username",
+            "old",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    store.stdin.take().unwrap().write_all(b"tok-old").unwrap();
+    assert!(store.wait().unwrap().success());
+    let driver = Driver::start(
+        &home,
+        &[
+            ("CLICKATELL_TOKEN_MAIN", TOKEN),
+            ("CLICKATELL_TOKEN_EU", "tok-eu"),
+        ],
+    );
+    let window = driver.session(&[]);
+
+    // A card per account; choosing one shows it in full.
+    let cards = || window.execute("return document.querySelectorAll('.account-card').length");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while cards() != 3 {
+        assert!(Instant::now() < deadline, "no three cards");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    window.wait_text(
+        ".account-card[data-account='eu'] .amount",
+        Duration::from_secs(20),
+        |t| t == "97.25 credits",
+    );
+    window.click(".account-card[data-account='eu']");
+    window.wait_text("#account-title", Duration::from_secs(5), |t| t == "EU");
+    assert_eq!(window.text("#balance"), "97.25 credits");
+
+    // A second reading of EU (a refresh asked for after the debounce), so it has a chart.
+    std::thread::sleep(Duration::from_millis(2500));
+    window.click("#refresh");
+    assert!(
+        eventually(Duration::from_secs(10), || eu.requests().len() >= 2),
+        "Refresh now did not read EU"
+    );
+
+    // EU's chart, read with the keyboard and with the mouse.
+    window.execute("window.location.hash = '#history'");
+    window.wait_text("#history-account", Duration::from_secs(10), |t| {
+        t == "Account: EU"
+    });
+    window.execute("document.querySelector('#chart svg').focus()");
+    window.press("\u{E010}");
+    let readout = window.wait_text("#chart-readout", Duration::from_secs(5), |t| {
+        t.starts_with("97.25 credits")
+    });
+    assert!(readout.contains(" · "), "{readout}");
+    window.execute("document.getElementById('chart-readout').textContent = ''");
+    window.point_at("#chart svg");
+    window.wait_text("#chart-readout", Duration::from_secs(5), |t| {
+        t.starts_with("97.25 credits")
+    });
+
+    // Add, rename, reorder and stop watching accounts; a field error for one account.
+    window.execute("window.location.hash = '#settings'");
+    window.wait_text("#account-list", Duration::from_secs(10), |t| !t.is_empty());
+    window.type_into("#new-account-name", "Asia");
+    window.click("#add-account");
+    window.type_into("#account-list li:nth-child(3) .account-name", "Legacy");
+    window.click("button[aria-label='Move Asia up']");
+    window.click("#account-list li:nth-child(2) input[type=checkbox]");
+    window.execute(
+        "const s = document.getElementById('account-select'); s.value = '1'; \
+         s.dispatchEvent(new Event('change'));",
+    );
+    assert_eq!(
+        window.execute("return document.getElementById('warning_level').value"),
+        "100"
+    );
+    window.type_into("#critical_level", "500");
+    save_settings(&window, "One setting needs fixing");
+    let error = window.wait_text("#critical_level-error", Duration::from_secs(5), |t| {
+        !t.is_empty()
+    });
+    assert_eq!(error, "must not be above the warning level (100)");
+    window.execute("document.getElementById('critical_level').value = ''");
+    save_settings(&window, "Saved");
+    assert_eq!(
+        saved_accounts(&home),
+        [
+            ("main".to_owned(), "Main".to_owned(), true),
+            ("eu".into(), "EU".into(), false),
+            ("asia".into(), "Asia".into(), true),
+            ("old".into(), "Legacy".into(), false),
+        ]
+    );
+
+    // Removing an account asks first, then deletes its token from the keyring.
+    assert_eq!(keyring_secret(&home, "old").as_deref(), Some("tok-old"));
+    window.click("button[aria-label='Remove Legacy']");
+    let confirm = window.text("#account-list .confirm");
+    assert!(
+        confirm.contains("deletes its token from the keyring"),
+        "{confirm}"
+    );
+    window.click("#account-list .confirm button");
+    save_settings(&window, "Saved");
+    let ids: Vec<String> = saved_accounts(&home).into_iter().map(|a| a.0).collect();
+    assert_eq!(ids, ["main", "eu", "asia"]);
+    assert_eq!(keyring_secret(&home, "old"), None, "its token went with it");
+
+    // The tray has a line for each watched account.
+    let pid = support::desktop::app_pid(&home).expect("the app's process");
+    let item = TrayItem::wait(&home, pid, Duration::from_secs(20)).expect("tray item");
+    let want = "Clickatell: Asia no token\nMain: 300.50 credits — ok\nAsia: — — no token";
+    assert!(
+        eventually(Duration::from_secs(15), || item.tooltip() == want),
+        "tooltip: {:?}",
+        item.tooltip()
+    );
+}

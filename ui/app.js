@@ -1,4 +1,7 @@
-// The window's UI: three views over the monitor's snapshots, with the IPC bridge in ipc.js.
+// The window's UI: three views over the monitors' snapshots, with the IPC bridge in ipc.js.
+import {
+  onSelect, renderAccounts, select, selectedAccount, several,
+} from './accounts.js';
 import { renderChart } from './chart.js';
 import { unitOf } from './format.js';
 import { errorText, invoke, listen } from './ipc.js';
@@ -31,16 +34,44 @@ function show(view) {
   if (name === 'settings') loadSettings().catch((e) => { $('settings-result').textContent = errorText(e); });
 }
 
+/** The arguments that make a command act on the account shown (none with one account). */
+const shownAccount = () => (selectedAccount() ? { account: selectedAccount() } : {});
+
+/** What the overview shows for a disabled account, which has no snapshot. */
+const notWatched = { status: 'disabled', texts: { state: 'Disabled — not watched' } };
+
 async function drawHistory() {
   for (const button of document.querySelectorAll('[data-range]')) {
     button.setAttribute('aria-pressed', String(button.dataset.range === range));
   }
   const [points, settings, snapshot] = await Promise.all([
-    invoke('get_history', { range }), invoke('get_settings'), invoke('get_snapshot'),
+    invoke('get_history', { range, ...shownAccount() }), invoke('get_settings'),
+    invoke('get_snapshot', shownAccount()),
   ]);
   const unit = snapshot.balance ? unitOf(snapshot.balance) : 'credits';
-  const account = settings.accounts.find((a) => a.enabled) ?? settings.accounts[0];
+  const account = settings.accounts.find((a) => a.id === selectedAccount())
+    ?? settings.accounts.find((a) => a.enabled) ?? settings.accounts[0];
+  $('history-account').hidden = !several();
+  $('history-account').textContent = several() ? `Account: ${account.name}` : '';
   renderChart($('chart'), points, { warning: account.warning_level, critical: account.critical_level }, unit);
+}
+
+/** Reads every account again and shows the chosen one. */
+async function refreshAccounts() {
+  const card = renderAccounts(await invoke('get_accounts'));
+  if (several() && card) renderOverview(card.snapshot ?? notWatched);
+}
+
+/** A new snapshot of the first account came, or anything else changed: with one account,
+ * show it; with several, read them all again. */
+function onSnapshot(snapshot) {
+  if (several()) refreshAccounts();
+  else renderOverview(snapshot);
+}
+
+function currentView() {
+  const name = window.location.hash.slice(1);
+  return views.includes(name) ? name : 'overview';
 }
 
 async function refresh() {
@@ -49,7 +80,8 @@ async function refresh() {
   button.setAttribute('aria-busy', 'true');
   button.textContent = 'Refreshing…';
   try {
-    renderOverview(await invoke('refresh_now'));
+    renderOverview(await invoke('refresh_now', shownAccount()));
+    if (several()) await refreshAccounts();
   } catch (error) {
     $('problem').hidden = false;
     $('problem-text').textContent = errorText(error);
@@ -76,15 +108,27 @@ async function start() {
     button.addEventListener('click', () => { range = button.dataset.range; drawHistory(); });
   }
   window.addEventListener('hashchange', () => show(window.location.hash.slice(1)));
+  onSelect((card) => {
+    renderOverview(card.snapshot ?? notWatched);
+    if (currentView() !== 'overview') show(currentView());
+  });
+  window.addEventListener('accounts-changed', () => refreshAccounts());
   await Promise.all([
-    listen('snapshot', renderOverview),
+    listen('snapshot', onSnapshot),
+    listen('focus-account', async (id) => {
+      window.location.hash = 'overview';
+      await refreshAccounts();
+      select(id);
+    }),
     listen('navigate', (view) => { window.location.hash = view; }),
     listen('tray-ready', () => {
       if (new URLSearchParams(window.location.search).get('hint') === 'no-tray') $('hint').hidden = true;
     }),
   ]);
-  // Anything newer than the handed snapshot that came before the listeners did.
+  // Anything newer than the handed snapshot that came before the listeners did; with several
+  // accounts, their cards (and the one the tray's menu asked for).
   renderOverview(await invoke('get_snapshot'));
+  await refreshAccounts();
 }
 
 start().catch((error) => {

@@ -1,16 +1,23 @@
-// Settings: the token (write-only), the API, the alert levels and notification options.
+// Settings: the accounts (add, rename, reorder, watch or not, remove), and for the account
+// being edited its token (write-only), API and alert levels; then notification options.
 // Validation is the backend's: its field errors are shown beside each field, and nothing is
 // saved while one is invalid.
+import { selectedAccount } from './accounts.js';
 import { errorText, invoke } from './ipc.js';
 
 const $ = (id) => document.getElementById(id);
+/** The settings as last saved, and the accounts being edited (added ones have no id yet). */
 let loaded = null;
+let accounts = [];
+/** The account whose token, API and alerts the form shows (an index into `accounts`). */
+let editing = 0;
+/** The account whose removal is being confirmed. */
+let confirming = null;
+let lastErrors = [];
 
 const optionalNumber = (value) => (value.trim() === '' ? null : Number(value));
 const textOrNull = (value) => (value.trim() === '' ? null : value.trim());
-
-/** The account the form edits: the one the window shows, the first enabled. */
-const shownAccount = (settings) => settings.accounts.find((a) => a.enabled) ?? settings.accounts[0];
+const editedAccount = () => accounts[editing];
 
 /** Number fields take their ranges from the backend's table, in the unit each one shows
  * (`data-per`: stored units per shown unit). */
@@ -24,16 +31,174 @@ function applyLimits(limits) {
   }
 }
 
-export async function loadSettings() {
-  const [settings, limits] = await Promise.all([invoke('get_settings'), invoke('field_limits')]);
-  loaded = settings;
-  applyLimits(limits);
-  const account = shownAccount(loaded);
+/** The edited account's fields into the form. */
+function showAccountFields() {
+  const account = editedAccount();
   $('api').value = account.api;
   $('format').value = account.format;
   $('warning_level').value = account.warning_level ?? '';
   $('critical_level').value = account.critical_level ?? '';
   $('poll_interval').value = Math.round(account.poll_interval_secs / 60);
+}
+
+/** The form's account fields into the edited account. */
+function keepAccountFields() {
+  const account = editedAccount();
+  if (!account) return;
+  Object.assign(account, {
+    api: $('api').value,
+    format: $('format').value,
+    warning_level: textOrNull($('warning_level').value),
+    critical_level: textOrNull($('critical_level').value),
+    poll_interval_secs: Math.round(Number($('poll_interval').value) * 60),
+  });
+}
+
+const button = (text, label, onClick, cls = 'secondary') => {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.className = cls;
+  b.textContent = text;
+  if (label) b.setAttribute('aria-label', label);
+  b.addEventListener('click', onClick);
+  return b;
+};
+
+/** Moves the account at `i` by `by` places, keeping the edited one edited. */
+function move(i, by) {
+  const j = i + by;
+  if (j < 0 || j >= accounts.length) return;
+  keepAccountFields();
+  const edited = editedAccount();
+  [accounts[i], accounts[j]] = [accounts[j], accounts[i]];
+  editing = accounts.indexOf(edited);
+  drawAccounts();
+  document.querySelector(`#account-list li:nth-child(${j + 1}) [data-move="${by}"]`)?.focus();
+}
+
+function remove(i) {
+  keepAccountFields();
+  const edited = editedAccount();
+  accounts.splice(i, 1);
+  confirming = null;
+  editing = Math.max(0, accounts.indexOf(edited));
+  drawAccounts();
+  showAccountFields();
+  showTokenStatusOf();
+  $('add-account').focus();
+}
+
+/** The list of accounts: rename, watch or not, reorder, remove (asking first). */
+function drawAccounts() {
+  const items = accounts.map((account, i) => {
+    const item = document.createElement('li');
+    item.dataset.account = account.id;
+    const row = document.createElement('div');
+    row.className = 'account-row';
+    const name = document.createElement('input');
+    name.className = 'account-name';
+    name.value = account.name;
+    name.maxLength = 40;
+    name.setAttribute('aria-label', `Name of account ${i + 1}`);
+    name.addEventListener('input', () => {
+      account.name = name.value;
+      drawAccountSelect();
+    });
+    const watched = document.createElement('label');
+    watched.className = 'check';
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.checked = account.enabled;
+    box.addEventListener('change', () => { account.enabled = box.checked; });
+    watched.append(box, ' Watched');
+    const up = button('↑', `Move ${account.name} up`, () => move(i, -1));
+    up.dataset.move = '-1';
+    up.disabled = i === 0;
+    const down = button('↓', `Move ${account.name} down`, () => move(i, 1));
+    down.dataset.move = '1';
+    down.disabled = i === accounts.length - 1;
+    const removeButton = button('Remove…', `Remove ${account.name}`, () => {
+      confirming = account;
+      drawAccounts();
+      document.querySelector('#account-list .confirm button')?.focus();
+    });
+    removeButton.disabled = accounts.length === 1;
+    row.append(name, watched, up, down, removeButton);
+    if (confirming === account) {
+      const confirm = document.createElement('p');
+      confirm.className = 'confirm';
+      confirm.setAttribute('role', 'alert');
+      confirm.append(
+        account.id
+          ? `Remove ${account.name}? Saving deletes its token from the keyring, its history and its alert state. `
+          : `Remove ${account.name}? It has not been saved yet. `,
+        button(`Remove ${account.name}`, null, () => remove(i), ''),
+        ' ',
+        button('Keep it', null, () => { confirming = null; drawAccounts(); }),
+      );
+      row.append(confirm);
+    }
+    const error = lastErrors.find((e) => e.account && e.account === account.id && ['name', 'id'].includes(e.field));
+    if (error) {
+      name.setAttribute('aria-invalid', 'true');
+      const p = document.createElement('p');
+      p.className = 'field-error';
+      p.textContent = `${error.field === 'name' ? 'Name' : 'Id'} ${error.message}`;
+      row.append(p);
+    }
+    item.append(row);
+    return item;
+  });
+  $('account-list').replaceChildren(...items);
+  drawAccountSelect();
+}
+
+function drawAccountSelect() {
+  const select = $('account-select');
+  select.replaceChildren(...accounts.map((account, i) => {
+    const option = document.createElement('option');
+    option.value = String(i);
+    option.textContent = account.name || `Account ${i + 1}`;
+    return option;
+  }));
+  select.value = String(editing);
+}
+
+function addAccount() {
+  const input = $('new-account-name');
+  const name = input.value.trim();
+  const error = $('accounts-error');
+  error.hidden = true;
+  if (!name) {
+    error.textContent = 'Give the new account a name.';
+    error.hidden = false;
+    input.focus();
+    return;
+  }
+  keepAccountFields();
+  // A new account starts with the edited one's API and alerts; the backend gives it an id.
+  const model = editedAccount();
+  accounts.push({
+    ...model, id: '', name, enabled: true, base_url: null,
+  });
+  editing = accounts.length - 1;
+  input.value = '';
+  drawAccounts();
+  showAccountFields();
+  showTokenStatusOf();
+}
+
+export async function loadSettings() {
+  const [settings, limits] = await Promise.all([invoke('get_settings'), invoke('field_limits')]);
+  loaded = settings;
+  accounts = structuredClone(settings.accounts);
+  const shown = accounts.findIndex((a) => a.id === selectedAccount());
+  editing = shown >= 0 ? shown : Math.max(0, accounts.findIndex((a) => a.enabled));
+  confirming = null;
+  lastErrors = [];
+  applyLimits(limits);
+  drawAccounts();
+  showAccountFields();
   $('notify_enabled').checked = loaded.notifications.enabled;
   $('reminder_hours').value = loaded.notifications.reminder_hours ?? '';
   $('forecast_days').value = loaded.notifications.forecast_alert_days ?? '';
@@ -41,24 +206,16 @@ export async function loadSettings() {
   $('start_at_login').checked = loaded.start_at_login;
   $('tray_icon').value = loaded.tray_icon;
   $('top_up_url').value = loaded.top_up_url;
-  await showTokenStatus(await invoke('token_status'));
+  await showTokenStatusOf();
   return loaded;
 }
 
 /** The form as settings; fields the form does not show (and unknown ones) are kept as loaded. */
 function formSettings() {
-  const shown = shownAccount(loaded);
-  const edited = {
-    ...shown,
-    api: $('api').value,
-    format: $('format').value,
-    warning_level: textOrNull($('warning_level').value),
-    critical_level: textOrNull($('critical_level').value),
-    poll_interval_secs: Math.round(Number($('poll_interval').value) * 60),
-  };
+  keepAccountFields();
   return {
     ...loaded,
-    accounts: loaded.accounts.map((a) => (a.id === shown.id ? edited : a)),
+    accounts,
     start_at_login: $('start_at_login').checked,
     tray_icon: $('tray_icon').value,
     top_up_url: $('top_up_url').value.trim(),
@@ -72,21 +229,32 @@ function formSettings() {
   };
 }
 
+/** Each field error beside its field: the edited account's beside the form's fields, an
+ * account's name beside it in the list, the rest in the accounts' message. */
 function showFieldErrors(fields = []) {
+  lastErrors = fields;
   for (const node of document.querySelectorAll('#settings-form .field-error')) {
     node.hidden = true;
     node.textContent = '';
   }
   for (const input of document.querySelectorAll('#settings-form [aria-invalid]')) input.removeAttribute('aria-invalid');
-  const shown = loaded && shownAccount(loaded).id;
+  const editedId = editedAccount()?.id;
+  const elsewhere = [];
   for (const { account, field, message } of fields) {
-    if (account && account !== shown) continue;
+    if (account && ['name', 'id'].includes(field)) continue;
     const node = document.getElementById(`${field}-error`);
-    if (!node) continue;
+    if ((account && account !== editedId) || !node) {
+      const owner = accounts.find((a) => a.id === account);
+      elsewhere.push(`${owner ? owner.name : account || 'Accounts'}: ${field} ${message}.`);
+      continue;
+    }
     node.textContent = message;
     node.hidden = false;
     document.querySelector(`[aria-describedby="${field}-error"]`)?.setAttribute('aria-invalid', 'true');
   }
+  $('accounts-error').textContent = elsewhere.join(' ');
+  $('accounts-error').hidden = elsewhere.length === 0;
+  drawAccounts();
 }
 
 async function save(event) {
@@ -95,13 +263,37 @@ async function save(event) {
   result.textContent = 'Saving…';
   try {
     loaded = await invoke('save_settings', { settings: formSettings() });
+    const edited = editedAccount();
+    accounts = structuredClone(loaded.accounts);
+    editing = Math.max(0, accounts.findIndex((a) => a.name === edited?.name));
     showFieldErrors();
+    showAccountFields();
+    await showTokenStatusOf();
     result.textContent = 'Saved. The new settings apply now.';
+    window.dispatchEvent(new CustomEvent('accounts-changed'));
   } catch (error) {
     showFieldErrors(error.fields);
     result.textContent = errorText(error);
-    document.querySelector('#settings-form [aria-invalid="true"]')?.focus();
+    document.querySelector('#settings-form [aria-invalid="true"], #account-list [aria-invalid="true"]')?.focus();
   }
+}
+
+/** The token commands' account: the edited one, once it has been saved. */
+const tokenAccount = () => {
+  const id = editedAccount()?.id;
+  return id ? { account: id } : null;
+};
+
+/** Shows the edited account's token status (an account not saved yet has none). */
+async function showTokenStatusOf() {
+  const args = tokenAccount();
+  const form = $('token-form');
+  for (const control of form.querySelectorAll('input, button')) control.disabled = !args;
+  if (!args) {
+    $('token-status').textContent = `Save the settings to add ${editedAccount()?.name || 'the new account'}, then set its token here.`;
+    return;
+  }
+  await showTokenStatus(await invoke('token_status', args));
 }
 
 async function showTokenStatus(status) {
@@ -130,8 +322,8 @@ async function testAndSave(event) {
   tokenError('');
   result.textContent = 'Testing the token with Clickatell…';
   try {
-    const balance = await invoke('test_token', { token: input.value });
-    const status = await invoke('save_token', { token: input.value });
+    const balance = await invoke('test_token', { token: input.value, ...tokenAccount() });
+    const status = await invoke('save_token', { token: input.value, ...tokenAccount() });
     input.value = '';
     result.textContent = `The token works (balance ${balance.amount} ${balance.currency || 'credits'}) and was saved.`;
     await showTokenStatus(status);
@@ -144,7 +336,7 @@ async function testAndSave(event) {
 
 async function removeToken() {
   try {
-    await showTokenStatus(await invoke('delete_token'));
+    await showTokenStatus(await invoke('delete_token', tokenAccount()));
     $('token-result').textContent = 'The token was removed.';
   } catch (error) {
     $('token-result').textContent = errorText(error);
@@ -163,6 +355,17 @@ async function testNotification() {
 
 export function wireSettings() {
   $('settings-form').addEventListener('submit', save);
+  $('add-account').addEventListener('click', addAccount);
+  $('new-account-name').addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') { event.preventDefault(); addAccount(); }
+  });
+  $('account-select').addEventListener('change', async () => {
+    keepAccountFields();
+    editing = Number($('account-select').value);
+    showAccountFields();
+    showFieldErrors(lastErrors);
+    await showTokenStatusOf();
+  });
   $('token-form').addEventListener('submit', testAndSave);
   $('token-remove').addEventListener('click', removeToken);
   $('test-notification').addEventListener('click', testNotification);

@@ -108,7 +108,13 @@ impl Session {
     fn post(&self, path: &str, body: Value) -> Value {
         ureq::post(&format!("{}{path}", self.url))
             .send_json(body)
-            .unwrap_or_else(|e| panic!("POST {path}: {e}"))
+            .unwrap_or_else(|e| match e {
+                ureq::Error::Status(code, answer) => panic!(
+                    "POST {path}: status {code}: {}",
+                    answer.into_string().unwrap_or_default()
+                ),
+                other => panic!("POST {path}: {other}"),
+            })
             .into_json::<Value>()
             .unwrap()["value"]
             .clone()
@@ -151,6 +157,32 @@ impl Session {
         let id = self.find(css);
         self.post(&format!("/element/{id}/clear"), json!({}));
         self.post(&format!("/element/{id}/value"), json!({ "text": text }));
+    }
+
+    /// Presses and releases a key (a WebDriver key code such as `\u{E010}` for End) on
+    /// whatever has the focus, as a keyboard does.
+    pub fn press(&self, key: &str) {
+        let actions = json!({ "actions": [{
+            "type": "key", "id": "keyboard",
+            "actions": [{ "type": "keyDown", "value": key }, { "type": "keyUp", "value": key }],
+        }]});
+        self.post("/actions", actions);
+    }
+
+    /// Moves the mouse pointer over the element's centre, as a user pointing at it does.
+    pub fn point_at(&self, css: &str) {
+        let centre = self.execute(&format!(
+            "const r = document.querySelector({css:?}).getBoundingClientRect(); \
+             return [Math.round(r.left + r.width / 2), Math.round(r.top + r.height / 2)];"
+        ));
+        let actions = json!({ "actions": [{
+            "type": "pointer", "id": "mouse", "parameters": { "pointerType": "mouse" },
+            "actions": [{
+                "type": "pointerMove", "origin": "viewport", "duration": 0,
+                "x": centre[0], "y": centre[1],
+            }],
+        }]});
+        self.post("/actions", actions);
     }
 
     /// Closes the window, as its close button does.

@@ -62,13 +62,18 @@ function bridge(responses) {
   const resolve = (cmd, args) => {
     if (cmd === 'save_settings') {
       const sent = args.settings;
-      const same = ({ settings }) => settings.accounts[0].warning_level === sent.accounts[0].warning_level
-        && settings.accounts[0].critical_level === sent.accounts[0].critical_level;
+      // The same accounts, field for field, whatever the order of the fields.
+      const canonical = (value) => JSON.stringify(value, (_, v) => (v && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
+      const same = ({ settings }) => canonical(settings.accounts) === canonical(sent.accounts);
       const recorded = responses.__saveSettings.find(same);
       if (!recorded) return { error: { message: `no recorded answer for ${JSON.stringify(sent)}`, fields: [] } };
       return recorded.reply;
     }
     if (cmd === 'get_history') return args.range === '24h' ? responses.__historyEmpty : responses.get_history;
+    if (cmd === 'get_snapshot' && args.account && responses.__snapshots[args.account]) {
+      return responses.__snapshots[args.account];
+    }
     if (!(cmd in responses)) return { error: { message: `unmocked command ${cmd}`, fields: [] } };
     return responses[cmd];
   };
@@ -91,11 +96,14 @@ function bridge(responses) {
   window.__emit = (name, payload) => (window.__listeners[name] || []).forEach((h) => h({ payload }));
 }
 
-async function open(snapshotName, { width = 440, hash = '' } = {}) {
+async function open(snapshotName, {
+  width = 440, hash = '', accounts = 'accounts-one', settings = 'settings', saves = 'save-settings',
+} = {}) {
   const responses = {
     get_snapshot: { value: await fixture(snapshotName) },
+    get_accounts: { value: await fixture(accounts) },
     refresh_now: { value: await fixture(snapshotName) },
-    get_settings: { value: await fixture('settings') },
+    get_settings: { value: await fixture(settings) },
     field_limits: { value: await fixture('field-limits') },
     token_status: { value: { ...(await fixture('token-status')), stored: snapshotName !== 'snapshot-token-missing' } },
     test_token: { value: await fixture('balance') },
@@ -103,7 +111,8 @@ async function open(snapshotName, { width = 440, hash = '' } = {}) {
     get_history: { value: await fixture('history') },
     send_test_notification: { value: null },
     __historyEmpty: { value: await fixture('history-empty') },
-    __saveSettings: await fixture('save-settings'),
+    __saveSettings: await fixture(saves),
+    __snapshots: { eu: { value: await fixture('snapshot-eu') } },
   };
   const page = await browser.newPage({ viewport: { width, height: 760 } });
   const problems = [];
@@ -300,5 +309,98 @@ test('the tray icon style and the top-up page are settings', async () => {
   assert.equal(await page.locator('#top_up_url').inputValue(), 'https://portal.clickatell.com/');
   const options = await page.locator('#tray_icon option').evaluateAll((o) => o.map((x) => x.value));
   assert.deepEqual(options, ['balance', 'meter', 'symbol']);
+  await page.close();
+});
+
+/** The three accounts the app answered with (Main, EU low, US West disabled). */
+const openAccounts = (hash = '') => open('snapshot-ok', {
+  hash, width: 720, accounts: 'accounts', settings: 'settings-accounts', saves: 'save-settings-accounts',
+});
+
+test('several accounts: a card each, and the one chosen is shown in full', async () => {
+  const { page, problems } = await openAccounts();
+  const cards = page.locator('.account-card');
+  await cards.nth(2).waitFor();
+  assert.equal(await cards.count(), 3);
+  assert.match(await cards.nth(0).innerText(), /Main[\s\S]*OK[\s\S]*300\.50 credits/);
+  assert.match(await cards.nth(1).innerText(), /EU[\s\S]*Low[\s\S]*300\.50 credits/);
+  assert.match(await cards.nth(2).innerText(), /US West[\s\S]*Disabled/);
+  assert.equal(await cards.nth(0).getAttribute('aria-pressed'), 'true');
+  assert.equal(await page.locator('#account-title').innerText(), 'Main');
+  assert.equal(await page.locator('.account-card').nth(0).locator('polyline').count(), 1, 'a sparkline');
+  await cards.nth(1).click();
+  assert.equal(await cards.nth(1).getAttribute('aria-pressed'), 'true');
+  assert.equal(await page.locator('#account-title').innerText(), 'EU');
+  assert.equal(await page.locator('#state-badge').getAttribute('data-status'), 'warning');
+  // The history and the refresh are the chosen account's.
+  await page.getByRole('button', { name: 'Refresh now' }).click();
+  await page.locator('nav a[data-view="history"]').click();
+  await page.locator('#history-account').filter({ hasText: 'EU' }).waitFor();
+  const sent = await calls(page);
+  assert.ok(sent.some(([cmd, a]) => cmd === 'refresh_now' && a.account === 'eu'), JSON.stringify(sent));
+  assert.ok(sent.some(([cmd, a]) => cmd === 'get_history' && a.account === 'eu'));
+  await page.screenshot({ path: path.join(artifacts, 'ui-accounts.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the tray menu\'s account line shows that account', async () => {
+  const { page, problems } = await openAccounts();
+  await page.locator('.account-card').nth(2).waitFor();
+  await page.evaluate(() => window.__emit('focus-account', 'eu'));
+  await page.locator('#account-title').filter({ hasText: 'EU' }).waitFor();
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('an account\'s field error is shown for that account', async () => {
+  const { page, problems } = await openAccounts('#settings');
+  await page.locator('#account-select').selectOption({ label: 'EU' });
+  assert.equal(await page.locator('#warning_level').inputValue(), '400');
+  await page.locator('#critical_level').fill('500');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  const error = page.locator('#critical_level-error');
+  await error.waitFor({ state: 'visible' });
+  assert.equal(await error.innerText(), 'must not be above the warning level (400)');
+  // Another account's fields show their own values, without EU's error.
+  await page.locator('#account-select').selectOption({ label: 'Main' });
+  assert.equal(await page.locator('#warning_level').inputValue(), '50');
+  assert.ok(await error.isHidden());
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('accounts are added, renamed, reordered, unwatched and removed (after asking)', async () => {
+  const { page, problems } = await openAccounts('#settings');
+  const rows = page.locator('#account-list li');
+  await rows.nth(2).waitFor();
+  await page.locator('#new-account-name').fill('Asia');
+  await page.getByRole('button', { name: 'Add account' }).click();
+  assert.equal(await rows.count(), 4);
+  assert.match(await page.locator('#token-status').innerText(), /Save the settings to add Asia/);
+  assert.ok(await page.locator('#token').isDisabled());
+  await page.getByLabel('Name of account 3').fill('Americas');
+  await page.getByRole('button', { name: 'Move Asia up' }).click();
+  await rows.nth(1).getByLabel('Watched').uncheck();
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await page.locator('#settings-result').filter({ hasText: 'Saved' }).waitFor();
+  const saved = (await calls(page)).filter(([cmd]) => cmd === 'save_settings').pop()[1].settings;
+  assert.deepEqual(saved.accounts.map((a) => [a.id, a.name, a.enabled]),
+    [['main', 'Main', true], ['eu', 'EU', false], ['', 'Asia', true], ['us-west', 'Americas', false]]);
+  // Asia has its id now, and its token can be set.
+  assert.ok(await page.locator('#token').isEnabled());
+
+  await page.getByRole('button', { name: 'Remove Americas' }).click();
+  const confirm = page.locator('#account-list .confirm');
+  assert.match(await confirm.innerText(), /deletes its token from the keyring, its history and its alert state/);
+  await confirm.getByRole('button', { name: 'Remove Americas' }).click();
+  assert.equal(await rows.count(), 3);
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  // The app's real answer here, which had no keyring to delete the token from.
+  await page.locator('#settings-result').filter({ hasText: 'Americas was removed' }).waitFor();
+  const removed = (await calls(page)).filter(([cmd]) => cmd === 'save_settings').pop()[1].settings;
+  assert.deepEqual(removed.accounts.map((a) => a.id), ['main', 'eu', 'asia']);
+  await page.screenshot({ path: path.join(artifacts, 'ui-accounts-settings.png'), fullPage: true });
+  assert.deepEqual(problems, []);
   await page.close();
 });

@@ -3,6 +3,7 @@
 /// commands checks every name gets through both).
 pub const COMMANDS: &[&str] = &[
     "get_snapshot",
+    "get_accounts",
     "get_settings",
     "field_limits",
     "save_settings",

@@ -3,9 +3,10 @@
 //! domain's typed errors into sentences. The token goes in, never out.
 
 use super::contract::{
-    Balance, CommandError, HistoryRange, Point, Settings, SnapshotView, TokenStatus,
+    AccountCard, AccountsView, Balance, CommandError, HistoryRange, Point, Settings, SnapshotView,
+    TokenStatus,
 };
-use super::state::AppState;
+use super::state::{AppState, Watched};
 use clickatell_core::account::Account;
 use clickatell_core::clickatell::parse_exact;
 use clickatell_core::history::RETENTION_DAYS;
@@ -31,20 +32,27 @@ pub async fn dispatch<R: Runtime>(
         Value::String(s) => Ok(s),
         _ => Err(CommandError::message(format!("The {name} is missing."))),
     };
+    // The account a command is about (its id); the window's first account when not given.
+    let account = match arg("account") {
+        Value::String(id) => Some(id),
+        _ => None,
+    };
+    let account = account.as_deref();
     match command {
-        "get_snapshot" => answer(get_snapshot(state)),
+        "get_snapshot" => answer(get_snapshot(state, account)),
+        "get_accounts" => answer(get_accounts(state).await?),
         "get_settings" => answer(get_settings(state)),
         "field_limits" => answer(limits::ALL),
         "save_settings" => answer(save_settings(app, state, arg("settings")).await?),
-        "test_token" => answer(test_token(state, &text("token")?).await?),
-        "save_token" => answer(save_token(state, &text("token")?).await?),
-        "delete_token" => answer(delete_token(state).await?),
-        "token_status" => answer(read_token_status(state).await),
-        "refresh_now" => answer(refresh_now(state).await),
+        "test_token" => answer(test_token(state, account, &text("token")?).await?),
+        "save_token" => answer(save_token(state, account, &text("token")?).await?),
+        "delete_token" => answer(delete_token(state, account).await?),
+        "token_status" => answer(read_token_status(state, account).await),
+        "refresh_now" => answer(refresh_now(state, account).await),
         "get_history" => {
             let range = serde_json::from_value(arg("range"))
                 .map_err(|_| CommandError::message("There is no such history range."))?;
-            answer(get_history(state, range).await?)
+            answer(get_history(state, account, range).await?)
         }
         "send_test_notification" => answer(send_test_notification(state).await?),
         other => Err(CommandError::message(format!(
@@ -58,37 +66,97 @@ fn answer<T: serde::Serialize>(value: T) -> Result<Value, CommandError> {
         .map_err(|e| CommandError::message(format!("The answer could not be written: {e}.")))
 }
 
-/// The latest snapshot of the account the window shows.
-fn get_snapshot(state: &AppState) -> SnapshotView {
-    let snapshot = state
-        .primary()
+/// The watched account `id`, or the window's first one.
+fn watched(state: &AppState, id: Option<&str>) -> Option<Watched> {
+    match id {
+        Some(id) => state.watched().into_iter().find(|w| w.account.id == id),
+        None => state.primary(),
+    }
+}
+
+/// The latest snapshot of account `id` (or the window's first); a disabled account has
+/// none yet.
+fn get_snapshot(state: &AppState, id: Option<&str>) -> SnapshotView {
+    let snapshot = watched(state, id)
         .map(|w| w.monitor.subscribe().borrow().clone())
         .unwrap_or_default();
     SnapshotView::new(snapshot, state.clock.now())
 }
 
-/// Reads every watched account now; answers with the window's account's snapshot.
-async fn refresh_now(state: &AppState) -> SnapshotView {
-    let mut primary = None;
-    for w in state.watched() {
-        let snapshot = w.monitor.refresh().await;
-        primary.get_or_insert(snapshot);
+/// Every account, in order, for the overview's cards: its latest snapshot (none while
+/// disabled) and the last 7 days for its sparkline.
+async fn get_accounts(state: &AppState) -> Result<AccountsView, CommandError> {
+    let now = state.clock.now();
+    let watched = state.watched();
+    let mut cards: Vec<AccountCard> = state
+        .settings()
+        .accounts
+        .into_iter()
+        .map(|a| {
+            let snapshot = watched
+                .iter()
+                .find(|w| w.account.id == a.id)
+                .map(|w| SnapshotView::new(w.monitor.subscribe().borrow().clone(), now));
+            AccountCard {
+                id: a.id,
+                name: a.name,
+                enabled: a.enabled,
+                snapshot,
+                sparkline: Vec::new(),
+            }
+        })
+        .collect();
+    if let Some(history) = state.history.clone() {
+        let ids: Vec<String> = cards.iter().map(|c| c.id.clone()).collect();
+        let from = now - time::Duration::days(7);
+        let lines = blocking(move || {
+            ids.iter()
+                .map(|id| history.series(id, from, now, SPARKLINE_POINTS))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .await?
+        .map_err(|e| CommandError::message(format!("The history could not be read: {e}.")))?;
+        for (card, line) in cards.iter_mut().zip(lines) {
+            card.sparkline = line;
+        }
     }
-    SnapshotView::new(primary.unwrap_or_default(), state.clock.now())
+    Ok(AccountsView {
+        focus: state.take_focus(),
+        cards,
+    })
 }
 
-/// The account the window's token commands act on, as saved now.
-fn token_account(state: &AppState) -> Result<(Settings, Account), CommandError> {
+/// Reads account `id` now, or every watched account when none is named; answers with that
+/// account's (or the window's first account's) snapshot.
+async fn refresh_now(state: &AppState, id: Option<&str>) -> SnapshotView {
+    let targets: Vec<Watched> = match id {
+        Some(_) => watched(state, id).into_iter().collect(),
+        None => state.watched(),
+    };
+    let mut first = None;
+    for w in targets {
+        let snapshot = w.monitor.refresh().await;
+        first.get_or_insert(snapshot);
+    }
+    SnapshotView::new(first.unwrap_or_default(), state.clock.now())
+}
+
+/// The account a token command acts on (`id`, else the window's first), as saved now.
+fn token_account(state: &AppState, id: Option<&str>) -> Result<(Settings, Account), CommandError> {
     let saved = state.settings();
-    let account = match state.primary() {
-        Some(w) => saved
+    let id = match id {
+        Some(id) => Some(id.to_owned()),
+        None => state.primary().map(|w| w.account.id),
+    };
+    let account = match id {
+        Some(id) => saved
             .accounts
             .iter()
-            .find(|a| a.id == w.account.id)
-            .cloned(),
-        None => None,
+            .find(|a| a.id == id)
+            .cloned()
+            .ok_or_else(|| CommandError::message("There is no such account; reopen Settings."))?,
+        None => saved.first().clone(),
     };
-    let account = account.unwrap_or_else(|| saved.first().clone());
     Ok((saved, account))
 }
 
@@ -107,6 +175,9 @@ async fn token_changed(state: &AppState, account: &Account) {
 fn get_settings(state: &AppState) -> Settings {
     state.settings()
 }
+
+/// How many points an overview card's sparkline has.
+const SPARKLINE_POINTS: usize = 60;
 
 /// Validates, saves and applies settings at once; nothing is saved while a field is invalid.
 async fn save_settings<R: Runtime>(
@@ -247,15 +318,27 @@ fn parse_settings(mut value: Value) -> Result<Settings, CommandError> {
     if !errors.is_empty() {
         return Err(CommandError::fields(errors));
     }
-    serde_json::from_value(value)
-        .map_err(|e| CommandError::message(format!("The settings could not be read: {e}.")))
+    let mut settings: Settings = serde_json::from_value(value)
+        .map_err(|e| CommandError::message(format!("The settings could not be read: {e}.")))?;
+    // An account the form added has no id yet: it gets one from its name, once.
+    for i in 0..settings.accounts.len() {
+        if settings.accounts[i].id.is_empty() {
+            let name = settings.accounts[i].name.clone();
+            settings.accounts[i].id = Account::named(&name, &settings.accounts).id;
+        }
+    }
+    Ok(settings)
 }
 
 /// Fetches the balance with a candidate token, storing nothing, so the user knows it works
 /// before saving it.
-async fn test_token(state: &AppState, token: &str) -> Result<Balance, CommandError> {
+async fn test_token(
+    state: &AppState,
+    id: Option<&str>,
+    token: &str,
+) -> Result<Balance, CommandError> {
     let token = parse_token(token)?;
-    let (_, account) = token_account(state)?;
+    let (_, account) = token_account(state, id)?;
     let settings = state.effective_settings();
     let account = settings
         .accounts
@@ -279,9 +362,13 @@ fn parse_token(raw: &str) -> Result<ApiToken, CommandError> {
 }
 
 /// Stores the token in the OS keyring and resumes monitoring with it.
-async fn save_token(state: &AppState, token: &str) -> Result<TokenStatus, CommandError> {
+async fn save_token(
+    state: &AppState,
+    id: Option<&str>,
+    token: &str,
+) -> Result<TokenStatus, CommandError> {
     let token = parse_token(token)?;
-    let (saved, account) = token_account(state)?;
+    let (saved, account) = token_account(state, id)?;
     let first = state.context.token_for(&saved, &account).first;
     let target = account.clone();
     blocking(move || {
@@ -295,12 +382,12 @@ async fn save_token(state: &AppState, token: &str) -> Result<TokenStatus, Comman
     .await?
     .map_err(|e| CommandError::message(format!("{} Nothing was stored.", e.user_message())))?;
     token_changed(state, &account).await;
-    Ok(read_token_status(state).await)
+    Ok(read_token_status(state, Some(&account.id)).await)
 }
 
 /// Removes the token from the OS keyring.
-async fn delete_token(state: &AppState) -> Result<TokenStatus, CommandError> {
-    let (saved, account) = token_account(state)?;
+async fn delete_token(state: &AppState, id: Option<&str>) -> Result<TokenStatus, CommandError> {
+    let (saved, account) = token_account(state, id)?;
     let first = state.context.token_for(&saved, &account).first;
     let target = account.clone();
     blocking(move || {
@@ -314,12 +401,12 @@ async fn delete_token(state: &AppState) -> Result<TokenStatus, CommandError> {
     .await?
     .map_err(|e| CommandError::message(e.user_message()))?;
     token_changed(state, &account).await;
-    Ok(read_token_status(state).await)
+    Ok(read_token_status(state, Some(&account.id)).await)
 }
 
 /// Whether a token is stored, and in which keyring.
-async fn read_token_status(state: &AppState) -> TokenStatus {
-    let store = match token_account(state) {
+async fn read_token_status(state: &AppState, id: Option<&str>) -> TokenStatus {
+    let store = match token_account(state, id) {
         Ok((_, account)) => TokenStore::for_account(&account.id),
         Err(e) => return TokenStatus::new(Err(e.message), false),
     };
@@ -335,7 +422,11 @@ async fn read_token_status(state: &AppState) -> TokenStatus {
 }
 
 /// The balance history for the chart, at most 400 points.
-async fn get_history(state: &AppState, range: HistoryRange) -> Result<Vec<Point>, CommandError> {
+async fn get_history(
+    state: &AppState,
+    id: Option<&str>,
+    range: HistoryRange,
+) -> Result<Vec<Point>, CommandError> {
     let Some(history) = state.history.clone() else {
         return Ok(Vec::new());
     };
@@ -347,9 +438,7 @@ async fn get_history(state: &AppState, range: HistoryRange) -> Result<Vec<Point>
             HistoryRange::Month => time::Duration::days(30),
             HistoryRange::All => time::Duration::days(RETENTION_DAYS),
         };
-    let Ok((_, account)) = token_account(state) else {
-        return Ok(Vec::new());
-    };
+    let (_, account) = token_account(state, id)?;
     blocking(move || history.series(&account.id, from, now, 400))
         .await?
         .map_err(|e| CommandError::message(format!("The history could not be read: {e}.")))

@@ -29,8 +29,30 @@ impl SnapshotView {
     }
 }
 
+/// Every account for the overview, and the one the tray's menu asked the window to show (said
+/// once).
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountsView {
+    pub focus: Option<String>,
+    pub cards: Vec<AccountCard>,
+}
+
+/// One account as the overview's card shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountCard {
+    pub id: String,
+    pub name: String,
+    pub enabled: bool,
+    /// Its latest snapshot; none while it is disabled.
+    pub snapshot: Option<SnapshotView>,
+    /// Its last 7 days, downsampled, for the sparkline.
+    pub sparkline: Vec<Point>,
+}
+
 /// The event that carries every new snapshot to the UI.
 pub const SNAPSHOT_EVENT: &str = "snapshot";
+/// The event that asks the window to show one account (its id), chosen in the tray's menu.
+pub const FOCUS_EVENT: &str = "focus-account";
 /// The event that tells the UI a tray host appeared, so "no tray" no longer holds.
 pub const TRAY_READY_EVENT: &str = "tray-ready";
 

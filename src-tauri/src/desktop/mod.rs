@@ -92,6 +92,7 @@ fn setup<R: Runtime>(app: &AppHandle<R>, context: Context) {
         history,
         clock: Arc::new(SystemClock),
         changes,
+        focus: std::sync::Mutex::default(),
     });
     let saved = app.state::<AppState>().settings();
     let configure = tauri::async_runtime::block_on(async { watch_accounts(app, &saved) });

@@ -34,6 +34,8 @@ pub struct AppState {
     /// Told whenever an account's snapshot changes or the accounts watched do, so the tray
     /// and the window are brought up to date.
     pub changes: UnboundedSender<()>,
+    /// The account the tray's menu asked the window to show, until the window has read it.
+    pub focus: Mutex<Option<String>>,
 }
 
 impl AppState {
@@ -58,7 +60,12 @@ impl AppState {
             .clone()
     }
 
-    /// The account the window shows: the first watched one.
+    /// The account the tray asked the window to show, once.
+    pub fn take_focus(&self) -> Option<String> {
+        self.focus.lock().unwrap_or_else(|p| p.into_inner()).take()
+    }
+
+    /// The account the window shows first: the first watched one.
     pub fn primary(&self) -> Option<Watched> {
         self.watched
             .lock()

@@ -2,6 +2,7 @@
 //! attention, when several are watched), the balance and state as the tooltip, and the menu
 //! with a line per account.
 
+use super::contract;
 use super::state::AppState;
 use super::window::{self, View};
 use clickatell_core::snapshot::Status;
@@ -150,8 +151,15 @@ pub fn install<R: Runtime>(
             "open" => window::open(app, View::Overview, None),
             "settings" => window::open(app, View::Settings, None),
             "quit" => app.exit(0),
-            id if id.starts_with("account:") => window::open(app, View::Overview, None),
-            _ => {}
+            other => {
+                if let Some(account) = other.strip_prefix("account:") {
+                    let state = app.state::<AppState>();
+                    *state.focus.lock().unwrap_or_else(|p| p.into_inner()) =
+                        Some(account.to_owned());
+                    window::emit(app, contract::FOCUS_EVENT, account);
+                    window::open(app, View::Overview, None);
+                }
+            }
         })
         .on_tray_icon_event(|tray, event| {
             if let TrayIconEvent::Click {

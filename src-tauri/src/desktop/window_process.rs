@@ -68,16 +68,17 @@ macro_rules! relays {
 }
 
 relays! {
-    get_snapshot();
+    get_snapshot(account: Option<String>);
+    get_accounts();
     get_settings();
     field_limits();
     save_settings(settings: Value);
-    test_token(token: String);
-    save_token(token: String);
-    delete_token();
-    token_status();
-    refresh_now();
-    get_history(range: Value);
+    test_token(token: String, account: Option<String>);
+    save_token(token: String, account: Option<String>);
+    delete_token(account: Option<String>);
+    token_status(account: Option<String>);
+    refresh_now(account: Option<String>);
+    get_history(range: Value, account: Option<String>);
     send_test_notification();
 }
 

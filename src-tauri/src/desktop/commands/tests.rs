@@ -109,7 +109,7 @@ fn rig_with(setup: Setup) -> Rig {
         };
         history.record("main", *at, &balance).unwrap();
     }
-    let context = Context::with(
+    let mut context = Context::with(
         RunOptions {
             api: Some(setup.api),
             base_url: Some(clickatell(setup.answer.0, setup.answer.1)),
@@ -119,6 +119,17 @@ fn rig_with(setup: Setup) -> Rig {
         Settings::default(),
         Vec::new(),
     );
+    // Accounts the tests add read their tokens from their own variables, never a keyring.
+    for var in [
+        "CLICKATELL_TOKEN_MAIN",
+        "CLICKATELL_TOKEN_EU",
+        "CLICKATELL_TOKEN_US_WEST",
+    ] {
+        context
+            .token_sources
+            .per_account
+            .insert(var.into(), "unit-test".into());
+    }
     let clock: Arc<dyn Clock> = Arc::new(FixedClock);
     let token = setup.token;
     let deps = MonitorDeps {
@@ -151,6 +162,7 @@ fn rig_with(setup: Setup) -> Rig {
             history: Some(history),
             clock,
             changes,
+            focus: std::sync::Mutex::default(),
         })
         .invoke_handler(window_process::handler())
         .build(tauri::generate_context!())
@@ -272,6 +284,118 @@ fn invalid_settings_give_field_errors_and_save_nothing() {
         !rig.store.path().exists(),
         "an invalid form reached the disk"
     );
+}
+
+/// Reads every account now (the rig's clock stands still, so a staggered first poll would
+/// never come), waits until `get_accounts` shows each enabled one read, and returns it.
+fn accounts_read(rig: &Rig) -> Value {
+    invoke(rig, "main", "refresh_now", json!({})).unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let view = invoke(rig, "main", "get_accounts", json!({})).unwrap();
+        let read =
+            view["cards"].as_array().unwrap().iter().all(|c| {
+                !c["enabled"].as_bool().unwrap() || !c["snapshot"]["fetched_at"].is_null()
+            });
+        if read {
+            return view;
+        }
+        assert!(std::time::Instant::now() < deadline, "not read: {view}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn accounts_are_added_renamed_reordered_disabled_and_removed() {
+    let rig = rig();
+    rig.first_reading();
+    let mut settings = invoke(&rig, "main", "get_settings", json!({})).unwrap();
+    // Added by the form: no id yet, one is made from the name.
+    settings["accounts"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "id": "", "name": "EU", "warning_level": "400" }));
+    let saved = save(&rig, &settings).unwrap();
+    assert_eq!(saved["accounts"][1]["id"], "eu");
+    let view = accounts_read(&rig);
+    let cards = view["cards"].as_array().unwrap();
+    assert_eq!(cards.len(), 2);
+    assert_eq!(cards[1]["snapshot"]["status"], "warning", "{view}");
+    let eu = invoke(&rig, "main", "get_snapshot", json!({ "account": "eu" })).unwrap();
+    assert_eq!(eu["status"], "warning");
+    let history = invoke(
+        &rig,
+        "main",
+        "get_history",
+        json!({ "range": "24h", "account": "eu" }),
+    )
+    .unwrap();
+    assert_eq!(history.as_array().unwrap().len(), 1, "{history}");
+
+    // Renamed and moved first: the same account (its id, its monitor, its history).
+    let mut settings = saved;
+    settings["accounts"][1]["name"] = json!("Europe");
+    let accounts = settings["accounts"].as_array_mut().unwrap();
+    accounts.swap(0, 1);
+    let saved = save(&rig, &settings).unwrap();
+    let ids: Vec<&str> = saved["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["eu", "main"]);
+    let view = accounts_read(&rig);
+    assert_eq!(view["cards"][0]["name"], "Europe");
+    assert!(
+        !view["cards"][0]["sparkline"].as_array().unwrap().is_empty(),
+        "its readings stay with it: {view}"
+    );
+
+    // Disabled: kept, not watched.
+    let mut settings = saved;
+    settings["accounts"][0]["enabled"] = json!(false);
+    let saved = save(&rig, &settings).unwrap();
+    let view = invoke(&rig, "main", "get_accounts", json!({})).unwrap();
+    assert!(view["cards"][0]["snapshot"].is_null(), "{view}");
+    assert_eq!(view["cards"][0]["enabled"], false);
+
+    // Removed: its readings go with it. There is no keyring here, so its token cannot be
+    // deleted: the account is gone all the same, and the answer says what was left behind.
+    let mut settings = saved;
+    settings["accounts"].as_array_mut().unwrap().remove(0);
+    let left = save(&rig, &settings).unwrap_err();
+    let message = left["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("Europe was removed, but not all it left behind could be deleted")
+            && message.contains("keyring"),
+        "{message}"
+    );
+    let view = invoke(&rig, "main", "get_accounts", json!({})).unwrap();
+    assert_eq!(view["cards"].as_array().unwrap().len(), 1);
+    let gone = invoke(
+        &rig,
+        "main",
+        "get_history",
+        json!({ "range": "24h", "account": "eu" }),
+    );
+    assert!(gone.is_err(), "no such account any more: {gone:?}");
+    let state = tauri::Manager::state::<AppState>(&rig.app);
+    let history = state.history.clone().unwrap();
+    assert!(history
+        .range("eu", NOW - time::Duration::days(1), NOW)
+        .unwrap()
+        .is_empty());
+
+    // Two accounts may not share a name; the error names the account and the field.
+    let mut settings = invoke(&rig, "main", "get_settings", json!({})).unwrap();
+    settings["accounts"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "id": "", "name": "main" }));
+    let err = save(&rig, &settings).unwrap_err();
+    assert_eq!(err["fields"][0]["field"], "name", "{err}");
+    assert_eq!(err["fields"][0]["account"], "main-2", "{err}");
 }
 
 #[test]
@@ -406,6 +530,10 @@ fn the_ui_fixtures_are_what_the_commands_answer() {
         &invoke(&rig, "main", "get_snapshot", json!({})).unwrap(),
     );
     fixture(
+        "accounts-one",
+        &invoke(&rig, "main", "get_accounts", json!({})).unwrap(),
+    );
+    fixture(
         "history",
         &invoke(&rig, "main", "get_history", json!({ "range": "7d" })).unwrap(),
     );
@@ -433,6 +561,50 @@ fn the_ui_fixtures_are_what_the_commands_answer() {
     assert!(exchanges[0]["reply"]["error"].is_object());
     assert!(exchanges[1]["reply"]["value"].is_object());
     fixture("save-settings", &exchanges);
+
+    // Three accounts: the overview's cards, and the settings that list them.
+    let mut several = invoke(&rig, "main", "get_settings", json!({})).unwrap();
+    let accounts = several["accounts"].as_array_mut().unwrap();
+    accounts.push(json!({ "id": "", "name": "EU", "warning_level": "400" }));
+    accounts.push(json!({ "id": "", "name": "US West", "enabled": false }));
+    let saved = save(&rig, &several).unwrap();
+    fixture("settings-accounts", &saved);
+    fixture("accounts", &accounts_read(&rig));
+    fixture(
+        "snapshot-eu",
+        &invoke(&rig, "main", "get_snapshot", json!({ "account": "eu" })).unwrap(),
+    );
+    // What the browser test does with them, answered by the app: EU's critical level above
+    // its warning level; then Asia added (like the account being edited, Main), US West
+    // renamed Americas, Asia moved above it and EU no longer watched; then Americas removed.
+    let mut misleveled = saved.clone();
+    misleveled["accounts"][1]["critical_level"] = json!("500");
+    let mut managed = saved.clone();
+    let accounts = managed["accounts"].as_array_mut().unwrap();
+    let mut asia = accounts[0].clone();
+    asia["id"] = json!("");
+    asia["name"] = json!("Asia");
+    asia["enabled"] = json!(true);
+    asia["base_url"] = Value::Null;
+    accounts[1]["enabled"] = json!(false);
+    accounts[2]["name"] = json!("Americas");
+    accounts.insert(2, asia);
+    let mut exchanges = Vec::new();
+    for request in [misleveled, managed] {
+        let reply = outcome(save(&rig, &request));
+        exchanges.push(json!({ "settings": request, "reply": reply }));
+    }
+    let mut removed = exchanges[1]["reply"]["value"].clone();
+    removed["accounts"].as_array_mut().unwrap().remove(3);
+    let reply = outcome(save(&rig, &removed));
+    exchanges.push(json!({ "settings": removed, "reply": reply }));
+    assert_eq!(exchanges[0]["reply"]["error"]["fields"][0]["account"], "eu");
+    assert_eq!(exchanges[1]["reply"]["value"]["accounts"][2]["id"], "asia");
+    assert!(exchanges[2]["reply"]["error"]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("Americas was removed"));
+    fixture("save-settings-accounts", &exchanges);
 
     let one_api = rig_with(Setup {
         api: Api::OneApi,
