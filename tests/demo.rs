@@ -18,16 +18,33 @@ fn demo_amount(text: &str) -> bool {
 #[test]
 fn balance_and_check_need_no_account_and_say_demo() {
     let home = Sandbox::new();
-    let out = home.run(&["--demo", "balance"], None, &[]);
+    let out = home.run(&["--demo", "--account", "Demo", "balance"], None, &[]);
     out.expect_code(0);
     let line = out.stdout.trim_end();
     assert!(
         line.ends_with(" credits (Demo)") && demo_amount(line),
         "{out:#?}"
     );
+    // Three simulated accounts, in their own units.
+    let out = home.run(&["--demo", "balance", "--all"], None, &[]);
+    out.expect_code(0);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 4, "{out:#?}");
+    assert!(lines[1].starts_with("Demo ") && lines[1].contains(" credits "));
+    assert!(lines[2].starts_with("Demo US ") && lines[2].contains(" USD "));
+    assert!(lines[3].starts_with("Demo ZA ") && lines[3].contains(" ZAR "));
 
     let out = home.run(
-        &["--demo", "check", "--warning", "10", "--critical", "5"],
+        &[
+            "--demo",
+            "--account",
+            "demo",
+            "check",
+            "--warning",
+            "10",
+            "--critical",
+            "5",
+        ],
         None,
         &[],
     );
@@ -47,17 +64,27 @@ fn the_tray_app_runs_the_demo_apart_from_real_data() {
     let home = Sandbox::with_tray();
     let app = App::spawn(&home, &["--demo"], &[]);
     let item = TrayItem::wait(&home, app.pid(), Duration::from_secs(30)).expect("tray item");
+    let lines_for_each = || {
+        let tooltip = item.tooltip();
+        tooltip.starts_with("Demo accounts — Clickatell: ")
+            && tooltip.contains("\nDemo: ")
+            && tooltip.contains(" credits — ")
+            && tooltip.contains("\nDemo US: ")
+            && tooltip.contains(" USD — ")
+            && tooltip.contains("\nDemo ZA: ")
+            && tooltip.contains(" ZAR — ")
+    };
     assert!(
-        eventually(Duration::from_secs(15), || item
-            .tooltip()
-            .starts_with("Demo account — Clickatell: ")),
+        eventually(Duration::from_secs(15), lines_for_each),
         "tooltip: {:?}",
         item.tooltip()
     );
+    let menu: Vec<String> = item.menu().into_iter().map(|(_, l, _)| l).collect();
     assert!(
-        item.title().starts_with("Demo ") && item.title().ends_with(" credits"),
-        "{}",
-        item.title()
+        menu[0].starts_with("Demo: ")
+            && menu[1].starts_with("Demo US: ")
+            && menu[2].starts_with("Demo ZA: "),
+        "{menu:?}"
     );
     assert!(
         eventually(Duration::from_secs(20), || has_window(

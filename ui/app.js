@@ -13,9 +13,10 @@ const views = ['overview', 'history', 'settings'];
 let range = '7d';
 
 const hints = {
-  demo: 'Demo mode: a simulated account whose balance drains, crosses your warning and critical '
-    + 'levels and is topped up every few minutes. Nothing here touches a Clickatell account, and '
-    + 'demo settings and history are kept apart from a real account\'s.',
+  demo: 'Demo mode: three simulated accounts, in credits, US dollars and rand, whose balances '
+    + 'drain at different speeds, cross their warning and critical levels and are topped up every '
+    + 'few minutes. Nothing here touches a Clickatell account, and demo settings and history are '
+    + 'kept apart from your own.',
   'no-tray': 'Your desktop has no system tray, so Clickatell Balance shows this window instead. '
     + 'It keeps monitoring and notifying, and adds its tray icon as soon as a tray appears '
     + '(on GNOME, install the AppIndicator extension).',

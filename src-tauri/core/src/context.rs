@@ -322,11 +322,11 @@ impl Context {
         })
     }
 
-    /// How balance sources are built: the demo account, or Clickatell per the settings, all
-    /// on one shared HTTP client.
-    pub fn source_factory(&self) -> SourceFactory {
+    /// How `account`'s balance source is built: its demo account, or Clickatell per the
+    /// settings, all accounts on one shared HTTP client.
+    pub fn source_factory(&self, account: &Account) -> SourceFactory {
         if self.options.demo {
-            let demo = Arc::new(DemoSource::new());
+            let demo = Arc::new(DemoSource::for_account(&account.id));
             return Arc::new(move |_| Ok(demo.clone() as Arc<dyn BalanceSource>));
         }
         let shared = self.http.clone();
@@ -344,13 +344,11 @@ impl Context {
         })
     }
 
-    /// Reads the balance once with `token`, per `config`, on a small single-threaded runtime.
-    pub fn fetch_once(
-        &self,
-        config: &SourceConfig,
-        token: &ApiToken,
-    ) -> Result<Balance, FetchError> {
-        let source = (self.source_factory())(config)?;
+    /// Reads `account`'s balance once with `token`, as this run's settings have it, on a
+    /// small single-threaded runtime.
+    pub fn fetch_once(&self, account: &Account, token: &ApiToken) -> Result<Balance, FetchError> {
+        let config = self.settings().source_config(account);
+        let source = (self.source_factory(account))(&config)?;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -377,7 +375,7 @@ impl Context {
     ) -> MonitorDeps {
         let first = saved.first().id == account.id;
         MonitorDeps {
-            make_source: self.source_factory(),
+            make_source: self.source_factory(account),
             token: self.token_lookup(saved, account),
             notifier,
             history,

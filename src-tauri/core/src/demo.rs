@@ -1,5 +1,6 @@
-//! A simulated account for trying the app without a Clickatell account: its balance drains
-//! visibly, crosses the warning and critical levels, and is topped up, every few minutes.
+//! Simulated accounts for trying the app without a Clickatell account: three of them, in
+//! different units and at different speeds, whose balances drain visibly, cross their warning
+//! and critical levels, and are topped up, every few minutes.
 
 use crate::account::Account;
 use crate::clickatell::FetchFuture;
@@ -9,51 +10,106 @@ use std::time::{Duration, Instant};
 
 /// How often the demo polls: often enough to see it move.
 pub const DEMO_INTERVAL: Duration = Duration::from_secs(10);
-/// The balance at the start of each cycle.
-const TOP: i64 = 160;
-/// Credits used per second, in hundredths.
-const CENTS_PER_SECOND: i64 = 70;
-/// Seconds from one top-up to the next.
-const CYCLE_SECONDS: u64 = 200;
 
-/// The demo balance `elapsed` after start: 160.00 draining 0.70 a second (below 100 after
-/// 86 s, below 50 after 158 s), topped up back to 160.00 every 200 s.
-pub fn demo_amount(elapsed: Duration) -> Decimal {
-    let into_cycle = elapsed.as_millis() as i64 % (CYCLE_SECONDS as i64 * 1000);
-    let cents = TOP * 100 - CENTS_PER_SECOND * into_cycle / 1000;
-    Decimal::new(cents, 2)
+/// How one simulated account moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Drain {
+    /// The balance at the start of each cycle, in hundredths.
+    top_cents: i64,
+    /// Used per second, in hundredths.
+    cents_per_second: i64,
+    /// Seconds from one top-up to the next.
+    cycle_seconds: u64,
+    currency: Option<&'static str>,
 }
 
-/// The demo account; no network, no token.
-#[derive(Debug, Clone)]
-pub struct DemoSource {
-    started: Instant,
-}
+/// The demo accounts: id, name, how each drains, and its warning and critical levels.
+const ACCOUNTS: [(&str, &str, Drain, i64, i64); 3] = [
+    (
+        crate::account::FIRST_ID,
+        "Demo",
+        // 160.00 credits draining 0.70 a second: below 100 after 86 s, 50 after 158 s.
+        Drain {
+            top_cents: 16_000,
+            cents_per_second: 70,
+            cycle_seconds: 200,
+            currency: None,
+        },
+        100,
+        50,
+    ),
+    (
+        "us",
+        "Demo US",
+        // 80.00 USD draining 0.15 a second: below 50 after 200 s, 20 after 400 s.
+        Drain {
+            top_cents: 8_000,
+            cents_per_second: 15,
+            cycle_seconds: 480,
+            currency: Some("USD"),
+        },
+        50,
+        20,
+    ),
+    (
+        "za",
+        "Demo ZA",
+        // 2,500.00 ZAR draining 9.00 a second: below 1,000 after 167 s, 400 after 234 s.
+        Drain {
+            top_cents: 250_000,
+            cents_per_second: 900,
+            cycle_seconds: 260,
+            currency: Some("ZAR"),
+        },
+        1000,
+        400,
+    ),
+];
 
-impl DemoSource {
-    /// A demo account whose cycle starts now.
-    pub fn new() -> Self {
-        Self {
-            started: Instant::now(),
-        }
+impl Drain {
+    /// The balance `elapsed` after start.
+    fn amount(self, elapsed: Duration) -> Decimal {
+        let into_cycle = elapsed.as_millis() as i64 % (self.cycle_seconds as i64 * 1000);
+        Decimal::new(
+            self.top_cents - self.cents_per_second * into_cycle / 1000,
+            2,
+        )
     }
 }
 
-impl Default for DemoSource {
-    fn default() -> Self {
-        Self::new()
+/// The first demo account's balance `elapsed` after start: 160.00 draining 0.70 a second,
+/// topped up back to 160.00 every 200 s.
+pub fn demo_amount(elapsed: Duration) -> Decimal {
+    ACCOUNTS[0].2.amount(elapsed)
+}
+
+/// A demo account; no network, no token.
+#[derive(Debug, Clone)]
+pub struct DemoSource {
+    started: Instant,
+    drain: Drain,
+}
+
+impl DemoSource {
+    /// The demo account `id` (the first one's drain for an id it does not know), its cycle
+    /// starting now.
+    pub fn for_account(id: &str) -> Self {
+        let drain = ACCOUNTS
+            .iter()
+            .find(|(demo_id, ..)| *demo_id == id)
+            .map_or(ACCOUNTS[0].2, |account| account.2);
+        Self {
+            started: Instant::now(),
+            drain,
+        }
     }
 }
 
 impl BalanceSource for DemoSource {
     fn fetch<'a>(&'a self, _token: &'a ApiToken) -> FetchFuture<'a> {
-        let amount = demo_amount(self.started.elapsed());
-        Box::pin(async move {
-            Ok(Balance {
-                amount,
-                currency: None,
-            })
-        })
+        let amount = self.drain.amount(self.started.elapsed());
+        let currency = self.drain.currency.map(str::to_owned);
+        Box::pin(async move { Ok(Balance { amount, currency }) })
     }
 }
 
@@ -62,16 +118,22 @@ pub fn demo_token() -> ApiToken {
     ApiToken::parse("demo").expect("a valid token")
 }
 
-/// Settings a first demo starts with: both levels set, so both alerts show.
+/// Settings a first demo starts with: three accounts, both levels set on each, so every alert
+/// shows.
 pub fn demo_settings() -> Settings {
-    Settings {
-        accounts: vec![Account {
-            name: "Demo".into(),
-            warning_level: Some(Decimal::from(100)),
-            critical_level: Some(Decimal::from(50)),
+    let accounts = ACCOUNTS
+        .iter()
+        .map(|(id, name, _, warning, critical)| Account {
+            id: (*id).to_owned(),
+            name: (*name).to_owned(),
+            warning_level: Some(Decimal::from(*warning)),
+            critical_level: Some(Decimal::from(*critical)),
             poll_interval_secs: DEMO_INTERVAL.as_secs().max(30),
             ..Account::default()
-        }],
+        })
+        .collect();
+    Settings {
+        accounts,
         ..Settings::default()
     }
 }
@@ -79,6 +141,7 @@ pub fn demo_settings() -> Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::levels::Level;
 
     fn at(secs: f64) -> String {
         demo_amount(Duration::from_secs_f64(secs)).to_string()
@@ -94,5 +157,23 @@ mod tests {
         assert_eq!(at(199.0), "20.70");
         assert_eq!(at(200.0), "160.00");
         assert_eq!(at(287.0), "99.10");
+    }
+
+    #[test]
+    fn three_accounts_in_their_own_units_each_crossing_both_levels() {
+        let settings = demo_settings();
+        assert!(settings.validate().is_empty(), "{:?}", settings.validate());
+        for account in &settings.accounts {
+            let source = DemoSource::for_account(&account.id);
+            let levels = account.thresholds();
+            let seen: Vec<_> = (0..source.drain.cycle_seconds)
+                .map(|s| levels.level(source.drain.amount(Duration::from_secs(s))))
+                .collect();
+            for level in [Level::Ok, Level::Warning, Level::Critical] {
+                assert!(seen.contains(&level), "{} never {level:?}", account.name);
+            }
+        }
+        let units: Vec<_> = ACCOUNTS.iter().map(|a| a.2.currency).collect();
+        assert_eq!(units, [None, Some("USD"), Some("ZAR")]);
     }
 }

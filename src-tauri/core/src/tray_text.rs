@@ -202,6 +202,12 @@ pub fn tray_overview(
             accounts.len()
         ),
     };
+    // Simulated accounts say so wherever they are shown.
+    let headline = if demo {
+        format!("Demo accounts — {headline}")
+    } else {
+        headline
+    };
     let detail = accounts.iter().map(line_of).collect::<Vec<_>>().join("\n");
     TrayOverview {
         view: TrayView {

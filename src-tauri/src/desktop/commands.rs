@@ -346,7 +346,7 @@ async fn test_token(
         .find(|a| a.id == account.id)
         .unwrap_or(&account);
     let config = settings.source_config(account);
-    let source = (state.context.source_factory())(&config)
+    let source = (state.context.source_factory(account))(&config)
         .map_err(|e| CommandError::message(e.user_message()))?;
     source
         .fetch(&token)

@@ -44,7 +44,7 @@ pub fn run(context: &Context, json: bool, all: bool) -> ExitCode {
         Ok(t) => t,
         Err(message) => return fail(&message),
     };
-    let balance = match context.fetch_once(&source, &token) {
+    let balance = match context.fetch_once(&account, &token) {
         Ok(b) => b,
         Err(e) => return fail(&e.user_message()),
     };
@@ -143,12 +143,11 @@ fn read_all(context: &Context, accounts: &[Account]) -> Vec<Result<Balance, Stri
         }
     };
     let settings = context.settings();
-    let make_source = context.source_factory();
     let tasks: Vec<_> = accounts
         .iter()
         .map(|account| {
             let token = context.token(account);
-            let source = make_source(&settings.source_config(account));
+            let source = (context.source_factory(account))(&settings.source_config(account));
             runtime.spawn(async move {
                 let source = source.map_err(|e| e.user_message())?;
                 let token = token?;

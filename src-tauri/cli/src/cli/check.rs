@@ -38,7 +38,7 @@ fn evaluate(
         Ok(t) => t,
         Err(message) => return report_unknown(label, &message),
     };
-    match context.fetch_once(&context.settings().source_config(&account), &token) {
+    match context.fetch_once(&account, &token) {
         Ok(balance) => report_balance(label, &balance, &levels),
         Err(e) => report_fetch_error(label, &e),
     }

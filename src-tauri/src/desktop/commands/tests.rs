@@ -133,7 +133,7 @@ fn rig_with(setup: Setup) -> Rig {
     let clock: Arc<dyn Clock> = Arc::new(FixedClock);
     let token = setup.token;
     let deps = MonitorDeps {
-        make_source: context.source_factory(),
+        make_source: context.source_factory(Settings::default().first()),
         token: Arc::new(move || Ok(token.map(|t| ApiToken::parse(t).unwrap()))),
         notifier: Arc::new(Quiet),
         history: Some(history.clone()),
