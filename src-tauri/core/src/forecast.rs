@@ -103,6 +103,59 @@ fn to_f64(d: Decimal) -> f64 {
     d.to_f64().unwrap_or(0.0)
 }
 
+/// The recent readings a forecast is made from: the last of each hour over the forecast's
+/// window, kept in memory and updated with each reading, so a poll reads nothing back from the
+/// history (it is loaded from there once, at the first reading).
+#[derive(Debug, Clone, Default)]
+pub struct RecentReadings {
+    points: std::collections::VecDeque<(OffsetDateTime, Decimal)>,
+    loaded: bool,
+}
+
+impl RecentReadings {
+    /// How far back the forecast looks.
+    pub const WINDOW: time::Duration = time::Duration::days(7);
+    /// At most this many readings are kept: one an hour.
+    pub const POINTS: usize = 7 * 24;
+
+    /// Whether the window still has to be read from the history.
+    pub fn needs_loading(&self) -> bool {
+        !self.loaded
+    }
+
+    /// Starts from `points` (oldest first, as the history's series gives them).
+    pub fn load(&mut self, points: impl IntoIterator<Item = (OffsetDateTime, Decimal)>) {
+        self.points.clear();
+        self.loaded = true;
+        for (at, amount) in points {
+            self.push(at, amount);
+        }
+    }
+
+    /// Adds a reading: it replaces an earlier one of the same hour, and readings that fell out
+    /// of the window go.
+    pub fn push(&mut self, at: OffsetDateTime, amount: Decimal) {
+        let hour = |t: OffsetDateTime| t.unix_timestamp().div_euclid(3600);
+        match self.points.back_mut() {
+            Some(last) if hour(last.0) == hour(at) => *last = (at, amount),
+            _ => self.points.push_back((at, amount)),
+        }
+        while self
+            .points
+            .front()
+            .is_some_and(|(first, _)| *first < at - Self::WINDOW)
+        {
+            self.points.pop_front();
+        }
+    }
+
+    /// The forecast from these readings.
+    pub fn forecast(&self, warning: Option<Decimal>) -> Forecast {
+        let readings: Vec<_> = self.points.iter().copied().collect();
+        forecast(&readings, warning)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,5 +234,27 @@ mod tests {
             forecast(&short, w(1)).summary(),
             "not enough data for a forecast yet"
         );
+    }
+
+    #[test]
+    fn recent_readings_keep_the_last_of_each_hour_for_a_week() {
+        let t0 = time::macros::datetime!(2026-11-01 00:00 UTC);
+        let mut recent = RecentReadings::default();
+        assert!(recent.needs_loading());
+        recent.load([(t0, Decimal::from(1000))]);
+        assert!(!recent.needs_loading());
+        // Every 10 minutes for 10 days, spending 1 a reading.
+        for i in 1..=(10 * 24 * 6) {
+            recent.push(
+                t0 + time::Duration::minutes(10 * i),
+                Decimal::from(1000 - i),
+            );
+        }
+        assert_eq!(recent.points.len(), RecentReadings::POINTS + 1);
+        let (first, last) = (recent.points[0], *recent.points.back().unwrap());
+        assert!(last.0 - first.0 <= RecentReadings::WINDOW);
+        assert_eq!(last.1, Decimal::from(1000 - 10 * 24 * 6));
+        let f = recent.forecast(Some(Decimal::from(-100)));
+        assert_eq!(f.burn_per_day.map(f64::round), Some(144.0), "{f:?}");
     }
 }

@@ -10,7 +10,7 @@ use crate::alert_policy::{AlertPolicy, AlertState};
 use crate::atomic_file::write_atomically;
 use crate::backoff::retry_delay;
 use crate::clickatell::{Disposition, FetchError};
-use crate::forecast::{forecast, Forecast};
+use crate::forecast::{Forecast, RecentReadings};
 use crate::history::History;
 use crate::notifier::Notifier;
 use crate::snapshot::{Snapshot, Status};
@@ -27,8 +27,6 @@ const MAX_NAP: Duration = Duration::from_secs(60);
 const REFRESH_DEBOUNCE: Duration = Duration::from_secs(2);
 /// Readings older than this many intervals make the snapshot stale.
 const STALE_AFTER_INTERVALS: u32 = 3;
-/// How far back the forecast looks.
-const FORECAST_WINDOW_DAYS: i64 = 7;
 
 /// The wall clock, injectable so time-dependent rules can be tested.
 pub trait Clock: Send + Sync {
@@ -205,6 +203,8 @@ struct Engine {
     next_due: OffsetDateTime,
     last_fetch_done: Option<Instant>,
     refresh_debounce: Duration,
+    /// The readings the forecast is made from.
+    recent: RecentReadings,
 }
 
 impl Engine {
@@ -236,6 +236,7 @@ impl Engine {
             pause: Pause::No,
             last_fetch_done: None,
             refresh_debounce,
+            recent: RecentReadings::default(),
         }
     }
 
@@ -447,28 +448,34 @@ impl Engine {
             .on_failure(&mut self.alerts, now, since, message)
     }
 
-    /// Records the reading and returns the forecast from the recent history (SQLite, off the
-    /// runtime's workers).
-    async fn record(&self, now: OffsetDateTime, balance: &Balance) -> Option<Forecast> {
+    /// Records the reading (SQLite, off the runtime's workers) and returns the forecast from
+    /// the recent readings, read from the history once and then kept up to date in memory.
+    async fn record(&mut self, now: OffsetDateTime, balance: &Balance) -> Option<Forecast> {
         let history = self.deps.history.clone()?;
-        let balance = balance.clone();
-        let warning = self.config.account.warning_level;
+        let reading = balance.clone();
         let account = self.config.account.id.clone();
+        let load = self.recent.needs_loading();
         let work = move || {
-            if let Err(e) = history.record(&account, now, &balance) {
+            if let Err(e) = history.record(&account, now, &reading) {
                 tracing::warn!(error = %e, "could not record the reading in the history");
                 return None;
             }
-            let from = now - time::Duration::days(FORECAST_WINDOW_DAYS);
-            let readings: Vec<_> = history
-                .range(&account, from, now)
-                .ok()?
-                .into_iter()
-                .map(|p| (p.at, p.amount))
-                .collect();
-            Some(forecast(&readings, warning))
+            if !load {
+                return Some(None);
+            }
+            let from = now - RecentReadings::WINDOW;
+            let points = history
+                .series(&account, from, now, RecentReadings::POINTS)
+                .ok()?;
+            Some(Some(points))
         };
-        tokio::task::spawn_blocking(work).await.ok().flatten()
+        match tokio::task::spawn_blocking(work).await.ok().flatten()? {
+            Some(points) => self
+                .recent
+                .load(points.into_iter().map(|p| (p.at, p.amount))),
+            None => self.recent.push(now, balance.amount),
+        }
+        Some(self.recent.forecast(self.config.account.warning_level))
     }
 
     async fn notify(&mut self, alerts: Vec<crate::alert_policy::Alert>) {

@@ -82,6 +82,9 @@ fn setup<R: Runtime>(app: &AppHandle<R>, context: Context) {
             None
         }
     };
+    if let Some(history) = &history {
+        history.maintain_in_background();
+    }
     let (demo, at_login) = (context.is_demo(), context.at_login());
     let (changes, changed) = tokio::sync::mpsc::unbounded_channel();
     app.manage(AppState {

@@ -89,6 +89,9 @@ async fn watch(
             None
         }
     };
+    if let Some(history) = &history {
+        history.maintain_in_background();
+    }
     let mut watched = Vec::with_capacity(configs.len());
     let mut handles = Vec::with_capacity(configs.len());
     let (changes, mut lines) = tokio::sync::mpsc::unbounded_channel();
