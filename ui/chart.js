@@ -1,6 +1,6 @@
 // The history chart: an SVG line of the balance with value and date ticks, the alert levels,
 // top-ups marked, and a crosshair (pointer, or arrow keys once focused) reading out the exact
-// value and time of the nearest reading.
+// value and time of the nearest reading; below it, what was spent each day.
 import { dateTime, formatAmount } from './format.js';
 
 const NS = 'http://www.w3.org/2000/svg';
@@ -130,5 +130,57 @@ export function renderChart(container, points, levels, unit) {
     event.preventDefault();
     select(moves[event.key](selected ?? points.length));
   });
-  container.append(svg, readout);
+  container.append(svg, readout, spendFigure(points, unit));
+}
+
+/** What was spent each day (local dates), oldest first: the falls between readings, each
+ * counted on the day of the later reading; a top-up is not spending. */
+export function spendPerDay(points) {
+  const days = new Map();
+  const dayOf = (iso) => new Date(iso).toLocaleDateString('en-CA');
+  for (let i = 1; i < points.length; i += 1) {
+    const fall = Number(points[i - 1].amount) - Number(points[i].amount);
+    const day = dayOf(points[i].at);
+    days.set(day, (days.get(day) ?? 0) + Math.max(0, fall));
+  }
+  return [...days].map(([day, spent]) => ({ day, spent }));
+}
+
+/** The spend per day as bars, with the figures in a table for screen readers. */
+function spendFigure(points, unit) {
+  const spend = spendPerDay(points);
+  const figure = document.createElement('figure');
+  figure.className = 'spend';
+  figure.id = 'spend';
+  const caption = document.createElement('figcaption');
+  caption.textContent = `Spent per day (${unit})`;
+  figure.append(caption);
+  const height = 60;
+  const most = Math.max(...spend.map((d) => d.spent), 0) || 1;
+  const width = Math.max(1, spend.length);
+  const bars = el('svg', { viewBox: `0 0 ${width * 10} ${height}`, preserveAspectRatio: 'none', 'aria-hidden': 'true' });
+  const label = (d) => `${new Date(`${d.day}T12:00`).toLocaleDateString(undefined, { month: 'short', day: 'numeric' })}: `
+    + `${formatAmount(d.spent.toFixed(2))} ${unit}`;
+  spend.forEach((d, i) => {
+    const h = (d.spent / most) * (height - 2);
+    const bar = el('rect', { x: i * 10 + 1, y: height - h, width: 8, height: h, class: 'spend-bar' });
+    bar.append(el('title', {}, label(d)));
+    bars.append(bar);
+  });
+  const table = document.createElement('table');
+  table.className = 'visually-hidden';
+  for (const d of spend) {
+    const row = table.insertRow();
+    row.insertCell().textContent = new Date(`${d.day}T12:00`).toLocaleDateString(undefined, { dateStyle: 'medium' });
+    row.insertCell().textContent = `${formatAmount(d.spent.toFixed(2))} ${unit}`;
+  }
+  const summary = document.createElement('p');
+  summary.className = 'muted';
+  if (spend.length) {
+    const top = spend.reduce((a, b) => (b.spent > a.spent ? b : a));
+    const average = spend.reduce((sum, d) => sum + d.spent, 0) / spend.length;
+    summary.textContent = `On average ${formatAmount(average.toFixed(2))} ${unit} a day; the most, ${label(top)}.`;
+  }
+  figure.append(bars, summary, table);
+  return figure;
 }

@@ -1,17 +1,18 @@
 #!/usr/bin/env python3
 """A loopback Clickatell for benchmarks: answers every request with the seed's JSON balance and
-prints one line per request. Usage: fake_clickatell.py PORTFILE [BALANCE]; writes its port to
-PORTFILE."""
+prints one line per request (Unix time, method, path). Usage: fake_clickatell.py PORTFILE
+[BALANCE]; writes its port to PORTFILE."""
 import http.server
 import json
 import sys
+import time
 
 BALANCE = sys.argv[2] if len(sys.argv) > 2 else "300.50"
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
-        print(self.command, self.path, flush=True)
+        print(f"{time.time():.3f}", self.command, self.path, flush=True)
         body = json.dumps({"data": {"balance": BALANCE}}).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")

@@ -211,7 +211,7 @@ test('the chart is drawn from the history, with the levels and an empty state', 
 test('the chart has value and date ticks with the unit, and a crosshair for mouse and keyboard', async () => {
   const { page, problems } = await open('snapshot-ok', { hash: '#history' });
   const history = await fixture('history');
-  const svg = page.locator('#chart svg');
+  const svg = page.locator('#chart svg[role="img"]');
   await svg.waitFor();
   assert.equal(await page.locator('#chart .unit').textContent(), 'credits');
   const values = await page.locator('#chart .value-tick').allTextContents();
@@ -401,6 +401,27 @@ test('accounts are added, renamed, reordered, unwatched and removed (after askin
   const removed = (await calls(page)).filter(([cmd]) => cmd === 'save_settings').pop()[1].settings;
   assert.deepEqual(removed.accounts.map((a) => a.id), ['main', 'eu', 'asia']);
   await page.screenshot({ path: path.join(artifacts, 'ui-accounts-settings.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the history shows what was spent each day, top-ups aside', async () => {
+  const { page, problems } = await open('snapshot-ok', { hash: '#history' });
+  const spend = page.locator('#spend');
+  await spend.waitFor();
+  assert.match(await spend.locator('figcaption').innerText(), /Spent per day \(credits\)/);
+  const bars = spend.locator('rect.spend-bar');
+  assert.ok(await bars.count() >= 2, 'a bar a day');
+  const rows = await spend.locator('table tr').allInnerTexts();
+  assert.ok(rows.some((r) => r.includes('50') && r.includes('credits')), rows.join(' | '));
+  const spent = await page.evaluate(async () => {
+    const { spendPerDay } = await import('./chart.js');
+    return spendPerDay([
+      { at: '2026-11-20T08:00:00Z', amount: '100' }, { at: '2026-11-20T18:00:00Z', amount: '90' },
+      { at: '2026-11-21T09:00:00Z', amount: '200' }, { at: '2026-11-21T20:00:00Z', amount: '170.50' },
+    ]).map((d) => d.spent);
+  });
+  assert.deepEqual(spent, [10, 29.5], 'the top-up to 200 is not spending');
   assert.deepEqual(problems, []);
   await page.close();
 });
