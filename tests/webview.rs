@@ -31,7 +31,10 @@ fn the_window_shows_the_balance_and_settings_reach_disk_and_tray() {
 
     window.execute("window.location.hash = '#settings'");
     let status = window.wait_text("#token-status", Duration::from_secs(10), |t| !t.is_empty());
-    assert!(status.contains("CLICKATELL_TOKEN is set"), "{status}");
+    assert!(
+        status.contains("The token in use comes from CLICKATELL_TOKEN."),
+        "{status}"
+    );
     window.type_into("#warning_level", "500");
     window.click("#settings-form button[type=submit]");
     let result = window.wait_text("#settings-result", Duration::from_secs(10), |t| {

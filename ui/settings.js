@@ -302,8 +302,8 @@ async function showTokenStatus(status) {
     : status.stored
       ? `A token is stored in your ${status.keyring}.`
       : `No token is stored yet. It will be kept in your ${status.keyring}.`;
-  $('token-status').textContent = status.env_override
-    ? `${text} CLICKATELL_TOKEN is set and is used instead.` : text;
+  $('token-status').textContent = status.used_instead
+    ? `${text} The token in use comes from ${status.used_instead}.` : text;
   $('token-remove').disabled = !status.stored;
 }
 

@@ -10,7 +10,9 @@
 #     without Prometheus metrics scraped every 15 s;
 #   - `clickatell-balance balance` against the seed's curl command (ratio of medians);
 #   - release binary and .deb sizes.
-# Usage: tests/bench/run.sh   (about 15 minutes; IDLE_SECONDS=60 for a quick look)
+#   - the tray app watching ten accounts against one (memory, CPU, wake-ups, request spread);
+#   - the history of 20 accounts at 1, 100 and 400 days (size, opening, a poll's work);
+# Usage: tests/bench/run.sh   (about 40 minutes; IDLE_SECONDS=60 for a quick look)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 idle="${IDLE_SECONDS:-600}"
@@ -29,6 +31,10 @@ section "tray icon render"
 render_out=$(cargo run --quiet --release --locked -p clickatell-balance-core --example tray_icon_render)
 section "balance vs curl"
 curl_out=$(tests/bench/balance-vs-curl.sh 50)
+section "ten accounts against one for ${idle}s each"
+accounts_out=$(tests/bench/accounts.sh "$idle")
+section "history at scale"
+history_out=$(cargo run --quiet --release --locked -p clickatell-balance-core --example history_scale)
 deb=$(ls target/release/bundle/deb/*_amd64.deb | head -1)
 
 {
@@ -70,6 +76,25 @@ deb=$(ls target/release/bundle/deb/*_amd64.deb | head -1)
   echo '```'
   echo "$curl_out"
   echo '```'
+  echo
+  echo "## Ten accounts against one"
+  echo
+  echo "The tray app in a private session with a real tray host, watching one account, then ten,"
+  echo "each on loopback at the shortest interval (30 s), measured over ${idle}s after a 5 s start."
+  echo
+  echo '```'
+  echo "$accounts_out"
+  echo '```'
+  echo
+  echo "## History at scale"
+  echo
+  echo "20 accounts read every 30 s, kept as the app keeps them (every reading of the last 30"
+  echo "days, the last of each hour before), generated into SQLite; medians. \"A poll\" is what the"
+  echo "monitor does with each reading: record it and make the forecast. The old per-poll read is"
+  echo "what 0.1.0 did instead (every reading of the last 7 days); 0.1.0 also ran the full"
+  echo "integrity check (now the background upkeep's) before the app started."
+  echo
+  echo "$history_out"
   echo
   echo "## Sizes"
   echo

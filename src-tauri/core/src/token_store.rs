@@ -84,6 +84,17 @@ impl TokenStoreError {
     }
 }
 
+impl std::fmt::Display for TokenOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::File(path) => write!(f, "the token file {}", path.display()),
+            Self::Environment(var) => write!(f, "{var}"),
+            Self::Credential(path) => write!(f, "the systemd credential {}", path.display()),
+            Self::Keyring => write!(f, "the {KEYRING_NAME}"),
+        }
+    }
+}
+
 /// Where a token in use came from, so status lines can say so.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TokenOrigin {
@@ -285,6 +296,17 @@ impl TokenFor<'_> {
     /// The account's own keyring entry.
     pub fn store(&self) -> TokenStore {
         TokenStore::for_account(&self.account.id)
+    }
+
+    /// Where the token comes from when not from the keyring (a variable, a file, a systemd
+    /// credential), for saying that the keyring's is not the one in use; `None` when the
+    /// keyring's is.
+    pub fn outside_keyring(&self, sources: &TokenSources) -> Option<TokenOrigin> {
+        sources
+            .resolve(self.account, self.primary)
+            .ok()
+            .flatten()
+            .map(|(_, origin)| origin)
     }
 
     /// Stores (or replaces) the account's token. For the first account, a single-account

@@ -14,8 +14,8 @@ use clickatell_core::limits;
 use clickatell_core::monitor;
 use clickatell_core::notifier::{Notification, Urgency};
 use clickatell_core::settings::FieldError;
-use clickatell_core::token_store::{TokenFor, TOKEN_ENV};
-use clickatell_core::{ApiToken, TokenStore};
+use clickatell_core::token_store::TokenFor;
+use clickatell_core::ApiToken;
 use serde_json::Value;
 use tauri::{AppHandle, Manager, Runtime};
 
@@ -406,19 +406,28 @@ async fn delete_token(state: &AppState, id: Option<&str>) -> Result<TokenStatus,
 
 /// Whether a token is stored, and in which keyring.
 async fn read_token_status(state: &AppState, id: Option<&str>) -> TokenStatus {
-    let store = match token_account(state, id) {
-        Ok((_, account)) => TokenStore::for_account(&account.id),
-        Err(e) => return TokenStatus::new(Err(e.message), false),
+    let (saved, account) = match token_account(state, id) {
+        Ok(found) => found,
+        Err(e) => return TokenStatus::new(Err(e.message), None),
     };
-    let stored = match blocking(move || store.get()).await {
-        Ok(Ok(token)) => Ok(token.is_some()),
-        Ok(Err(e)) => Err(e.user_message()),
-        Err(e) => Err(e.message),
-    };
-    TokenStatus::new(
-        stored,
-        std::env::var_os(TOKEN_ENV).is_some_and(|v| !v.is_empty()),
-    )
+    let whose = state.context.token_for(&saved, &account);
+    let (primary, first) = (whose.primary, whose.first);
+    let sources = state.context.token_sources.clone();
+    let looked_up = blocking(move || {
+        let whose = TokenFor {
+            account: &account,
+            primary,
+            first,
+        };
+        let instead = whose.outside_keyring(&sources).map(|o| o.to_string());
+        (whose.store().get(), instead)
+    })
+    .await;
+    match looked_up {
+        Ok((Ok(token), instead)) => TokenStatus::new(Ok(token.is_some()), instead),
+        Ok((Err(e), instead)) => TokenStatus::new(Err(e.user_message()), instead),
+        Err(e) => TokenStatus::new(Err(e.message), None),
+    }
 }
 
 /// The balance history for the chart, at most 400 points.

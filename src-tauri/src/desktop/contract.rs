@@ -88,16 +88,17 @@ impl CommandError {
 pub struct TokenStatus {
     pub stored: bool,
     pub keyring: String,
-    /// `CLICKATELL_TOKEN` is set and is used instead of the keyring.
-    pub env_override: bool,
+    /// What gives the token instead of the keyring (`CLICKATELL_TOKEN_EU`, a token file),
+    /// if anything does.
+    pub used_instead: Option<String>,
     /// Why the keyring could not be read, if it could not.
     pub error: Option<String>,
 }
 
 impl TokenStatus {
     /// The status from a keyring lookup (whether a token is stored, or why that is unknown)
-    /// and whether `CLICKATELL_TOKEN` overrides the keyring.
-    pub fn new(stored: Result<bool, String>, env_override: bool) -> Self {
+    /// and what gives the token instead, if anything does.
+    pub fn new(stored: Result<bool, String>, used_instead: Option<String>) -> Self {
         let (stored, error) = match stored {
             Ok(stored) => (stored, None),
             Err(message) => (false, Some(message)),
@@ -105,7 +106,7 @@ impl TokenStatus {
         Self {
             stored,
             keyring: KEYRING_NAME.into(),
-            env_override,
+            used_instead,
             error,
         }
     }

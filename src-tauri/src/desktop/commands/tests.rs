@@ -661,5 +661,5 @@ fn the_ui_fixtures_are_what_the_commands_answer() {
 
     // The keyring is not reachable from unit tests: the status is built as the command
     // builds it, from a lookup that found a token.
-    fixture("token-status", &TokenStatus::new(Ok(true), false));
+    fixture("token-status", &TokenStatus::new(Ok(true), None));
 }
