@@ -260,14 +260,14 @@ impl Context {
     /// Who `account`'s token is for: whether the single-account ways of giving a token
     /// serve it (it is the account `--account` names, or the first of `saved`), and whether
     /// it is the first, which inherits the single-account versions' keyring entry.
-    pub fn token_for<'a>(&self, saved: &Settings, account: &'a Account) -> TokenFor<'a> {
+    pub fn token_for(&self, saved: &Settings, account: &Account) -> TokenFor {
         let first = saved.first().id == account.id;
         let primary = match &self.options.account {
             Some(key) => account.answers_to(key),
             None => first,
         };
         TokenFor {
-            account,
+            account: account.clone(),
             primary,
             first,
         }
@@ -282,13 +282,7 @@ impl Context {
         }
         let sources = self.token_sources.clone();
         let whose = self.token_for(saved, account);
-        let (account, primary, first) = (account.clone(), whose.primary, whose.first);
         Arc::new(move || {
-            let whose = TokenFor {
-                account: &account,
-                primary,
-                first,
-            };
             whose
                 .resolve(&sources)
                 .map(|found| found.map(|(token, _origin)| token))

@@ -281,10 +281,11 @@ impl TokenStore {
     }
 }
 
-/// Whose token is looked up, and what the single-account ways of giving one count for.
-#[derive(Debug, Clone, Copy)]
-pub struct TokenFor<'a> {
-    pub account: &'a Account,
+/// Whose token is looked up, and what the single-account ways of giving one count for. Owns
+/// its account, so it can go to a blocking task (keyring I/O) whole.
+#[derive(Debug, Clone)]
+pub struct TokenFor {
+    pub account: Account,
     /// The account this run is about (`--account`, else the first): `--token-file`,
     /// `CLICKATELL_TOKEN` and its siblings are its token.
     pub primary: bool,
@@ -292,7 +293,7 @@ pub struct TokenFor<'a> {
     pub first: bool,
 }
 
-impl TokenFor<'_> {
+impl TokenFor {
     /// The account's own keyring entry.
     pub fn store(&self) -> TokenStore {
         TokenStore::for_account(&self.account.id)
@@ -303,7 +304,7 @@ impl TokenFor<'_> {
     /// keyring's is.
     pub fn outside_keyring(&self, sources: &TokenSources) -> Option<TokenOrigin> {
         sources
-            .resolve(self.account, self.primary)
+            .resolve(&self.account, self.primary)
             .ok()
             .flatten()
             .map(|(_, origin)| origin)
@@ -334,7 +335,7 @@ impl TokenFor<'_> {
         &self,
         sources: &TokenSources,
     ) -> Result<Option<(ApiToken, TokenOrigin)>, TokenStoreError> {
-        if let Some(found) = sources.resolve(self.account, self.primary)? {
+        if let Some(found) = sources.resolve(&self.account, self.primary)? {
             return Ok(Some(found));
         }
         let own = TokenStore::for_account(&self.account.id);

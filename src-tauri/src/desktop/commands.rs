@@ -14,7 +14,6 @@ use clickatell_core::limits;
 use clickatell_core::monitor;
 use clickatell_core::notifier::{Notification, Urgency};
 use clickatell_core::settings::FieldError;
-use clickatell_core::token_store::TokenFor;
 use clickatell_core::ApiToken;
 use serde_json::Value;
 use tauri::{AppHandle, Manager, Runtime};
@@ -224,18 +223,12 @@ async fn forget_removed(
         .cloned()
         .collect();
     for account in removed {
-        let first = state.context.token_for(previous, &account).first;
+        let token = state.context.token_for(previous, &account);
         let profile = state.context.profile;
         let history = state.history.clone();
-        let gone = account.clone();
         let failed = blocking(move || {
             let mut failed = Vec::new();
-            let id = &gone.id;
-            let token = TokenFor {
-                account: &gone,
-                primary: false,
-                first,
-            };
+            let id = &token.account.id;
             if let Err(e) = token.delete() {
                 failed.push(e.user_message());
             }
@@ -369,18 +362,10 @@ async fn save_token(
 ) -> Result<TokenStatus, CommandError> {
     let token = parse_token(token)?;
     let (saved, account) = token_account(state, id)?;
-    let first = state.context.token_for(&saved, &account).first;
-    let target = account.clone();
-    blocking(move || {
-        TokenFor {
-            account: &target,
-            primary: false,
-            first,
-        }
-        .set(&token)
-    })
-    .await?
-    .map_err(|e| CommandError::message(format!("{} Nothing was stored.", e.user_message())))?;
+    let whose = state.context.token_for(&saved, &account);
+    blocking(move || whose.set(&token))
+        .await?
+        .map_err(|e| CommandError::message(format!("{} Nothing was stored.", e.user_message())))?;
     token_changed(state, &account).await;
     Ok(read_token_status(state, Some(&account.id)).await)
 }
@@ -388,18 +373,10 @@ async fn save_token(
 /// Removes the token from the OS keyring.
 async fn delete_token(state: &AppState, id: Option<&str>) -> Result<TokenStatus, CommandError> {
     let (saved, account) = token_account(state, id)?;
-    let first = state.context.token_for(&saved, &account).first;
-    let target = account.clone();
-    blocking(move || {
-        TokenFor {
-            account: &target,
-            primary: false,
-            first,
-        }
-        .delete()
-    })
-    .await?
-    .map_err(|e| CommandError::message(e.user_message()))?;
+    let whose = state.context.token_for(&saved, &account);
+    blocking(move || whose.delete())
+        .await?
+        .map_err(|e| CommandError::message(e.user_message()))?;
     token_changed(state, &account).await;
     Ok(read_token_status(state, Some(&account.id)).await)
 }
@@ -411,14 +388,8 @@ async fn read_token_status(state: &AppState, id: Option<&str>) -> TokenStatus {
         Err(e) => return TokenStatus::new(Err(e.message), None),
     };
     let whose = state.context.token_for(&saved, &account);
-    let (primary, first) = (whose.primary, whose.first);
     let sources = state.context.token_sources.clone();
     let looked_up = blocking(move || {
-        let whose = TokenFor {
-            account: &account,
-            primary,
-            first,
-        };
         let instead = whose.outside_keyring(&sources).map(|o| o.to_string());
         (whose.store().get(), instead)
     })

@@ -36,7 +36,7 @@ pub fn run(context: &Context, action: TokenAction) -> ExitCode {
     }
 }
 
-fn set(whose: &TokenFor<'_>, entry: &str, of: &str) -> ExitCode {
+fn set(whose: &TokenFor, entry: &str, of: &str) -> ExitCode {
     let raw = match read_token() {
         Ok(raw) => raw,
         Err(e) => return fail(&format!("Could not read the token: {e}.")),
@@ -67,7 +67,7 @@ fn read_token() -> std::io::Result<String> {
 }
 
 /// Says which token would be used, and from where, in the documented order of sources.
-fn status(whose: &TokenFor<'_>, sources: &TokenSources, entry: &str, of: &str) -> ExitCode {
+fn status(whose: &TokenFor, sources: &TokenSources, entry: &str, of: &str) -> ExitCode {
     match whose.resolve(sources) {
         Ok(Some((_, TokenOrigin::File(path)))) => ok(&format!(
             "The token{of} is read from {} (readable by its owner only).",
