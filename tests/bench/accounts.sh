@@ -46,7 +46,8 @@ cpu_ms() {  # user + system time of every thread so far
 switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {n += $2} END {print n + 0}'; }
 
 run() {  # accounts
-  local n=$1 home="$WORK/home-$n"
+  local n=$1
+  local home="$WORK/home-$n"
   mkdir -p "$home/.config/clickatell-balance"
   python3 "$ROOT/tests/bench/fake_clickatell.py" "$WORK/port-$n" >"$WORK/requests-$n" &
   local server=$!
