@@ -227,6 +227,30 @@ fn watch_watches_every_enabled_account_with_its_own_token() {
     assert!(amounts("eu").len() >= 3 && amounts("old").is_empty());
 }
 
+#[test]
+fn watch_with_account_watches_that_one_alone() {
+    let a = accounts(Reply::rest_balance("12.5"));
+    let watch = a
+        .home
+        .spawn(&["--account", "EU", "watch", "--interval", "1s"], &TOKENS);
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while a.eu.requests().len() < 3 {
+        assert!(Instant::now() < deadline, "EU was not polled");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let out = support::app::terminate(watch);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("EU: warning 97.25 credits"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        a.main.requests().is_empty() && a.us.requests().is_empty(),
+        "only EU is watched"
+    );
+}
+
 /// The files version 0.1.0 wrote (`tests/fixtures/single-account/`: its settings, history and
 /// alert state) become the first account's on first start, with nothing lost or asked.
 #[test]

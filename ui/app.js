@@ -57,10 +57,28 @@ async function drawHistory() {
   renderChart($('chart'), points, { warning: account.warning_level, critical: account.critical_level }, unit);
 }
 
-/** Reads every account again and shows the chosen one. */
+/** Reads every account again and shows the chosen one. Changes that come while a read is
+ * under way are folded into one more read after it, so a burst of readings (every account
+ * polled at once) costs two reads, not one each. */
+let reading = null;
+let again = false;
 async function refreshAccounts() {
-  const card = renderAccounts(await invoke('get_accounts'));
-  if (several() && card) renderOverview(card.snapshot ?? notWatched);
+  if (reading) {
+    again = true;
+    return reading;
+  }
+  reading = (async () => {
+    do {
+      again = false;
+      const card = renderAccounts(await invoke('get_accounts'));
+      if (several() && card) renderOverview(card.snapshot ?? notWatched);
+    } while (again);
+  })();
+  try {
+    await reading;
+  } finally {
+    reading = null;
+  }
 }
 
 /** A new snapshot of the first account came, or anything else changed: with one account,

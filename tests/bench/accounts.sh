@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Benchmark, not a test: the tray app watching ten accounts against the same app watching one,
 # each for DURATION seconds (default 600) in a private desktop session under Xvfb with a real
-# tray host, every account on loopback at the shortest interval (30 s). Prints, for each: PSS
-# of the process tree after the run, CPU time and context switches over the run, requests
-# served, and the seconds in which more than one request arrived.
-# Usage: tests/bench/accounts.sh [DURATION]
+# tray host, every account on loopback polled every INTERVAL seconds (default 30, the
+# shortest). Prints, for each: PSS of the process tree after the run, CPU time and context
+# switches over the run, requests served, and the seconds in which more than one request
+# arrived.
+# Usage: [INTERVAL=300] tests/bench/accounts.sh [DURATION]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
 duration="${1:-600}"
+interval="${INTERVAL:-30}"
 [ -n "${BENCH_BUILT:-}" ] || tests/bench/build.sh
 
 work=$(mktemp -d)
@@ -58,7 +60,7 @@ run() {  # accounts
     echo '{"accounts": ['
     for i in $(seq 1 "$n"); do
       [ "$i" -gt 1 ] && echo ','
-      echo "{\"id\": \"a$i\", \"name\": \"Account $i\", \"base_url\": \"http://127.0.0.1:$port/a$i\", \"poll_interval_secs\": 30}"
+      echo "{\"id\": \"a$i\", \"name\": \"Account $i\", \"base_url\": \"http://127.0.0.1:$port/a$i\", \"poll_interval_secs\": $INTERVAL}"
       env+=("CLICKATELL_TOKEN_A$i=bench-token-$i")
     done
     echo ']}'
@@ -73,7 +75,7 @@ run() {  # accounts
   local cpu=$(( $(cpu_ms "$pid" | cut -d. -f1) - ${cpu0%.*} ))
   local sw=$(( $(switches "$pid") - sw0 ))
   local served=$(( $(wc -l <"$WORK/requests-$n") - served0 ))
-  echo "$n account(s): $(pss_mb "$pid") MB PSS after ${DURATION}s; ${cpu} ms CPU and ${sw} context switches over ${DURATION}s; ${served} requests"
+  echo "$n account(s), every ${INTERVAL}s: $(pss_mb "$pid") MB PSS after ${DURATION}s; ${cpu} ms CPU and ${sw} context switches over ${DURATION}s; ${served} requests"
   # Seconds in which more than one request arrived, and the closest two requests.
   python3 - "$WORK/requests-$n" <<'PY'
 import sys
@@ -95,5 +97,5 @@ INNER
 
 mkdir -p "$work/runtime"; chmod 700 "$work/runtime"
 env -i PATH="$PATH" HOME="$work" XDG_RUNTIME_DIR="$work/runtime" NO_AT_BRIDGE=1 \
-  WORK="$work" ROOT="$root" DURATION="$duration" \
+  WORK="$work" ROOT="$root" DURATION="$duration" INTERVAL="$interval" \
   dbus-run-session -- bash "$work/session.sh" 2> >(grep -v -e '^dbus-daemon' -e 'Activat' >&2)
