@@ -215,6 +215,16 @@ fn several_accounts_in_the_real_window_cards_chart_and_account_management() {
     window.wait_text("#history-account", Duration::from_secs(10), |t| {
         t == "Account: EU"
     });
+    // The second reading reaches the history just after its answer: redraw until it is there.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while window.execute("return document.querySelector('#chart svg') !== null") != true {
+        assert!(
+            Instant::now() < deadline,
+            "EU's chart never had two readings"
+        );
+        window.click("[data-range='7d']");
+        std::thread::sleep(Duration::from_millis(200));
+    }
     window.execute("document.querySelector('#chart svg').focus()");
     window.press("\u{E010}");
     let readout = window.wait_text("#chart-readout", Duration::from_secs(5), |t| {

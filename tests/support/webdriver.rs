@@ -147,6 +147,28 @@ impl Session {
             .to_owned()
     }
 
+    /// The element's text, or `None` when it is not there (or was just replaced, as a
+    /// re-rendered list's items are).
+    fn try_text(&self, css: &str) -> Option<String> {
+        let found = ureq::post(&format!("{}/element", self.url))
+            .send_json(json!({ "using": "css selector", "value": css }))
+            .ok()?
+            .into_json::<Value>()
+            .ok()?;
+        let id = found["value"]
+            .as_object()?
+            .values()
+            .next()?
+            .as_str()?
+            .to_owned();
+        let text = ureq::get(&format!("{}/element/{id}/text", self.url))
+            .call()
+            .ok()?
+            .into_json::<Value>()
+            .ok()?;
+        Some(text["value"].as_str().unwrap_or_default().to_owned())
+    }
+
     pub fn click(&self, css: &str) {
         let id = self.find(css);
         self.post(&format!("/element/{id}/click"), json!({}));
@@ -205,7 +227,7 @@ impl Session {
     pub fn wait_text(&self, css: &str, within: Duration, check: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + within;
         loop {
-            let text = self.text(css);
+            let text = self.try_text(css).unwrap_or_default();
             if check(&text) {
                 return text;
             }

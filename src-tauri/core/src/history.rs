@@ -217,7 +217,21 @@ impl History {
         to: OffsetDateTime,
         max_points: usize,
     ) -> Result<Vec<Point>, HistoryError> {
-        let (from, to) = (from.unix_timestamp(), to.unix_timestamp());
+        let (from_t, to_t) = (from.unix_timestamp(), to.unix_timestamp());
+        let count: i64 = {
+            let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+            conn.prepare_cached(
+                "SELECT count(*) FROM readings WHERE account = ?1 AND at >= ?2 AND at <= ?3",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_row(rusqlite::params![account, from_t, to_t], |row| row.get(0))
+            })
+            .map_err(|e| self.sql(e))?
+        };
+        if count <= max_points as i64 {
+            return self.range(account, from, to);
+        }
+        let (from, to) = (from_t, to_t);
         let span = (to - from).max(1);
         self.query(
             "SELECT at, amount FROM readings WHERE rowid IN \
