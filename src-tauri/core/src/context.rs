@@ -367,7 +367,7 @@ impl Context {
         history: Option<Arc<History>>,
         clock: Arc<dyn Clock>,
     ) -> MonitorDeps {
-        let first = saved.first().id == account.id;
+        let first = self.token_for(saved, account).first;
         MonitorDeps {
             make_source: self.source_factory(account),
             token: self.token_lookup(saved, account),

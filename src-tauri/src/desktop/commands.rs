@@ -161,11 +161,7 @@ fn token_account(state: &AppState, id: Option<&str>) -> Result<(Settings, Accoun
 
 /// Tells the account's monitor its token changed, if it is watched.
 async fn token_changed(state: &AppState, account: &Account) {
-    if let Some(w) = state
-        .watched()
-        .into_iter()
-        .find(|w| w.account.id == account.id)
-    {
+    if let Some(w) = watched(state, Some(&account.id)) {
         w.monitor.token_changed().await;
     }
 }
