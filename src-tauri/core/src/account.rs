@@ -6,6 +6,7 @@
 use crate::clickatell::{endpoint_url, Api, Format, SourceConfig};
 use crate::levels::{Level, Thresholds};
 use crate::limits;
+use crate::network::NetworkConfig;
 use crate::settings::{decimal_option, FieldError};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -81,13 +82,13 @@ impl Account {
         }
     }
 
-    /// How to reach Clickatell for this account, with the app-wide request timeout.
-    pub fn source_config(&self, timeout: Duration) -> SourceConfig {
+    /// How to reach Clickatell for this account, over the app-wide network settings.
+    pub fn source_config(&self, network: NetworkConfig) -> SourceConfig {
         SourceConfig {
             api: self.api,
             format: self.format,
             base_url: self.base_url.clone(),
-            timeout,
+            network,
         }
     }
 

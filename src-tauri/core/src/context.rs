@@ -3,6 +3,7 @@
 //! is read, how the user is told, whether this is the demo). Nothing else decides these.
 
 use crate::account::Account;
+use crate::connection_test::{test_connection, ConnectionTest};
 use crate::demo::{demo_settings, demo_token, DemoSource, DEMO_INTERVAL};
 use crate::history::History;
 use crate::monitor::{self, Clock, MonitorConfig, MonitorDeps, SourceFactory, TokenLookup};
@@ -29,6 +30,11 @@ pub struct RunOptions {
     pub format: Option<Format>,
     pub base_url: Option<String>,
     pub timeout_secs: Option<u64>,
+    /// The proxy for this run (`--proxy`): `system`, `none` or an address, which may carry
+    /// its password here (it is never saved).
+    pub proxy: Option<String>,
+    /// A CA file trusted for this run (`--ca-file`).
+    pub ca_file: Option<PathBuf>,
     /// A file holding the token, for services without a keyring.
     pub token_file: Option<PathBuf>,
     /// Started at login, when the desktop's panel may still be starting.
@@ -159,6 +165,12 @@ impl Context {
         }
         if let Some(secs) = o.timeout_secs {
             settings.timeout_secs = secs;
+        }
+        if let Some(proxy) = &o.proxy {
+            settings.proxy = proxy.clone();
+        }
+        if let Some(path) = &o.ca_file {
+            settings.ca_file = Some(path.clone());
         }
         settings
     }
@@ -325,17 +337,21 @@ impl Context {
         }
         let shared = self.http.clone();
         Arc::new(move |config: &SourceConfig| {
-            let mut client = shared.lock().unwrap_or_else(|p| p.into_inner());
-            let http = match client.as_ref() {
-                Some(http) if http.timeout() == config.timeout => http.clone(),
-                _ => {
-                    let http = HttpClient::new(config.timeout)?;
-                    *client = Some(http.clone());
-                    http
-                }
-            };
-            balance_source(http, config)
+            balance_source(shared_client(&shared, config)?, config)
         })
+    }
+
+    /// The client the accounts share for `config`'s network settings, made if need be.
+    pub fn shared_client(&self, config: &SourceConfig) -> Result<HttpClient, FetchError> {
+        shared_client(&self.http, config)
+    }
+
+    /// Makes the shared client find its routes again (the desktop, the keyring), after a
+    /// proxy password was stored or removed.
+    pub fn forget_proxy_routes(&self) {
+        if let Some(client) = self.http.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            client.forget_routes();
+        }
     }
 
     /// Reads `account`'s balance once with `token`, as this run's settings have it, on a
@@ -343,14 +359,19 @@ impl Context {
     pub fn fetch_once(&self, account: &Account, token: &ApiToken) -> Result<Balance, FetchError> {
         let config = self.settings().source_config(account);
         let source = (self.source_factory(account))(&config)?;
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| FetchError::Network {
-                host: "-".into(),
-                detail: format!("could not start the async runtime: {e}"),
-            })?;
-        runtime.block_on(source.fetch(token))
+        current_thread_runtime()?.block_on(source.fetch(token))
+    }
+
+    /// Reads `account`'s balance once like [`Context::fetch_once`], reporting the way the
+    /// request took (for `balance --verbose`).
+    pub fn test_connection_once(
+        &self,
+        account: &Account,
+        token: &ApiToken,
+    ) -> Result<ConnectionTest, FetchError> {
+        let config = self.settings().source_config(account);
+        let client = self.shared_client(&config)?;
+        current_thread_runtime()?.block_on(test_connection(client, &config, Some(token)))
     }
 
     /// This profile's history of readings.
@@ -377,6 +398,34 @@ impl Context {
             clock,
         }
     }
+}
+
+/// The one client in `shared` while its network settings are `config`'s; a new one (trust
+/// store loaded, routes forgotten) when they change.
+fn shared_client(
+    shared: &Mutex<Option<HttpClient>>,
+    config: &SourceConfig,
+) -> Result<HttpClient, FetchError> {
+    let mut client = shared.lock().unwrap_or_else(|p| p.into_inner());
+    match client.as_ref() {
+        Some(http) if http.network() == &config.network => Ok(http.clone()),
+        _ => {
+            let http = HttpClient::new(&config.network)?;
+            *client = Some(http.clone());
+            Ok(http)
+        }
+    }
+}
+
+/// A small single-threaded runtime for one request from the command line.
+fn current_thread_runtime() -> Result<tokio::runtime::Runtime, FetchError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| FetchError::Network {
+            host: "-".into(),
+            detail: format!("could not start the async runtime: {e}"),
+        })
 }
 
 /// How long the account at `position` of `count` waits before its first poll: spread evenly

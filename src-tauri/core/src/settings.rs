@@ -5,6 +5,7 @@ use crate::account::{self, Account};
 use crate::atomic_file::write_atomically;
 use crate::clickatell::{parse_exact, SourceConfig};
 use crate::limits::{self, FieldLimit};
+use crate::network::{NetworkConfig, ProxySetting};
 use crate::tray_icon::IconStyle;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -28,6 +29,13 @@ pub struct Settings {
     /// The page "Top up…" opens: the Clickatell portal, where Billing and Payments has the
     /// Top Up tab, unless the user has a better address.
     pub top_up_url: String,
+    /// How requests reach Clickatell: `system` (the environment's proxy, else the
+    /// desktop's), `none`, or a proxy address (`http://USER@HOST:PORT`; its password lives in
+    /// the keyring, never here).
+    pub proxy: String,
+    /// A PEM file of CA certificates trusted besides the machine's store (a company's
+    /// TLS-inspecting proxy).
+    pub ca_file: Option<PathBuf>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -58,6 +66,8 @@ impl Default for Settings {
             start_at_login: false,
             tray_icon: IconStyle::default(),
             top_up_url: DEFAULT_TOP_UP_URL.to_owned(),
+            proxy: "system".to_owned(),
+            ca_file: None,
             extra: Map::new(),
         }
     }
@@ -136,6 +146,26 @@ impl Settings {
                 "must be an https:// address, like https://portal.clickatell.com/".into(),
             )),
         }
+        match ProxySetting::parse(&self.proxy) {
+            Ok(ProxySetting::Url(proxy)) if proxy.password().is_some() => {
+                errors.push(FieldError::new(
+                    "proxy",
+                    "must not hold the password: keep it in the keyring (Settings, or \
+                     `clickatell-balance proxy set-password`) and write http://USER@HOST:PORT"
+                        .into(),
+                ))
+            }
+            Ok(_) => {}
+            Err(e) => errors.push(FieldError::new(
+                "proxy",
+                format!("must be system, none or a proxy address like http://proxy:3128 ({e})"),
+            )),
+        }
+        if let Some(path) = &self.ca_file {
+            if let Err(e) = crate::network::TrustStore::load(Some(path)) {
+                errors.push(FieldError::new("ca_file", e.to_string()));
+            }
+        }
         errors.extend(account::validate_list(&self.accounts));
         errors.extend(self.accounts.iter().flat_map(Account::validate));
         errors
@@ -143,7 +173,17 @@ impl Settings {
 
     /// How to reach Clickatell for `account`.
     pub fn source_config(&self, account: &Account) -> SourceConfig {
-        account.source_config(Duration::from_secs(self.timeout_secs))
+        account.source_config(self.network())
+    }
+
+    /// How the HTTP client connects. A proxy setting that does not parse (the settings'
+    /// validation reports it) is taken as `system`.
+    pub fn network(&self) -> NetworkConfig {
+        NetworkConfig {
+            timeout: Duration::from_secs(self.timeout_secs),
+            proxy: ProxySetting::parse(&self.proxy).unwrap_or_default(),
+            ca_file: self.ca_file.clone(),
+        }
     }
 
     /// The account named `key` (its id or its name, any case).

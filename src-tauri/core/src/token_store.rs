@@ -356,7 +356,7 @@ impl TokenFor {
     }
 }
 
-fn map_keyring_error(e: keyring::Error) -> TokenStoreError {
+pub(crate) fn map_keyring_error(e: keyring::Error) -> TokenStoreError {
     match e {
         keyring::Error::NoDefaultStore => TokenStoreError::Unavailable {
             detail: "no credential store could be opened; is a D-Bus session running?".into(),

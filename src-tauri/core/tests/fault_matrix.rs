@@ -352,8 +352,12 @@ fn transport_rows(rows: &mut Vec<Row>) {
         api: Api::Rest,
         format: Format::Json,
         base_url: format!("https://127.0.0.1:{}", tls.port),
-        status: Status::Offline,
-        phrases: vec!["not trusted", "UnknownIssuer"],
+        status: Status::Error,
+        phrases: vec![
+            "self-signed certificate (\"127.0.0.1\")",
+            "does not trust",
+            "ca_file",
+        ],
         retry: Retry::Backoff,
         _server: Some(Box::new(tls)),
     });

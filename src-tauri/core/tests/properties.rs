@@ -26,6 +26,7 @@ fn answer(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> RawRespo
         retry_after: None,
         location: None,
         body: body.into(),
+        via_proxy: None,
     }
 }
 

@@ -31,7 +31,7 @@ struct Reading<'a> {
 
 /// Prints `300.50 credits`, or with `--json` one object with the exact balance as a string;
 /// with `--all`, a table (or an array) of every enabled account, exiting 1 if any failed.
-pub fn run(context: &Context, json: bool, all: bool) -> ExitCode {
+pub fn run(context: &Context, json: bool, all: bool, verbose: bool) -> ExitCode {
     if all {
         return run_all(context, json);
     }
@@ -44,7 +44,22 @@ pub fn run(context: &Context, json: bool, all: bool) -> ExitCode {
         Ok(t) => t,
         Err(message) => return fail(&message),
     };
-    let balance = match context.fetch_once(&account, &token) {
+    let read = if verbose {
+        context.test_connection_once(&account, &token).map(|test| {
+            eprintln!("Route: {}", test.report.route);
+            match &test.report.issuer {
+                Some(issuer) => eprintln!(
+                    "Certificate: signed by {issuer:?}; trusted: {}",
+                    test.report.trust
+                ),
+                None => eprintln!("Certificate: none seen; trusted: {}", test.report.trust),
+            }
+            test.result
+        })
+    } else {
+        context.fetch_once(&account, &token).map(Ok)
+    };
+    let balance = match read.and_then(|r| r) {
         Ok(b) => b,
         Err(e) => return fail(&e.user_message()),
     };

@@ -3,6 +3,7 @@
 mod balance;
 mod check;
 mod metrics;
+mod proxy;
 mod token;
 mod watch;
 
@@ -11,6 +12,7 @@ use clickatell_core::account::Account;
 use clickatell_core::clickatell::parse_exact;
 use clickatell_core::context::{Context, RunOptions};
 use clickatell_core::limits;
+use clickatell_core::network::ProxySetting;
 use clickatell_core::plugin_range::PluginRange;
 use clickatell_core::{Api, Decimal, Format};
 use std::process::ExitCode;
@@ -45,6 +47,15 @@ pub struct GlobalArgs {
     /// Connect and total timeout of a request, in seconds (as the timeout setting allows).
     #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_timeout)]
     pub timeout: Option<u64>,
+    /// How to reach Clickatell for this run: system (the environment's proxy, else the
+    /// desktop's), none, or a proxy address such as http://USER:PASSWORD@proxy:3128 (http,
+    /// https, socks5).
+    #[arg(long, global = true, value_name = "system|none|URL", value_parser = parse_proxy)]
+    pub proxy: Option<String>,
+    /// Trust the CA certificates in this PEM file besides the machine's store (a company's
+    /// TLS-inspecting proxy).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub ca_file: Option<std::path::PathBuf>,
     /// Use a built-in simulated account (no network, no token) with its own settings and
     /// history, to try the app without a Clickatell account.
     #[arg(long, global = true)]
@@ -69,6 +80,8 @@ impl GlobalArgs {
             format: self.format,
             base_url: self.base_url.clone(),
             timeout_secs: self.timeout,
+            proxy: self.proxy.clone(),
+            ca_file: self.ca_file.clone(),
             token_file: self.token_file.clone(),
             at_login: self.at_login,
         }
@@ -86,6 +99,10 @@ pub enum Command {
         /// Every enabled account, as a table (or a JSON array), read at once.
         #[arg(long, conflicts_with = "account")]
         all: bool,
+        /// Also say, on standard error, the way the request took (direct or which proxy,
+        /// and where it was set) and who signed the server's certificate.
+        #[arg(long, short, conflicts_with = "all")]
+        verbose: bool,
     },
     /// Monitoring-plugin check: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
     Check {
@@ -122,6 +139,12 @@ pub enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// Store or remove the password of the proxy in force (its address names the user, as
+    /// in http://USER@proxy:3128), in the OS keyring.
+    Proxy {
+        #[command(subcommand)]
+        action: ProxyAction,
+    },
 }
 
 impl Command {
@@ -132,6 +155,7 @@ impl Command {
             Self::Check { .. } => "check",
             Self::Watch { .. } => "watch",
             Self::Token { .. } => "token",
+            Self::Proxy { .. } => "proxy",
         }
     }
 }
@@ -145,6 +169,21 @@ pub enum TokenAction {
     Delete,
     /// Say whether a token is stored and where (never its value).
     Status,
+}
+
+/// What to do with the proxy's stored password.
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum ProxyAction {
+    /// Store the password: read from standard input when piped, else asked for without echo.
+    SetPassword,
+    /// Remove the stored password.
+    DeletePassword,
+}
+
+fn parse_proxy(s: &str) -> Result<String, String> {
+    ProxySetting::parse(s)
+        .map(|_| s.trim().to_owned())
+        .map_err(|e| e.to_string())
 }
 
 fn parse_api(s: &str) -> Result<Api, String> {
@@ -191,9 +230,10 @@ fn parse_plugin_level(s: &str) -> Result<PluginRange, String> {
 /// Runs one subcommand and returns its exit code.
 pub fn execute(context: &Context, command: Command) -> ExitCode {
     match command {
-        Command::Balance { json, all } => balance::run(context, json, all),
+        Command::Balance { json, all, verbose } => balance::run(context, json, all, verbose),
         Command::Check { warning, critical } => check::run(context, warning, critical),
         Command::Token { action } => token::run(context, action),
+        Command::Proxy { action } => proxy::run(context, action),
         Command::Watch {
             interval,
             warning,

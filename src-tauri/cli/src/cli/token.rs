@@ -7,7 +7,7 @@ use clickatell_core::ApiToken;
 use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
 
-/// Most bytes read from standard input for a token; far above any real token.
+/// Most bytes read from standard input for a secret; far above any real token or password.
 const MAX_INPUT: u64 = 64 * 1024;
 
 /// Runs a token action on the account the run is about; the token's value is never printed.
@@ -37,7 +37,7 @@ pub fn run(context: &Context, action: TokenAction) -> ExitCode {
 }
 
 fn set(whose: &TokenFor, entry: &str, of: &str) -> ExitCode {
-    let raw = match read_token() {
+    let raw = match read_secret("Clickatell API token (input is hidden): ") {
         Ok(raw) => raw,
         Err(e) => return fail(&format!("Could not read the token: {e}.")),
     };
@@ -55,10 +55,11 @@ fn set(whose: &TokenFor, entry: &str, of: &str) -> ExitCode {
     }
 }
 
-fn read_token() -> std::io::Result<String> {
+/// A secret from standard input when piped, else asked for at the terminal without echo.
+pub(super) fn read_secret(prompt: &str) -> std::io::Result<String> {
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
-        rpassword::prompt_password("Clickatell API token (input is hidden): ")
+        rpassword::prompt_password(prompt)
     } else {
         let mut raw = String::new();
         stdin.lock().take(MAX_INPUT).read_to_string(&mut raw)?;

@@ -18,6 +18,7 @@ fuzz_target!(|data: &[u8]| {
         retry_after: None,
         location: None,
         body: body.to_vec(),
+        via_proxy: None,
     };
     let url = url::Url::parse("https://platform.clickatell.com/v1/balance").unwrap();
     for (api, format) in [(Api::Rest, Format::Json), (Api::Rest, Format::Xml), (Api::OneApi, Format::Json)] {

@@ -1,5 +1,6 @@
 //! Everything that can go wrong fetching a balance, typed, with the sentence a user needs.
 
+use crate::network::{RouteOrigin, TrustError};
 use crate::snapshot::Status;
 use std::time::Duration;
 use thiserror::Error;
@@ -42,6 +43,8 @@ pub struct ApiError {
     pub description: Option<String>,
     pub kind: ApiErrorKind,
     pub retry_after: Option<Duration>,
+    /// The proxy the request went through (`host:port`): Clickatell saw its address.
+    pub via_proxy: Option<String>,
 }
 
 impl ApiError {
@@ -73,6 +76,37 @@ pub enum FetchError {
     InsecureBaseUrl { host: String },
     #[error("could not connect to {host}: {detail}")]
     Connect { host: String, detail: String },
+    #[error("{0}")]
+    Trust(TrustError),
+    #[error("{}", untrusted(host, issuer, *self_signed, proxy.as_deref()))]
+    UntrustedCertificate {
+        host: String,
+        issuer: String,
+        self_signed: bool,
+        /// The proxy the connection went through, if any.
+        proxy: Option<String>,
+    },
+    #[error("{}", match user {
+        Some(user) => format!("the proxy {proxy} did not accept the password of {user} (HTTP 407)"),
+        None => format!("the proxy {proxy} asks for a user name and password (HTTP 407)"),
+    })]
+    ProxyAuthRequired {
+        proxy: String,
+        user: Option<String>,
+        origin: RouteOrigin,
+    },
+    #[error("the proxy {proxy} refused to connect to {host} ({detail})")]
+    ProxyRefused {
+        proxy: String,
+        host: String,
+        detail: String,
+    },
+    #[error("could not reach the proxy {proxy} (from {origin}): {detail}")]
+    ProxyUnreachable {
+        proxy: String,
+        origin: RouteOrigin,
+        detail: String,
+    },
     #[error("{host} did not answer within {} s", after.as_secs())]
     Timeout { host: String, after: Duration },
     #[error("the connection to {host} failed: {detail}")]
@@ -100,10 +134,19 @@ impl FetchError {
     /// What polling does after this error. Exhaustive, so a new error must be decided here.
     pub fn disposition(&self) -> Disposition {
         match self {
-            Self::InvalidBaseUrl { .. } | Self::InsecureBaseUrl { .. } => Disposition::Pause,
-            Self::Connect { .. } | Self::Timeout { .. } | Self::Network { .. } => {
-                Disposition::Retry
-            }
+            // A wrong proxy password is not tried again until the user acts: proxies lock
+            // accounts after a few failed logins.
+            Self::InvalidBaseUrl { .. }
+            | Self::InsecureBaseUrl { .. }
+            | Self::Trust(_)
+            | Self::ProxyAuthRequired { .. } => Disposition::Pause,
+            // A laptop may move to a network without the intercepting proxy.
+            Self::Connect { .. }
+            | Self::Timeout { .. }
+            | Self::Network { .. }
+            | Self::UntrustedCertificate { .. }
+            | Self::ProxyUnreachable { .. } => Disposition::Retry,
+            Self::ProxyRefused { .. } => Disposition::NextInterval,
             Self::Api(e) => match e.kind {
                 ApiErrorKind::TokenRejected
                 | ApiErrorKind::IpLockdown
@@ -128,7 +171,10 @@ impl FetchError {
         match self {
             Self::Api(e) if e.kind == ApiErrorKind::TokenRejected => Status::TokenRejected,
             Self::Api(e) if e.kind == ApiErrorKind::RateLimited => Status::RateLimited,
-            Self::Connect { .. } | Self::Timeout { .. } | Self::Network { .. } => Status::Offline,
+            Self::Connect { .. }
+            | Self::Timeout { .. }
+            | Self::Network { .. }
+            | Self::ProxyUnreachable { .. } => Status::Offline,
             _ => Status::Error,
         }
     }
@@ -155,6 +201,48 @@ impl FetchError {
             ),
             Self::Connect { .. } => format!(
                 "Cannot reach Clickatell: {self}. Check the network connection and try again."
+            ),
+            Self::Trust(_) => format!(
+                "Cannot check Clickatell's certificate: {self}. Fix the CA file setting \
+                 (ca_file in Settings, or --ca-file): it must name a PEM file of CA certificates."
+            ),
+            Self::UntrustedCertificate { .. } => format!(
+                "Cannot reach Clickatell securely: {self}. If your company inspects HTTPS, \
+                 install its CA certificate system-wide (`update-ca-certificates`) or set \
+                 ca_file to it (Settings, or --ca-file); otherwise this network is intercepting \
+                 the connection. Nothing was sent."
+            ),
+            Self::ProxyAuthRequired {
+                proxy,
+                user: None,
+                origin,
+            } => {
+                let where_ = match origin {
+                    RouteOrigin::Environment(var) => {
+                        format!("put them in {var} (http://USER:PASSWORD@{proxy})")
+                    }
+                    RouteOrigin::Desktop => "enter them in the desktop's proxy settings".to_owned(),
+                    RouteOrigin::Settings => format!(
+                        "put the user in the proxy address (http://USER@{proxy}, in Settings or \
+                         --proxy) and store the password with `clickatell-balance proxy \
+                         set-password`"
+                    ),
+                };
+                format!("{self}. To give them, {where_}. Polling waits until then.")
+            }
+            Self::ProxyAuthRequired {
+                user: Some(user), ..
+            } => format!(
+                "{self}. Store {user}'s right password (Settings, or `clickatell-balance proxy \
+                 set-password`). Polling waits until then, so the proxy does not lock the account."
+            ),
+            Self::ProxyRefused { host, .. } => format!(
+                "{self}. The proxy does not let this machine reach Clickatell: ask your IT \
+                 department to allow {host} on port 443, or choose another proxy."
+            ),
+            Self::ProxyUnreachable { origin, .. } => format!(
+                "{self}. Clickatell was not tried: check the proxy ({origin}) and the network \
+                 connection."
             ),
             Self::Timeout { .. } => format!(
                 "Clickatell did not answer in time: {self}. Try again; raise the timeout if the \
@@ -201,6 +289,24 @@ impl FetchError {
                 host,
                 detail: clean(detail),
             },
+            Self::ProxyRefused {
+                proxy,
+                host,
+                detail,
+            } => Self::ProxyRefused {
+                proxy,
+                host,
+                detail: clean(detail),
+            },
+            Self::ProxyUnreachable {
+                proxy,
+                origin,
+                detail,
+            } => Self::ProxyUnreachable {
+                proxy,
+                origin,
+                detail: clean(detail),
+            },
             Self::Redirect {
                 host,
                 status,
@@ -221,9 +327,32 @@ impl FetchError {
                 url: clean(url),
                 reason: clean(reason),
             },
-            // Texts of our own making, from the settings, never from an answer.
-            Self::InsecureBaseUrl { .. } | Self::Timeout { .. } | Self::BodyTooLarge { .. } => self,
+            // Texts of our own making, from the settings or a certificate, never from an answer.
+            Self::InsecureBaseUrl { .. }
+            | Self::Timeout { .. }
+            | Self::BodyTooLarge { .. }
+            | Self::Trust(_)
+            | Self::UntrustedCertificate { .. }
+            | Self::ProxyAuthRequired { .. } => self,
         }
+    }
+}
+
+fn untrusted(host: &str, issuer: &str, self_signed: bool, proxy: Option<&str>) -> String {
+    let through = match proxy {
+        Some(proxy) => format!(" (through the proxy {proxy})"),
+        None => String::new(),
+    };
+    if self_signed {
+        format!(
+            "{host}{through} presents a self-signed certificate ({issuer:?}), which this \
+             machine does not trust"
+        )
+    } else {
+        format!(
+            "the certificate of {host}{through} is signed by {issuer:?}, which this machine \
+             does not trust"
+        )
     }
 }
 
@@ -234,10 +363,18 @@ fn api_message(e: &ApiError) -> String {
             "Clickatell rejected the API token ({facts}). Paste a new token from the Clickatell \
              portal (Settings, or `clickatell-balance token set`)."
         ),
-        ApiErrorKind::IpLockdown => format!(
-            "Clickatell refused this machine's IP address (IP lockdown; {facts}). Allow this \
-             machine's public IP address for the API in the Clickatell portal."
-        ),
+        ApiErrorKind::IpLockdown => match &e.via_proxy {
+            Some(proxy) => format!(
+                "Clickatell refused this machine's IP address (IP lockdown; {facts}). Requests \
+                 go through the proxy {proxy}, so Clickatell sees the proxy's public address, \
+                 not this machine's: allow that address (your IT department knows it) for the \
+                 API in the Clickatell portal."
+            ),
+            None => format!(
+                "Clickatell refused this machine's IP address (IP lockdown; {facts}). Allow this \
+                 machine's public IP address for the API in the Clickatell portal."
+            ),
+        },
         ApiErrorKind::AccountFrozen => {
             format!("The Clickatell account is frozen ({facts}). Contact Clickatell support.")
         }

@@ -1,6 +1,10 @@
-//! The one HTTP client every balance source shares: rustls, no redirects, bounded time and size.
+//! The one HTTP client every balance source shares: rustls verifying against the machine's
+//! trust store, the proxy the settings, environment or desktop give, no redirects, bounded
+//! time and size.
 
 use super::FetchError;
+use crate::network::{untrusted_issuer, IssuerLog, NetworkConfig, Route, Router, TrustStore};
+use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
 
@@ -10,12 +14,30 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// The timeout used when nothing else is configured.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
 
+/// How reqwest (through hyper-util's tunnel) words a proxy's answers to CONNECT: 407, any
+/// other refusal, and a proxy that hung up. Matched here only; the tests against real
+/// proxies (tinyproxy) and the fault matrix keep them honest across upgrades.
+const TUNNEL_AUTH_REQUIRED: &str = "tunnel error: proxy authorization required";
+const TUNNEL_REFUSED: [&str; 2] = [
+    "tunnel error: unsuccessful",
+    "tunnel error: unexpected end of file",
+];
+/// Failures that, through a proxy, can only be the proxy's: its name or port.
+const PROXY_UNREACHABLE: [&str; 3] = [
+    "tcp connect error",
+    "dns error",
+    "tunnel error: failed to create underlying connection",
+];
+
 /// A shared `reqwest` client. Redirects are never followed, so the token can only ever reach
 /// the host it was meant for.
 #[derive(Debug, Clone)]
 pub struct HttpClient {
     inner: reqwest::Client,
-    timeout: Duration,
+    network: NetworkConfig,
+    router: Arc<Router>,
+    issuers: IssuerLog,
+    trust: Arc<str>,
 }
 
 /// A response read in full (up to [`MAX_BODY_BYTES`]), ready to be interpreted per API.
@@ -26,27 +48,71 @@ pub struct RawResponse {
     pub retry_after: Option<String>,
     pub location: Option<String>,
     pub body: Vec<u8>,
+    /// The proxy the request went through (`host:port`), if any: Clickatell saw its address.
+    pub via_proxy: Option<String>,
 }
 
 impl HttpClient {
-    /// A client whose connect and total timeouts are both `timeout`.
-    pub fn new(timeout: Duration) -> Result<Self, FetchError> {
+    /// A client for `network`: its trust store is loaded now, once for the client's life.
+    pub fn new(network: &NetworkConfig) -> Result<Self, FetchError> {
+        let trust = TrustStore::load(network.ca_file.as_deref()).map_err(FetchError::Trust)?;
+        let issuers = IssuerLog::default();
+        let setup = |detail: String| FetchError::Network {
+            host: "-".into(),
+            detail: format!("the HTTP client could not start: {detail}"),
+        };
+        let tls = trust
+            .client_config(issuers.clone())
+            .map_err(|e| setup(e.to_string()))?;
+        let router = Arc::new(Router::new(network.proxy.clone()));
+        let hook = router.clone();
         let inner = reqwest::Client::builder()
             .user_agent(concat!("clickatell-balance/", env!("CARGO_PKG_VERSION")))
             .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(timeout)
-            .timeout(timeout)
+            .connect_timeout(network.timeout)
+            .timeout(network.timeout)
+            .use_preconfigured_tls(tls)
+            .proxy(reqwest::Proxy::custom(move |url| hook.client_proxy(url)))
             .build()
-            .map_err(|e| FetchError::Network {
-                host: "-".into(),
-                detail: format!("the HTTP client could not start: {}", error_chain(&e)),
-            })?;
-        Ok(Self { inner, timeout })
+            .map_err(|e| setup(error_chain(&e)))?;
+        Ok(Self {
+            inner,
+            network: network.clone(),
+            router,
+            issuers,
+            trust: trust.summary.into(),
+        })
+    }
+
+    /// The network settings this client was made with.
+    pub fn network(&self) -> &NetworkConfig {
+        &self.network
     }
 
     /// The connect and total timeout this client was made with.
     pub fn timeout(&self) -> Duration {
-        self.timeout
+        self.network.timeout
+    }
+
+    /// The way requests to `url` take (asking the desktop if the settings say to).
+    pub async fn route(&self, url: &Url) -> Route {
+        self.router.route(url).await
+    }
+
+    /// Who signed `host`'s certificate, once a request to it has been made.
+    pub fn issuer(&self, host: &str) -> Option<String> {
+        self.issuers.issuer(host)
+    }
+
+    /// The authorities this client trusts, in words.
+    pub fn trust_summary(&self) -> &str {
+        &self.trust
+    }
+
+    /// Forgets the routes found so far, so the next request asks the settings, the
+    /// desktop and the keyring again (after a proxy password was stored).
+    pub fn forget_routes(&self) {
+        self.router.forget();
     }
 
     /// Sends a GET with the given headers and reads the answer, mapping every transport
@@ -57,14 +123,29 @@ impl HttpClient {
         headers: &[(&str, &str)],
     ) -> Result<RawResponse, FetchError> {
         let host = url.host_str().unwrap_or("-").to_owned();
+        let route = self.router.route(url).await;
+        // A proxy's password, in both spellings, kept out of every error text.
+        let secrets: Vec<String> = self
+            .router
+            .client_proxy(url)
+            .and_then(|u| u.password().map(str::to_owned))
+            .map(|raw| {
+                let decoded = percent_encoding::percent_decode_str(&raw)
+                    .decode_utf8_lossy()
+                    .into_owned();
+                vec![raw, decoded]
+            })
+            .unwrap_or_default();
+        let fail = |e: &reqwest::Error| {
+            secrets
+                .iter()
+                .fold(self.transport(&host, &route, e), |err, s| err.redact(s))
+        };
         let mut request = self.inner.get(url.clone());
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
-        let mut response = request
-            .send()
-            .await
-            .map_err(|e| self.transport(&host, &e))?;
+        let mut response = request.send().await.map_err(|e| fail(&e))?;
         let header = |name: reqwest::header::HeaderName| {
             response
                 .headers()
@@ -85,11 +166,7 @@ impl HttpClient {
             });
         }
         let mut body = Vec::new();
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| self.transport(&host, &e))?
-        {
+        while let Some(chunk) = response.chunk().await.map_err(|e| fail(&e))? {
             if body.len() + chunk.len() > MAX_BODY_BYTES {
                 return Err(FetchError::BodyTooLarge {
                     limit: MAX_BODY_BYTES,
@@ -103,26 +180,55 @@ impl HttpClient {
             retry_after,
             location,
             body,
+            via_proxy: route.proxy().map(|p| p.host_port()),
         })
     }
 
-    fn transport(&self, host: &str, e: &reqwest::Error) -> FetchError {
+    fn transport(&self, host: &str, route: &Route, e: &reqwest::Error) -> FetchError {
         let host = host.to_owned();
+        let proxy = route.proxy().map(|p| p.host_port());
+        if let Some(untrusted) = untrusted_issuer(e) {
+            return FetchError::UntrustedCertificate {
+                host,
+                issuer: untrusted.issuer,
+                self_signed: untrusted.self_signed,
+                proxy,
+            };
+        }
+        let detail = error_chain(e);
+        if let Route::Proxy { proxy, origin } = route {
+            let named = proxy.host_port();
+            if detail.contains(TUNNEL_AUTH_REQUIRED) {
+                return FetchError::ProxyAuthRequired {
+                    proxy: named,
+                    user: proxy.user(),
+                    origin: origin.clone(),
+                };
+            }
+            if TUNNEL_REFUSED.iter().any(|t| detail.contains(t)) {
+                return FetchError::ProxyRefused {
+                    proxy: named,
+                    host,
+                    detail,
+                };
+            }
+            if PROXY_UNREACHABLE.iter().any(|t| detail.contains(t)) {
+                return FetchError::ProxyUnreachable {
+                    proxy: named,
+                    origin: origin.clone(),
+                    detail,
+                };
+            }
+        }
         if e.is_timeout() {
             FetchError::Timeout {
                 host,
-                after: self.timeout,
+                after: self.network.timeout,
             }
         } else if e.is_connect() {
-            FetchError::Connect {
-                host,
-                detail: error_chain(e),
-            }
+            FetchError::Connect { host, detail }
         } else {
-            FetchError::Network {
-                host,
-                detail: error_chain(e),
-            }
+            FetchError::Network { host, detail }
         }
     }
 }

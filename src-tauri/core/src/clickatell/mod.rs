@@ -16,12 +16,13 @@ pub use number::parse_exact;
 pub use retry_after::parse_retry_after;
 pub use source::ClickatellSource;
 
+use crate::network::NetworkConfig;
 use crate::{ApiToken, Balance};
 use serde::{Deserialize, Serialize};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 use url::Url;
 
 /// Which Clickatell API the token belongs to.
@@ -132,23 +133,13 @@ impl std::fmt::Display for Format {
 }
 
 /// Everything needed to build a balance source, merged from flags, settings and defaults.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SourceConfig {
     pub api: Api,
     pub format: Format,
     pub base_url: Option<String>,
-    pub timeout: Duration,
-}
-
-impl Default for SourceConfig {
-    fn default() -> Self {
-        Self {
-            api: Api::default(),
-            format: Format::default(),
-            base_url: None,
-            timeout: DEFAULT_TIMEOUT,
-        }
-    }
+    /// How the shared HTTP client connects: timeout, proxy, trusted authorities.
+    pub network: NetworkConfig,
 }
 
 /// A future returned by [`BalanceSource::fetch`].
@@ -228,6 +219,7 @@ pub fn interpret(
                 description: details.description,
                 kind,
                 retry_after,
+                via_proxy: response.via_proxy.clone(),
             }))
         }
     }

@@ -39,21 +39,40 @@ impl ClickatellSource {
     }
 }
 
+impl ClickatellSource {
+    /// The balance endpoint this source reads.
+    pub fn url(&self) -> &Url {
+        &self.url
+    }
+
+    /// The client requests go through.
+    pub fn client(&self) -> &HttpClient {
+        &self.client
+    }
+
+    /// Reads the balance with `token`, or without one (a connection test before any token
+    /// is stored: Clickatell's 401 then shows the way there works).
+    pub async fn read(&self, token: Option<&ApiToken>) -> Result<crate::Balance, FetchError> {
+        let authorization = token.map(|t| self.api.authorization(t));
+        let mut headers = vec![("Accept", self.format.accept())];
+        if let Some(value) = &authorization {
+            headers.push(("Authorization", value.as_str()));
+        }
+        if self.api == Api::Rest {
+            headers.push(("X-Version", "1"));
+        }
+        let response = self.client.get(&self.url, &headers).await;
+        let result = response
+            .and_then(|r| interpret(self.api, self.format, &self.url, &r, SystemTime::now()));
+        match token {
+            Some(token) => result.map_err(|e| e.redact(token.expose())),
+            None => result,
+        }
+    }
+}
+
 impl BalanceSource for ClickatellSource {
     fn fetch<'a>(&'a self, token: &'a ApiToken) -> FetchFuture<'a> {
-        Box::pin(async move {
-            let authorization = self.api.authorization(token);
-            let mut headers = vec![
-                ("Accept", self.format.accept()),
-                ("Authorization", authorization.as_str()),
-            ];
-            if self.api == Api::Rest {
-                headers.push(("X-Version", "1"));
-            }
-            let response = self.client.get(&self.url, &headers).await;
-            response
-                .and_then(|r| interpret(self.api, self.format, &self.url, &r, SystemTime::now()))
-                .map_err(|e| e.redact(token.expose()))
-        })
+        Box::pin(self.read(Some(token)))
     }
 }

@@ -1,4 +1,5 @@
 use super::*;
+use std::time::Duration;
 
 fn url() -> Url {
     Url::parse("https://api.clickatell.com/rest/account/balance").unwrap()
@@ -11,6 +12,7 @@ fn response(status: u16, content_type: Option<&str>, body: &str) -> RawResponse 
         retry_after: None,
         location: None,
         body: body.as_bytes().to_vec(),
+        via_proxy: None,
     }
 }
 
@@ -220,7 +222,7 @@ fn redaction_removes_an_echoed_token() {
 
 #[test]
 fn unsafe_base_urls_are_refused_before_any_request() {
-    let client = HttpClient::new(DEFAULT_TIMEOUT).unwrap();
+    let client = HttpClient::new(&NetworkConfig::default()).unwrap();
     let config = SourceConfig {
         base_url: Some("http://api.clickatell.com".into()),
         ..SourceConfig::default()
@@ -241,6 +243,7 @@ fn each_error_says_what_polling_does_and_which_state_follows() {
             description: None,
             kind,
             retry_after: None,
+            via_proxy: None,
         })
     };
     let net = |host: &str| FetchError::Timeout {

@@ -37,7 +37,7 @@ pub fn monitor(
     let notes = Arc::new(Recorder::default());
     let token = token.to_owned();
     let deps = MonitorDeps {
-        make_source: Arc::new(|config| balance_source(HttpClient::new(config.timeout)?, config)),
+        make_source: Arc::new(|config| balance_source(HttpClient::new(&config.network)?, config)),
         token: Arc::new(move || Ok(Some(ApiToken::parse(&token).unwrap()))),
         notifier: notes.clone(),
         history: None,

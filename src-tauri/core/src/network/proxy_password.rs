@@ -1,0 +1,86 @@
+//! A proxy's password: kept in the OS keyring (one entry per proxy user), never in
+//! `settings.json`, and redacted wherever it could be shown.
+
+use super::ProxyUrl;
+use crate::token_store::{map_keyring_error, TokenStoreError};
+
+/// Keyring service of proxy passwords; the entry's user is `user@host:port`.
+pub const PROXY_SERVICE: &str = "clickatell-balance-proxy";
+
+/// A proxy password whose `Debug` and `Display` redact it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ProxyPassword(String);
+
+impl ProxyPassword {
+    pub fn new(password: String) -> Self {
+        Self(password)
+    }
+
+    /// The raw secret, for the proxy's `Proxy-Authorization` and the keyring only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for ProxyPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProxyPassword(<redacted>)")
+    }
+}
+
+impl std::fmt::Display for ProxyPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// The keyring entry of one proxy user's password.
+#[derive(Debug, Clone)]
+pub struct ProxyPasswordStore {
+    user: String,
+}
+
+impl ProxyPasswordStore {
+    /// The entry for `proxy`'s user; none when the address names no user.
+    pub fn for_proxy(proxy: &ProxyUrl) -> Option<Self> {
+        proxy.keyring_user().map(|user| Self { user })
+    }
+
+    /// Where the password is kept, for sentences: the keyring's service and user.
+    pub fn describe(&self) -> String {
+        format!(
+            "the {} (service {PROXY_SERVICE}, user {})",
+            crate::token_store::KEYRING_NAME,
+            self.user
+        )
+    }
+
+    fn entry(&self) -> Result<keyring::Entry, TokenStoreError> {
+        keyring::Entry::new(PROXY_SERVICE, &self.user).map_err(map_keyring_error)
+    }
+
+    /// Stores (or replaces) the password.
+    pub fn set(&self, password: &ProxyPassword) -> Result<(), TokenStoreError> {
+        self.entry()?
+            .set_password(password.expose())
+            .map_err(map_keyring_error)
+    }
+
+    /// The stored password, or `None` when there is none.
+    pub fn get(&self) -> Result<Option<ProxyPassword>, TokenStoreError> {
+        match self.entry()?.get_password() {
+            Ok(raw) => Ok(Some(ProxyPassword::new(raw))),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(map_keyring_error(e)),
+        }
+    }
+
+    /// Removes the password; `false` when there was none.
+    pub fn delete(&self) -> Result<bool, TokenStoreError> {
+        match self.entry()?.delete_credential() {
+            Ok(()) => Ok(true),
+            Err(keyring::Error::NoEntry) => Ok(false),
+            Err(e) => Err(map_keyring_error(e)),
+        }
+    }
+}
