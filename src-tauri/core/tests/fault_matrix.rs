@@ -65,6 +65,9 @@ struct Row {
     status: Status,
     phrases: Vec<&'static str>,
     retry: Retry,
+    /// The proxy setting the row runs with (`none` unless it is about a proxy, so the
+    /// machine's own proxy variables never change a row).
+    proxy: String,
     /// Keeps the server (or the unanswering listener) alive while the row runs.
     _server: Option<Box<dyn std::any::Any>>,
 }
@@ -78,6 +81,7 @@ fn row(fault: impl Into<String>, server: FaultServer, status: Status, retry: Ret
         status,
         phrases: Vec::new(),
         retry,
+        proxy: "none".into(),
         _server: Some(Box::new(server)),
     }
 }
@@ -93,6 +97,13 @@ impl Row {
     }
     fn says(mut self, phrases: &[&'static str]) -> Self {
         self.phrases.extend_from_slice(phrases);
+        self
+    }
+    /// The row's request goes through `proxy` to Clickatell's own address (never resolved
+    /// here: the proxy is asked to connect, and answers itself).
+    fn through(mut self, proxy: String) -> Self {
+        self.proxy = proxy;
+        self.base_url = "https://api.clickatell.com".into();
         self
     }
 }
@@ -359,6 +370,7 @@ fn transport_rows(rows: &mut Vec<Row>) {
             "ca_file",
         ],
         retry: Retry::Backoff,
+        proxy: "none".into(),
         _server: Some(Box::new(tls)),
     });
 
@@ -371,6 +383,7 @@ fn transport_rows(rows: &mut Vec<Row>) {
         status: Status::Offline,
         phrases: vec!["did not answer within 1 s"],
         retry: Retry::Backoff,
+        proxy: "none".into(),
         _server: Some(Box::new(unanswered)),
     });
     rows.push(
@@ -543,6 +556,47 @@ fn redirect_row(rows: &mut Vec<Row>, elsewhere: &FaultServer) {
     );
 }
 
+/// A proxy that answers CONNECT itself: with 407, with a refusal, or not at all.
+fn proxy_rows(rows: &mut Vec<Row>) {
+    let asks = FaultServer::always(Fault::reply(407, "text/plain", ""));
+    let proxy = asks.url();
+    rows.push(
+        row("proxy: 407 to CONNECT", asks, Status::Error, Retry::Paused)
+            .through(proxy)
+            .says(&[
+                "asks for a user name and password (HTTP 407)",
+                "proxy set-password",
+            ]),
+    );
+    let refuses = FaultServer::always(Fault::reply(403, "text/html", "<h1>Forbidden</h1>"));
+    let proxy = refuses.url();
+    rows.push(
+        row(
+            "proxy: refuses CONNECT (403)",
+            refuses,
+            Status::Error,
+            Retry::Interval,
+        )
+        .through(proxy)
+        .says(&["refused to connect to api.clickatell.com", "IT department"]),
+    );
+    let closed = ClosedPort::new();
+    let proxy = format!("http://{}", closed.addr);
+    let mut unreachable = row(
+        "proxy: unreachable",
+        FaultServer::always(json_balance("1")),
+        Status::Offline,
+        Retry::Backoff,
+    )
+    .through(proxy)
+    .says(&[
+        "could not reach the proxy 127.0.0.1",
+        "Clickatell was not tried",
+    ]);
+    unreachable._server = Some(Box::new(closed));
+    rows.push(unreachable);
+}
+
 /// Runs one row: a fresh monitor, its first poll, the snapshot it publishes.
 async fn run(row: &Row) -> Snapshot {
     let settings = Settings {
@@ -556,6 +610,7 @@ async fn run(row: &Row) -> Snapshot {
             ..Account::default()
         }],
         timeout_secs: 1,
+        proxy: row.proxy.clone(),
         ..Settings::default()
     };
     let rig = support::rig::monitor(settings, TOKEN, None, None);
@@ -580,6 +635,7 @@ async fn every_fault_gives_the_right_state_sentence_and_retry() {
     transport_rows(&mut rows);
     body_rows(&mut rows);
     redirect_row(&mut rows, &elsewhere);
+    proxy_rows(&mut rows);
 
     let mut table = vec![format!(
         "| {:<42} | {:<14} | {:<8} | {} |",

@@ -228,20 +228,23 @@ impl FetchError {
                          set-password`"
                     ),
                 };
-                format!("{self}. To give them, {where_}. Polling waits until then.")
+                format!(
+                    "Cannot reach Clickatell through the proxy: {self}. To give them, {where_}. \
+                     Polling waits until then."
+                )
             }
             Self::ProxyAuthRequired {
                 user: Some(user), ..
             } => format!(
-                "{self}. Store {user}'s right password (Settings, or `clickatell-balance proxy \
+                "Cannot reach Clickatell through the proxy: {self}. Store {user}'s right password (Settings, or `clickatell-balance proxy \
                  set-password`). Polling waits until then, so the proxy does not lock the account."
             ),
             Self::ProxyRefused { host, .. } => format!(
-                "{self}. The proxy does not let this machine reach Clickatell: ask your IT \
+                "Cannot reach Clickatell through the proxy: {self}. The proxy does not let this machine reach Clickatell: ask your IT \
                  department to allow {host} on port 443, or choose another proxy."
             ),
             Self::ProxyUnreachable { origin, .. } => format!(
-                "{self}. Clickatell was not tried: check the proxy ({origin}) and the network \
+                "Cannot reach the proxy: {self}. Clickatell was not tried: check the proxy ({origin}) and the network \
                  connection."
             ),
             Self::Timeout { .. } => format!(
