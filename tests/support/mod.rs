@@ -5,5 +5,6 @@
 pub mod app;
 pub mod clickatell;
 pub mod desktop;
+pub mod network;
 pub mod session;
 pub mod webdriver;

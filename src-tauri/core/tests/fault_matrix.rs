@@ -374,6 +374,22 @@ fn transport_rows(rows: &mut Vec<Row>) {
         _server: Some(Box::new(tls)),
     });
 
+    let inspected = SelfSignedTls::signed_by_untrusted_ca("Example Corp TLS Inspection CA");
+    rows.push(Row {
+        fault: "TLS: signed by an untrusted CA".into(),
+        api: Api::Rest,
+        format: Format::Json,
+        base_url: format!("https://127.0.0.1:{}", inspected.port),
+        status: Status::Error,
+        phrases: vec![
+            "is signed by \"Example Corp TLS Inspection CA\", which this machine does not trust",
+            "update-ca-certificates",
+        ],
+        retry: Retry::Backoff,
+        proxy: "none".into(),
+        _server: Some(Box::new(inspected)),
+    });
+
     let unanswered = Unanswered::new();
     rows.push(Row {
         fault: "connect timeout (no answer to SYN)".into(),

@@ -3,7 +3,10 @@
 //! time and size.
 
 use super::FetchError;
-use crate::network::{untrusted_issuer, IssuerLog, NetworkConfig, Route, Router, TrustStore};
+use crate::network::{
+    connect_status, untrusted_issuer, IssuerLog, NetworkConfig, ProxyUrl, Route, RouteOrigin,
+    Router, TrustStore,
+};
 use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
@@ -145,7 +148,13 @@ impl HttpClient {
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
-        let mut response = request.send().await.map_err(|e| fail(&e))?;
+        let mut response = match request.send().await {
+            Ok(response) => response,
+            Err(e) => {
+                let explained = self.explain_refusal(url, fail(&e)).await;
+                return Err(secrets.iter().fold(explained, |err, s| err.redact(s)));
+            }
+        };
         let header = |name: reqwest::header::HeaderName| {
             response
                 .headers()
@@ -182,6 +191,38 @@ impl HttpClient {
             body,
             via_proxy: route.proxy().map(|p| p.host_port()),
         })
+    }
+
+    /// A proxy's refusal made exact: the status it gives the same CONNECT again (a wrong
+    /// password is 401 or 407; anything else is a refusal), when it is an http proxy.
+    async fn explain_refusal(&self, url: &Url, error: FetchError) -> FetchError {
+        let FetchError::ProxyRefused { proxy, host, .. } = &error else {
+            return error;
+        };
+        let (Some(via), Some(port)) = (self.router.client_proxy(url), url.port_or_known_default())
+        else {
+            return error;
+        };
+        let target = format!("{host}:{port}");
+        match connect_status(&via, &target, self.network.timeout).await {
+            Some(401 | 407) => {
+                let route = self.router.route(url).await;
+                FetchError::ProxyAuthRequired {
+                    proxy: proxy.clone(),
+                    user: route.proxy().and_then(ProxyUrl::user),
+                    origin: match route {
+                        Route::Proxy { origin, .. } => origin,
+                        Route::Direct(_) => RouteOrigin::Settings,
+                    },
+                }
+            }
+            Some(status) => FetchError::ProxyRefused {
+                proxy: proxy.clone(),
+                host: host.clone(),
+                detail: format!("it answered CONNECT with HTTP {status}"),
+            },
+            None => error,
+        }
     }
 
     fn transport(&self, host: &str, route: &Route, e: &reqwest::Error) -> FetchError {

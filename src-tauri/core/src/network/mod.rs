@@ -2,11 +2,13 @@
 //! settings, the environment, or the desktop's own proxy settings) and which certificate
 //! authorities are trusted (the machine's store, plus a CA file of the user's).
 
+mod connect_probe;
 mod desktop_proxy;
 mod proxy;
 mod proxy_password;
 mod trust;
 
+pub use connect_probe::connect_status;
 pub use proxy::{ProxyError, ProxySetting, ProxyUrl, Route, RouteOrigin, Router};
 pub use proxy_password::{ProxyPassword, ProxyPasswordStore};
 pub use trust::{untrusted_issuer, IssuerLog, TrustError, TrustStore, UntrustedIssuer};

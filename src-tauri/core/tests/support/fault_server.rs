@@ -284,29 +284,98 @@ impl SelfSignedTls {
     pub fn start() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let (key, cert) = (dir.path().join("key.pem"), dir.path().join("cert.pem"));
-        let made = std::process::Command::new("openssl")
-            .args([
-                "req",
-                "-x509",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:prime256v1",
-            ])
-            .args(["-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"])
-            .args(["-addext", "subjectAltName=IP:127.0.0.1"])
-            .args(["-addext", "basicConstraints=critical,CA:FALSE"])
-            .arg("-keyout")
-            .arg(&key)
-            .arg("-out")
-            .arg(&cert)
-            .output()
-            .expect("openssl (Debian package openssl) must be installed");
-        assert!(
-            made.status.success(),
-            "{}",
-            String::from_utf8_lossy(&made.stderr)
-        );
+        openssl(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-addext",
+            "basicConstraints=critical,CA:FALSE",
+            "-keyout",
+            &path(&key),
+            "-out",
+            &path(&cert),
+        ]);
+        Self::serve(dir, &cert, &key)
+    }
+
+    /// The same server, its certificate signed by a CA named `ca_name` that nobody trusts
+    /// (a company's TLS-inspecting proxy, seen from a machine without its CA).
+    pub fn signed_by_untrusted_ca(ca_name: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let file = |name: &str| path(&dir.path().join(name));
+        openssl(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            &format!("/CN={ca_name}"),
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign",
+            "-keyout",
+            &file("ca-key.pem"),
+            "-out",
+            &file("ca.pem"),
+        ]);
+        openssl(&[
+            "req",
+            "-new",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            &file("key.pem"),
+            "-out",
+            &file("leaf.csr"),
+        ]);
+        std::fs::write(
+            dir.path().join("leaf.ext"),
+            "subjectAltName=IP:127.0.0.1\nbasicConstraints=critical,CA:FALSE\n",
+        )
+        .unwrap();
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            &file("leaf.csr"),
+            "-CA",
+            &file("ca.pem"),
+            "-CAkey",
+            &file("ca-key.pem"),
+            "-CAcreateserial",
+            "-days",
+            "1",
+            "-extfile",
+            &file("leaf.ext"),
+            "-out",
+            &file("cert.pem"),
+        ]);
+        let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+        Self::serve(dir, &cert, &key)
+    }
+
+    fn serve(dir: tempfile::TempDir, cert: &std::path::Path, key: &std::path::Path) -> Self {
         // s_server binds the port itself, so a port found free may be taken by the time it
         // starts: it then exits, and another port is tried.
         for _ in 0..5 {
@@ -319,9 +388,9 @@ impl SelfSignedTls {
                 .args(["s_server", "-quiet", "-www", "-accept"])
                 .arg(format!("127.0.0.1:{port}"))
                 .arg("-cert")
-                .arg(&cert)
+                .arg(cert)
                 .arg("-key")
-                .arg(&key)
+                .arg(key)
                 .stdin(std::process::Stdio::null())
                 .stdout(std::process::Stdio::null())
                 .stderr(std::process::Stdio::null())
@@ -349,6 +418,22 @@ impl SelfSignedTls {
         }
         panic!("openssl s_server could not bind a loopback port in five tries");
     }
+}
+
+fn path(p: &std::path::Path) -> String {
+    p.display().to_string()
+}
+
+fn openssl(args: &[&str]) {
+    let made = std::process::Command::new("openssl")
+        .args(args)
+        .output()
+        .expect("openssl (Debian package openssl) must be installed");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
 }
 
 impl Drop for SelfSignedTls {
