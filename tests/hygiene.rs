@@ -1,7 +1,8 @@
-//! Secret hygiene: every command and the tray app run with a known token, at the most verbose
-//! log level, against a Clickatell that sometimes echoes the token back. Then every file under
-//! the sandbox's HOME (which holds all its XDG folders, logs included), every stdout and stderr
-//! and every IPC payload the window can obtain are searched for it: it must appear nowhere.
+//! Secret hygiene: every command and the tray app run with a known token and a known proxy
+//! password, at the most verbose log level, against a Clickatell that sometimes echoes the
+//! token back. Then every file under the sandbox's HOME (which holds all its XDG folders, logs
+//! included), every stdout and stderr and every IPC payload the window can obtain are searched
+//! for both: they must appear nowhere.
 
 mod support;
 
@@ -11,6 +12,9 @@ use support::clickatell::{FakeClickatell, Reply};
 use support::webdriver::Driver;
 
 const TOKEN: &str = "tok_HYGIENE-3f2e1d0c9b8a7";
+const PROXY_SECRET: &str = "pxy_HYGIENE-77aa1b";
+/// A proxy address with a user, whose password is kept in the keyring; nothing listens there.
+const PROXY: &str = "http://alice@127.0.0.1:9";
 
 /// Everything the window can get from the app: each command's answer (or error), a token
 /// test and save, and the `snapshot` events a refresh sends.
@@ -29,6 +33,11 @@ const call = (name, args) => tauri.core.invoke(name, args || {}).then(
   await call('test_token', { token: TOKEN });
   await call('save_token', { token: TOKEN });
   await call('save_settings', { settings: out.get_settings });
+  const withProxy = { ...out.get_settings, proxy: PROXY };
+  await call('save_settings', { settings: withProxy });
+  await call('save_proxy_password', { password: PROXY_SECRET });
+  await call('proxy_password_status');
+  await call('test_connection', { settings: withProxy, proxy_password: PROXY_SECRET });
   await new Promise((r) => setTimeout(r, 2500));
   await call('refresh_now');
   await call('get_history', { range: 'all' });
@@ -42,6 +51,10 @@ fn assert_clean(what: &str, text: &str) {
     assert!(
         !text.contains(TOKEN),
         "the token appears in {what}:\n{text}"
+    );
+    assert!(
+        !text.contains(PROXY_SECRET),
+        "the proxy password appears in {what}:\n{text}"
     );
 }
 
@@ -62,6 +75,7 @@ fn the_token_appears_in_no_file_log_output_or_ipc_payload() {
     let url = server.url();
     let echo_url = echo.url();
     let verbose = [("RUST_LOG", "trace")];
+    let proxy_with_secret = PROXY.replace("alice@", &format!("alice:{PROXY_SECRET}@"));
 
     // Every command, with the token in the keyring.
     let set = home.run(&["token", "set"], Some(TOKEN), &verbose);
@@ -92,8 +106,27 @@ fn the_token_appears_in_no_file_log_output_or_ipc_payload() {
             3,
         ),
         ("--help", vec!["--help"], 0),
+        (
+            "balance --verbose through a proxy with its password",
+            vec![
+                "--proxy",
+                &proxy_with_secret,
+                "--base-url",
+                "https://localhost:1",
+                "balance",
+                "--verbose",
+            ],
+            1,
+        ),
     ];
     assert_clean_outcome("token set", &set);
+    let stored = home.run(
+        &["--proxy", PROXY, "proxy", "set-password"],
+        Some(PROXY_SECRET),
+        &verbose,
+    );
+    stored.expect_code(0);
+    assert_clean_outcome("proxy set-password", &stored);
     for (what, args, code) in &runs {
         let out = home.run(args, None, &verbose);
         assert_eq!(out.code, *code, "{what}: {out:#?}");
@@ -134,7 +167,12 @@ fn the_token_appears_in_no_file_log_output_or_ipc_payload() {
         t == "300.50 credits"
     });
     let payloads = window
-        .execute_async(&EVERY_PAYLOAD.replace("TOKEN", &format!("{TOKEN:?}")))
+        .execute_async(
+            &EVERY_PAYLOAD
+                .replace("PROXY_SECRET", &format!("{PROXY_SECRET:?}"))
+                .replace("PROXY", &format!("{PROXY:?}"))
+                .replace("TOKEN", &format!("{TOKEN:?}")),
+        )
         .as_str()
         .unwrap_or_default()
         .to_owned();
@@ -150,6 +188,9 @@ fn the_token_appears_in_no_file_log_output_or_ipc_payload() {
         "refresh_now",
         "get_history",
         "send_test_notification",
+        "save_proxy_password",
+        "proxy_password_status",
+        "test_connection",
     ] {
         assert!(
             parsed.get(name).is_some(),
@@ -160,6 +201,12 @@ fn the_token_appears_in_no_file_log_output_or_ipc_payload() {
         !parsed["events"].as_array().unwrap().is_empty(),
         "no snapshot event: {payloads}"
     );
+    assert_eq!(parsed["save_proxy_password"]["stored"], true, "{payloads}");
+    assert_eq!(
+        parsed["proxy_password_status"]["user"], "alice@127.0.0.1:9",
+        "{payloads}"
+    );
+    assert_eq!(parsed["test_connection"]["reached"], true, "{payloads}");
     assert!(
         parsed["get_history"]
             .as_array()
@@ -190,5 +237,10 @@ fn the_token_appears_in_no_file_log_output_or_ipc_payload() {
         home.files_containing(TOKEN),
         Vec::<std::path::PathBuf>::new(),
         "files under HOME holding the token"
+    );
+    assert_eq!(
+        home.files_containing(PROXY_SECRET),
+        Vec::<std::path::PathBuf>::new(),
+        "files under HOME holding the proxy password"
     );
 }

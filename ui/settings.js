@@ -206,8 +206,34 @@ export async function loadSettings() {
   $('start_at_login').checked = loaded.start_at_login;
   $('tray_icon').value = loaded.tray_icon;
   $('top_up_url').value = loaded.top_up_url;
-  await showTokenStatusOf();
+  showProxy(loaded.proxy);
+  $('ca_file').value = loaded.ca_file ?? '';
+  await Promise.all([showTokenStatusOf(), showProxyPasswordStatus()]);
   return loaded;
+}
+
+/** The proxy setting in the form: `system`, `none`, or an address of its own. */
+function showProxy(proxy) {
+  const mode = ['system', 'none', ''].includes(proxy) ? (proxy || 'system') : 'custom';
+  $('proxy_mode').value = mode;
+  $('proxy').value = mode === 'custom' ? proxy : '';
+  $('proxy-custom').hidden = mode !== 'custom';
+}
+
+function formProxy() {
+  const mode = $('proxy_mode').value;
+  return mode === 'custom' ? $('proxy').value.trim() : mode;
+}
+
+async function showProxyPasswordStatus() {
+  const status = await invoke('proxy_password_status');
+  $('proxy-password-status').textContent = status.error
+    ? status.error
+    : !status.user
+      ? 'Save a proxy address with a user name (http://USER@HOST:PORT) to keep its password in your keyring.'
+      : status.stored
+        ? `A password for ${status.user} is stored in your ${status.keyring}.`
+        : `No password is stored for ${status.user}.`;
 }
 
 /** The form as settings; fields the form does not show (and unknown ones) are kept as loaded. */
@@ -219,6 +245,8 @@ function formSettings() {
     start_at_login: $('start_at_login').checked,
     tray_icon: $('tray_icon').value,
     top_up_url: $('top_up_url').value.trim(),
+    proxy: formProxy(),
+    ca_file: $('ca_file').value.trim() || null,
     notifications: {
       ...loaded.notifications,
       enabled: $('notify_enabled').checked,
@@ -250,7 +278,7 @@ function showFieldErrors(fields = []) {
     }
     node.textContent = message;
     node.hidden = false;
-    document.querySelector(`[aria-describedby="${field}-error"]`)?.setAttribute('aria-invalid', 'true');
+    for (const input of document.querySelectorAll(`[aria-describedby="${field}-error"]`)) input.setAttribute('aria-invalid', 'true');
   }
   $('accounts-error').textContent = elsewhere.join(' ');
   $('accounts-error').hidden = elsewhere.length === 0;
@@ -269,6 +297,12 @@ async function save(event) {
     showFieldErrors();
     showAccountFields();
     await showTokenStatusOf();
+    const password = $('proxy_password').value;
+    if (password && $('proxy_mode').value === 'custom') {
+      await invoke('save_proxy_password', { password });
+      $('proxy_password').value = '';
+    }
+    await showProxyPasswordStatus();
     result.textContent = 'Saved. The new settings apply now.';
     window.dispatchEvent(new CustomEvent('accounts-changed'));
   } catch (error) {
@@ -343,6 +377,33 @@ async function removeToken() {
   }
 }
 
+/** Reads the balance with the network settings as the form has them, and says the way. */
+async function testConnection() {
+  const result = $('connection-result');
+  result.replaceChildren(Object.assign(document.createElement('p'), { textContent: 'Connecting to Clickatell…' }));
+  try {
+    const report = await invoke('test_connection', {
+      settings: formSettings(),
+      proxy_password: $('proxy_password').value || null,
+      ...tokenAccount(),
+    });
+    showFieldErrors();
+    const lines = [
+      `Route: ${report.route}.`,
+      report.issuer
+        ? `Certificate signed by “${report.issuer}”; trusted: ${report.trust}.`
+        : `No certificate seen; trusted: ${report.trust}.`,
+      report.outcome,
+    ];
+    result.replaceChildren(...lines.map((text) => Object.assign(document.createElement('p'), { textContent: text })));
+    result.classList.toggle('failed', !report.reached);
+  } catch (error) {
+    showFieldErrors(error.fields);
+    result.replaceChildren(Object.assign(document.createElement('p'), { textContent: errorText(error) }));
+    result.classList.add('failed');
+  }
+}
+
 async function testNotification() {
   const result = $('notification-result');
   try {
@@ -369,4 +430,8 @@ export function wireSettings() {
   $('token-form').addEventListener('submit', testAndSave);
   $('token-remove').addEventListener('click', removeToken);
   $('test-notification').addEventListener('click', testNotification);
+  $('test-connection').addEventListener('click', testConnection);
+  $('proxy_mode').addEventListener('change', () => {
+    $('proxy-custom').hidden = $('proxy_mode').value !== 'custom';
+  });
 }

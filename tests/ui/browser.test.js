@@ -71,6 +71,7 @@ function bridge(responses) {
       return recorded.reply;
     }
     if (cmd === 'get_history') return args.range === '24h' ? responses.__historyEmpty : responses.get_history;
+    if (cmd === 'test_connection' && args.settings.proxy.startsWith('ftp:')) return responses.__connectionBadProxy;
     if (cmd === 'get_snapshot' && args.account && responses.__snapshots[args.account]) {
       return responses.__snapshots[args.account];
     }
@@ -110,6 +111,10 @@ async function open(snapshotName, {
     save_token: { value: await fixture('token-status') },
     get_history: { value: await fixture('history') },
     send_test_notification: { value: null },
+    test_connection: { value: await fixture('connection-report') },
+    proxy_password_status: { value: await fixture('proxy-password-status') },
+    save_proxy_password: { value: await fixture('proxy-password-stored') },
+    __connectionBadProxy: await fixture('connection-bad-proxy'),
     __historyEmpty: { value: await fixture('history-empty') },
     __saveSettings: await fixture(saves),
     __snapshots: { eu: { value: await fixture('snapshot-eu') } },
@@ -309,6 +314,40 @@ test('the tray icon style and the top-up page are settings', async () => {
   assert.equal(await page.locator('#top_up_url').inputValue(), 'https://portal.clickatell.com/');
   const options = await page.locator('#tray_icon option').evaluateAll((o) => o.map((x) => x.value));
   assert.deepEqual(options, ['balance', 'meter', 'symbol']);
+  await page.close();
+});
+
+test('the network settings: the proxy, a CA file, and Test connection saying the way', async () => {
+  const { page, problems } = await open('snapshot-ok', { hash: '#settings' });
+  await page.locator('#proxy_mode').waitFor();
+  assert.equal(await page.locator('#proxy_mode').inputValue(), 'system');
+  assert.ok(await page.locator('#proxy').isHidden(), 'the address is asked for only for a proxy of its own');
+  await page.locator('#proxy_mode').selectOption('custom');
+  await page.locator('#proxy').fill('ftp://proxy.example.com:21');
+  await page.locator('#proxy_password').fill('typed-proxy-secret');
+  await page.locator('#ca_file').fill('/usr/local/share/ca-certificates/company.crt');
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await page.locator('#proxy-error').filter({ hasText: 'ftp:// is not supported' }).waitFor();
+  assert.equal(await page.locator('#proxy').getAttribute('aria-invalid'), 'true');
+
+  await page.locator('#proxy').fill('http://alice@proxy.example.com:3128');
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  const result = page.locator('#connection-result');
+  await result.filter({ hasText: 'Clickatell answered' }).waitFor();
+  assert.deepEqual((await result.locator('p').allInnerTexts()), [
+    'Route: direct (plain http to this machine is never proxied).',
+    "No certificate seen; trusted: the system's trust store.",
+    'Clickatell answered: 300.50 credits.',
+  ]);
+  assert.ok(await page.locator('#proxy-error').isHidden());
+  const tests = (await calls(page)).filter(([cmd]) => cmd === 'test_connection');
+  const [, last] = tests.at(-1);
+  assert.equal(last.settings.proxy, 'http://alice@proxy.example.com:3128');
+  assert.equal(last.settings.ca_file, '/usr/local/share/ca-certificates/company.crt');
+  assert.equal(last.proxy_password, 'typed-proxy-secret');
+  assert.ok(!(await page.content()).includes('typed-proxy-secret'), 'the password is not echoed in the page');
+  await page.screenshot({ path: path.join(artifacts, 'ui-network.png'), fullPage: true });
+  assert.deepEqual(problems, []);
   await page.close();
 });
 

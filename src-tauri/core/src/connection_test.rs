@@ -14,7 +14,7 @@ pub struct ConnectionReport {
     /// Who signed the server's certificate; none for plain http or when no TLS session
     /// was made.
     pub issuer: Option<String>,
-    /// The authorities trusted: "the system's trust store (146 authorities)".
+    /// The authorities trusted: "the system's trust store".
     pub trust: String,
     /// Whether Clickatell answered at all (even to refuse a token).
     pub reached: bool,

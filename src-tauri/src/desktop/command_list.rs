@@ -14,4 +14,7 @@ pub const COMMANDS: &[&str] = &[
     "refresh_now",
     "get_history",
     "send_test_notification",
+    "test_connection",
+    "save_proxy_password",
+    "proxy_password_status",
 ];

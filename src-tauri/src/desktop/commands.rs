@@ -3,8 +3,8 @@
 //! domain's typed errors into sentences. The token goes in, never out.
 
 use super::contract::{
-    AccountCard, AccountsView, Balance, CommandError, HistoryRange, Point, Settings, SnapshotView,
-    TokenStatus,
+    AccountCard, AccountsView, Balance, CommandError, ConnectionReport, HistoryRange, Point,
+    ProxyPasswordStatus, Settings, SnapshotView, TokenStatus,
 };
 use super::state::{AppState, Watched};
 use clickatell_core::account::Account;
@@ -12,9 +12,10 @@ use clickatell_core::clickatell::parse_exact;
 use clickatell_core::history::RETENTION_DAYS;
 use clickatell_core::limits;
 use clickatell_core::monitor;
+use clickatell_core::network::{ProxyPassword, ProxyPasswordStore, ProxySetting};
 use clickatell_core::notifier::{Notification, Urgency};
 use clickatell_core::settings::FieldError;
-use clickatell_core::ApiToken;
+use clickatell_core::{ApiToken, HttpClient};
 use serde_json::Value;
 use tauri::{AppHandle, Manager, Runtime};
 
@@ -54,6 +55,11 @@ pub async fn dispatch<R: Runtime>(
             answer(get_history(state, account, range).await?)
         }
         "send_test_notification" => answer(send_test_notification(state).await?),
+        "test_connection" => {
+            answer(test_connection(state, account, arg("settings"), arg("proxy_password")).await?)
+        }
+        "save_proxy_password" => answer(save_proxy_password(state, text("password")?).await?),
+        "proxy_password_status" => answer(read_proxy_password_status(state).await),
         other => Err(CommandError::message(format!(
             "There is no command {other:?}."
         ))),
@@ -418,6 +424,100 @@ async fn get_history(
     blocking(move || history.series(&account.id, from, now, 400))
         .await?
         .map_err(|e| CommandError::message(format!("The history could not be read: {e}.")))
+}
+
+/// Reads the account's balance once with the form's network settings (not saved yet), and
+/// the password typed for the proxy if any, on a client of its own (so its certificate is
+/// seen afresh); says the way the request took and whose certificate it met.
+async fn test_connection(
+    state: &AppState,
+    id: Option<&str>,
+    form: Value,
+    proxy_password: Value,
+) -> Result<ConnectionReport, CommandError> {
+    if state.context.is_demo() {
+        return Err(CommandError::message(
+            "The demo accounts are simulated: they use no network to test.",
+        ));
+    }
+    let form = parse_settings(form)?;
+    let errors = form.validate();
+    if !errors.is_empty() {
+        return Err(CommandError::fields(errors));
+    }
+    let settings = state.context.effective(&form);
+    let (saved, account) = token_account(state, id)?;
+    let account = settings
+        .accounts
+        .iter()
+        .find(|a| a.id == account.id)
+        .cloned()
+        .unwrap_or(account);
+    let mut config = settings.source_config(&account);
+    if let (ProxySetting::Url(proxy), Value::String(password)) =
+        (&config.network.proxy, proxy_password)
+    {
+        if !password.is_empty() {
+            config.network.proxy = ProxySetting::Url(proxy.carrying(&ProxyPassword::new(password)));
+        }
+    }
+    let lookup = state.context.token_lookup(&saved, &account);
+    let token = blocking(move || lookup()).await?.ok().flatten();
+    let client =
+        HttpClient::new(&config.network).map_err(|e| CommandError::message(e.user_message()))?;
+    clickatell_core::connection_test::test_connection(client, &config, token.as_ref())
+        .await
+        .map(|test| test.report)
+        .map_err(|e| CommandError::message(e.user_message()))
+}
+
+/// The keyring entry of the saved proxy's user, or why there is none.
+fn proxy_password_store(state: &AppState) -> Result<ProxyPasswordStore, CommandError> {
+    ProxyPasswordStore::for_setting(&state.settings().proxy).ok_or_else(|| CommandError {
+        message: "Save a proxy address with a user name (http://USER@HOST:PORT) first; the \
+                  password is kept for that user."
+            .into(),
+        fields: vec![FieldError::new(
+            "proxy",
+            "needs a user name (http://USER@HOST:PORT) for a password".into(),
+        )],
+    })
+}
+
+/// Stores (an empty password: removes) the saved proxy's password in the keyring; the
+/// accounts try again with it at once.
+async fn save_proxy_password(
+    state: &AppState,
+    password: String,
+) -> Result<ProxyPasswordStatus, CommandError> {
+    let store = proxy_password_store(state)?;
+    blocking(move || {
+        if password.is_empty() {
+            store.delete().map(|_| ())
+        } else {
+            store.set(&ProxyPassword::new(password))
+        }
+    })
+    .await?
+    .map_err(|e| CommandError::message(format!("{} Nothing was stored.", e.user_message())))?;
+    state.context.forget_proxy_routes();
+    for w in state.watched() {
+        w.monitor.token_changed().await;
+    }
+    Ok(read_proxy_password_status(state).await)
+}
+
+/// Whether a password is stored for the saved proxy's user.
+async fn read_proxy_password_status(state: &AppState) -> ProxyPasswordStatus {
+    let Ok(store) = proxy_password_store(state) else {
+        return ProxyPasswordStatus::new(None, Ok(false));
+    };
+    let user = Some(store.user().to_owned());
+    match blocking(move || store.get()).await {
+        Ok(Ok(found)) => ProxyPasswordStatus::new(user, Ok(found.is_some())),
+        Ok(Err(e)) => ProxyPasswordStatus::new(user, Err(e.user_message())),
+        Err(e) => ProxyPasswordStatus::new(user, Err(e.message)),
+    }
 }
 
 /// Shows a notification so the user can see that alerts will reach them.

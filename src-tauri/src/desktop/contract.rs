@@ -7,6 +7,7 @@ use clickatell_core::settings::FieldError;
 use clickatell_core::token_store::KEYRING_NAME;
 use serde::{Deserialize, Serialize};
 
+pub use clickatell_core::connection_test::ConnectionReport;
 pub use clickatell_core::history::Point;
 pub use clickatell_core::snapshot::Snapshot;
 pub use clickatell_core::window_text::SnapshotTexts;
@@ -107,6 +108,34 @@ impl TokenStatus {
             stored,
             keyring: KEYRING_NAME.into(),
             used_instead,
+            error,
+        }
+    }
+}
+
+/// Whether a password is stored for the saved proxy's user; never the password itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProxyPasswordStatus {
+    /// The keyring entry's user (`alice@proxy.example.com:3128`), when the saved proxy
+    /// address names a user.
+    pub user: Option<String>,
+    pub stored: bool,
+    pub keyring: String,
+    /// Why the keyring could not be read, if it could not.
+    pub error: Option<String>,
+}
+
+impl ProxyPasswordStatus {
+    /// The status of `user`'s entry from a keyring lookup (or why it is unknown).
+    pub fn new(user: Option<String>, stored: Result<bool, String>) -> Self {
+        let (stored, error) = match stored {
+            Ok(stored) => (stored, None),
+            Err(message) => (false, Some(message)),
+        };
+        Self {
+            user,
+            stored,
+            keyring: KEYRING_NAME.into(),
             error,
         }
     }

@@ -80,6 +80,9 @@ relays! {
     refresh_now(account: Option<String>);
     get_history(range: Value, account: Option<String>);
     send_test_notification();
+    test_connection(settings: Value, proxy_password: Option<String>, account: Option<String>);
+    save_proxy_password(password: String);
+    proxy_password_status();
 }
 
 /// How long the window waits for the tray's snapshot before painting without it.

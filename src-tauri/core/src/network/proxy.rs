@@ -125,6 +125,14 @@ impl ProxyUrl {
             .map(|user| format!("{user}@{}", self.host_port()))
     }
 
+    /// This address carrying `password`, for a connection test with a password typed but
+    /// not stored yet.
+    pub fn carrying(&self, password: &ProxyPassword) -> Self {
+        Self {
+            url: self.with_password(Some(password)),
+        }
+    }
+
     /// The address handed to the HTTP client, with `password` when given.
     fn with_password(&self, password: Option<&ProxyPassword>) -> Url {
         let mut url = self.url.clone();

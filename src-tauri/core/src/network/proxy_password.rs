@@ -46,6 +46,19 @@ impl ProxyPasswordStore {
         proxy.keyring_user().map(|user| Self { user })
     }
 
+    /// The entry's keyring user: `user@host:port`.
+    pub fn user(&self) -> &str {
+        &self.user
+    }
+
+    /// The entry of the proxy `setting` names, if it is an address with a user.
+    pub fn for_setting(setting: &str) -> Option<Self> {
+        match super::ProxySetting::parse(setting) {
+            Ok(super::ProxySetting::Url(proxy)) => Self::for_proxy(&proxy),
+            _ => None,
+        }
+    }
+
     /// Where the password is kept, for sentences: the keyring's service and user.
     pub fn describe(&self) -> String {
         format!(

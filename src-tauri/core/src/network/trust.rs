@@ -32,7 +32,7 @@ pub enum TrustError {
 #[derive(Debug, Clone)]
 pub struct TrustStore {
     roots: Arc<RootCertStore>,
-    /// What they are, for status lines: "the system's trust store (146 authorities)".
+    /// What they are, for status lines: "the system's trust store and /etc/company-ca.pem (1)".
     pub summary: String,
 }
 
@@ -47,7 +47,7 @@ impl TrustStore {
         }
         let (added, _ignored) = roots.add_parsable_certificates(native.certs);
         let mut summary = if added > 0 {
-            format!("the system's trust store ({added} authorities)")
+            system_store_name()
         } else {
             roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
             "the bundled Mozilla roots (the system's trust store is empty)".to_owned()
@@ -78,6 +78,19 @@ impl TrustStore {
         config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
         Ok(config)
     }
+}
+
+/// The machine's store in words, naming the variable that points elsewhere if one does.
+fn system_store_name() -> String {
+    for var in ["SSL_CERT_FILE", "SSL_CERT_DIR"] {
+        if let Some(path) = std::env::var_os(var).filter(|v| !v.is_empty()) {
+            return format!(
+                "the trust store {var} names ({})",
+                Path::new(&path).display()
+            );
+        }
+    }
+    "the system's trust store".to_owned()
 }
 
 fn add_ca_file(roots: &mut RootCertStore, path: &Path) -> Result<usize, TrustError> {

@@ -4,7 +4,7 @@
 //! IPC fixtures (`tests/fixtures/ipc/`) are written from these answers, so the UI's tests see
 //! what the app really sends.
 
-use super::super::contract::TokenStatus;
+use super::super::contract::{ProxyPasswordStatus, TokenStatus};
 use super::super::state::{AppState, Watched};
 use super::super::{window_host, window_process};
 use clickatell_core::context::{Context, RunOptions};
@@ -662,4 +662,38 @@ fn the_ui_fixtures_are_what_the_commands_answer() {
     // The keyring is not reachable from unit tests: the status is built as the command
     // builds it, from a lookup that found a token.
     fixture("token-status", &TokenStatus::new(Ok(true), None));
+
+    // The form's network settings tested against the loopback Clickatell (plain http to this
+    // machine: direct, no certificate), and a proxy address the form cannot use.
+    let settings = invoke(&rig, "main", "get_settings", json!({})).unwrap();
+    let mut report = invoke(
+        &rig,
+        "main",
+        "test_connection",
+        json!({ "settings": settings }),
+    )
+    .unwrap();
+    // How this machine's own store is found (SSL_CERT_FILE or not) is not the UI's concern.
+    assert!(report["trust"].as_str().unwrap().starts_with("the "));
+    report["trust"] = json!("the system's trust store");
+    fixture("connection-report", &report);
+    let mut bad = settings.clone();
+    bad["proxy"] = json!("ftp://proxy.example.com:21");
+    fixture(
+        "connection-bad-proxy",
+        &outcome(invoke(
+            &rig,
+            "main",
+            "test_connection",
+            json!({ "settings": bad }),
+        )),
+    );
+    fixture(
+        "proxy-password-status",
+        &invoke(&rig, "main", "proxy_password_status", json!({})).unwrap(),
+    );
+    fixture(
+        "proxy-password-stored",
+        &ProxyPasswordStatus::new(Some("alice@proxy.example.com:3128".into()), Ok(true)),
+    );
 }
