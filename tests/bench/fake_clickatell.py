@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """A loopback Clickatell for benchmarks: answers every request with the seed's JSON balance and
 prints one line per request (Unix time, method, path). Usage: fake_clickatell.py PORTFILE
-[BALANCE]; writes its port to PORTFILE."""
+[BALANCE]; writes its port to PORTFILE. With TLS_CERT and TLS_KEY (PEM files) it speaks https."""
 import http.server
 import json
+import os
+import ssl
 import sys
 import time
 
@@ -25,6 +27,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+if os.environ.get("TLS_CERT"):
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(os.environ["TLS_CERT"], os.environ["TLS_KEY"])
+    server.socket = tls.wrap_socket(server.socket, server_side=True)
 with open(sys.argv[1], "w") as f:
     f.write(str(server.server_address[1]))
 server.serve_forever()
