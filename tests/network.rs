@@ -114,7 +114,7 @@ fn an_inspecting_proxy_trusted_through_ssl_cert_file_or_ca_file_gives_the_balanc
                 "Route: through the proxy 127.0.0.1:{} (from HTTPS_PROXY)",
                 proxy.port
             ),
-            format!("Certificate: signed by \"{CA_NAME}\"; trusted: the system's trust store"),
+            format!("Certificate: signed by \"{CA_NAME}\"; trusted: the trust store SSL_CERT_FILE names ("),
         ] {
             assert!(
                 by_variable.stderr.contains(&line),

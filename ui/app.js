@@ -104,10 +104,10 @@ async function refresh() {
   } catch (error) {
     $('problem').hidden = false;
     $('problem-text').textContent = errorText(error);
+    button.textContent = 'Refresh now';
   } finally {
     button.disabled = false;
     button.removeAttribute('aria-busy');
-    button.textContent = 'Refresh now';
   }
 }
 

@@ -9,6 +9,9 @@ const fixes = {
   'token-rejected': ['Paste a new token from the Clickatell portal in Settings.', '#settings'],
 };
 
+/** What the Refresh button does in each state: a locked keyring is asked again. */
+const refreshLabel = (status) => (status === 'keyring-locked' ? 'Unlock keyring…' : 'Refresh now');
+
 const $ = (id) => document.getElementById(id);
 
 /** Shows a snapshot. */
@@ -36,6 +39,7 @@ export function renderOverview(snapshot) {
   $('first-run').hidden = !firstRun;
   $('balance-card').hidden = firstRun;
   $('refresh-row').hidden = firstRun;
+  $('refresh').textContent = refreshLabel(snapshot.status);
   const problem = $('problem');
   const text = [snapshot.error, snapshot.notification_error].filter(Boolean).join(' ');
   problem.hidden = !text || firstRun;

@@ -8,7 +8,8 @@
 #   - drawing the tray icon, per style and size;
 #   - idle CPU time, wake-ups and memory of `watch` over IDLE_SECONDS (default 600), with and
 #     without Prometheus metrics scraped every 15 s;
-#   - `clickatell-balance balance` against the seed's curl command (ratio of medians);
+#   - `clickatell-balance balance` against the seed's curl command (ratio of medians), also
+#     through a loopback proxy; the trust store's load time;
 #   - release binary and .deb sizes.
 #   - the tray app watching ten accounts against one (memory, CPU, wake-ups, request spread);
 #   - the history of 20 accounts at 1, 100 and 400 days (size, opening, a poll's work);
@@ -31,6 +32,8 @@ section "tray icon render"
 render_out=$(cargo run --quiet --release --locked -p clickatell-balance-core --example tray_icon_render)
 section "balance vs curl"
 curl_out=$(tests/bench/balance-vs-curl.sh 50)
+section "balance vs curl through a proxy"
+proxy_out=$(tests/bench/proxy.sh 50; cargo run --quiet --release --locked -p clickatell-balance-core --example trust_store_load)
 section "ten accounts against one for ${idle}s each"
 accounts_out=$(INTERVAL=300 tests/bench/accounts.sh "$idle"; tests/bench/accounts.sh "$idle")
 section "history at scale"
@@ -75,6 +78,15 @@ deb=$(ls target/release/bundle/deb/*_amd64.deb | head -1)
   echo
   echo '```'
   echo "$curl_out"
+  echo '```'
+  echo
+  echo "## One reading through a company's proxy"
+  echo
+  echo "Over https to a loopback Clickatell (a test CA's certificate, trusted by \`--ca-file\` and"
+  echo "curl's \`--cacert\`), direct and through the same loopback tinyproxy (CONNECT)."
+  echo
+  echo '```'
+  echo "$proxy_out"
   echo '```'
   echo
   echo "## Ten accounts against one"

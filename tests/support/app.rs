@@ -139,6 +139,24 @@ impl Sandbox {
             .start_tray_host(&env);
     }
 
+    /// Stops the tray host and its watcher (a panel restarting, or crashed).
+    pub fn stop_tray_host(&mut self) {
+        self.session
+            .as_mut()
+            .expect("a tray host needs a desktop session")
+            .stop_tray_host();
+    }
+
+    /// Starts XFCE's panel (again) in this sandbox's session.
+    pub fn start_xfce_panel(&mut self) {
+        let env = self.env();
+        let config = self.home().join("config");
+        self.session
+            .as_mut()
+            .expect("a panel needs a desktop session")
+            .start_xfce_panel(&env, &config);
+    }
+
     /// A home with a full desktop session: keyring, display, notifications and a tray host.
     pub fn with_tray() -> Self {
         let mut sandbox = Self::with_notifications();

@@ -179,6 +179,23 @@ impl Session {
         self.tray_host.push(tray);
     }
 
+    /// Stops the tray host and its watcher, as a panel that quits, crashes or restarts does;
+    /// returns once the watcher's name has left the bus.
+    pub fn stop_tray_host(&mut self) {
+        for mut child in self.tray_host.drain(..) {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.owner_pid("org.kde.StatusNotifierWatcher").is_some() {
+            assert!(
+                Instant::now() < deadline,
+                "the watcher did not leave the bus"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// The X display of this session, if it has one.
     pub fn display(&self) -> Option<&str> {
         self.display.as_ref().map(|(_, d)| d.as_str())

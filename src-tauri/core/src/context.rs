@@ -6,10 +6,11 @@ use crate::account::Account;
 use crate::connection_test::{test_connection, ConnectionTest};
 use crate::demo::{demo_settings, demo_token, DemoSource, DEMO_INTERVAL};
 use crate::history::History;
+use crate::keyring_gate::KeyringGate;
 use crate::monitor::{self, Clock, MonitorConfig, MonitorDeps, SourceFactory, TokenLookup};
 use crate::notifier::{Action, ActionHandler, DesktopNotifier, Labelled, Notifier};
 use crate::paths::Profile;
-use crate::token_store::{TokenFor, TokenSources, TOKEN_ENV, TOKEN_FILE_ENV};
+use crate::token_store::{TokenFor, TokenSources, TokenStoreError, TOKEN_ENV, TOKEN_FILE_ENV};
 use crate::{
     balance_source, Api, ApiToken, Balance, BalanceSource, FetchError, Format, HttpClient,
     Settings, SettingsStore, SourceConfig,
@@ -77,6 +78,8 @@ pub struct Context {
     pub notices: Vec<String>,
     /// The one HTTP client every account's requests share (made on first use).
     http: Arc<Mutex<Option<HttpClient>>>,
+    /// Closed while the keyring is locked, for every account at once.
+    pub keyring: Arc<KeyringGate>,
 }
 
 impl Context {
@@ -123,6 +126,7 @@ impl Context {
             token_sources,
             notices,
             http: Arc::default(),
+            keyring: KeyringGate::new(),
         }
     }
 
@@ -287,18 +291,25 @@ impl Context {
 
     /// How the monitor finds `account`'s token: the demo's stand-in, or the first source
     /// that has one (its own variables, the single-account ways if they serve it, the
-    /// systemd credential, the keyring).
+    /// systemd credential, the keyring). While the keyring is locked, it is left alone.
     pub fn token_lookup(&self, saved: &Settings, account: &Account) -> TokenLookup {
         if self.options.demo {
             return Arc::new(|| Ok(Some(demo_token())));
         }
         let sources = self.token_sources.clone();
         let whose = self.token_for(saved, account);
+        let gate = self.keyring.clone();
         Arc::new(move || {
-            whose
-                .resolve(&sources)
-                .map(|found| found.map(|(token, _origin)| token))
-                .map_err(|e| e.user_message())
+            if gate.is_closed() && whose.outside_keyring(&sources).is_none() {
+                return Err(TokenStoreError::Locked {
+                    detail: "waiting for it to be unlocked".into(),
+                });
+            }
+            let found = whose.resolve(&sources);
+            if matches!(found, Err(TokenStoreError::Locked { .. })) {
+                gate.close();
+            }
+            found.map(|found| found.map(|(token, _origin)| token))
         })
     }
 
@@ -306,26 +317,28 @@ impl Context {
     /// is none.
     pub fn token(&self, account: &Account) -> Result<ApiToken, String> {
         let saved = &self.saved;
-        (self.token_lookup(saved, account))()?.ok_or_else(|| {
-            let headless = if self.token_for(saved, account).primary {
-                format!("--token-file, {TOKEN_FILE_ENV} or {TOKEN_ENV}")
-            } else {
-                format!("{} or {}", account.token_file_env(), account.token_env())
-            };
-            let set = if self.saved.accounts.len() > 1 {
-                format!("clickatell-balance token set --account {}", account.id)
-            } else {
-                "clickatell-balance token set".into()
-            };
-            let whose = match self.account_label(saved, account) {
-                Some(name) => format!(" for {name}"),
-                None => String::new(),
-            };
-            format!(
-                "No Clickatell token is stored{whose}. Store one with `{set}` (or, for \
+        (self.token_lookup(saved, account))()
+            .map_err(|e| e.user_message())?
+            .ok_or_else(|| {
+                let headless = if self.token_for(saved, account).primary {
+                    format!("--token-file, {TOKEN_FILE_ENV} or {TOKEN_ENV}")
+                } else {
+                    format!("{} or {}", account.token_file_env(), account.token_env())
+                };
+                let set = if self.saved.accounts.len() > 1 {
+                    format!("clickatell-balance token set --account {}", account.id)
+                } else {
+                    "clickatell-balance token set".into()
+                };
+                let whose = match self.account_label(saved, account) {
+                    Some(name) => format!(" for {name}"),
+                    None => String::new(),
+                };
+                format!(
+                    "No Clickatell token is stored{whose}. Store one with `{set}` (or, for \
                  headless use, give {headless})."
-            )
-        })
+                )
+            })
     }
 
     /// How `account`'s balance source is built: its demo account, or Clickatell per the
@@ -396,6 +409,7 @@ impl Context {
             history,
             alert_state_path: monitor::default_alert_state_path(self.profile, &account.id, first),
             clock,
+            keyring: self.keyring.clone(),
         }
     }
 }

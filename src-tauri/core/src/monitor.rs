@@ -12,8 +12,10 @@ use crate::backoff::retry_delay;
 use crate::clickatell::{Disposition, FetchError};
 use crate::forecast::{Forecast, RecentReadings};
 use crate::history::History;
+use crate::keyring_gate::KeyringGate;
 use crate::notifier::Notifier;
 use crate::snapshot::{Snapshot, Status};
+use crate::token_store::TokenStoreError;
 use crate::{ApiToken, Balance, BalanceSource, Settings, SourceConfig};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -43,9 +45,11 @@ impl Clock for SystemClock {
     }
 }
 
-/// Finds the token for each poll: `Ok(None)` when none is stored, `Err` with a user sentence
-/// when the keyring cannot be read. Blocking (keyring I/O); the monitor runs it off the runtime.
-pub type TokenLookup = Arc<dyn Fn() -> Result<Option<ApiToken>, String> + Send + Sync>;
+/// Finds the token: `Ok(None)` when none is stored, `Err` when the keyring cannot be read.
+/// Blocking (keyring I/O); the monitor runs it off the runtime, when it starts, when the token
+/// or the settings change and after the token was rejected, and keeps the token in memory
+/// for the polls in between.
+pub type TokenLookup = Arc<dyn Fn() -> Result<Option<ApiToken>, TokenStoreError> + Send + Sync>;
 
 /// Builds a balance source for the current settings.
 pub type SourceFactory =
@@ -60,6 +64,8 @@ pub struct MonitorDeps {
     /// Where the alert state is kept across restarts; `None` keeps it in memory only.
     pub alert_state_path: Option<PathBuf>,
     pub clock: Arc<dyn Clock>,
+    /// Closed while the keyring is locked; the monitor resumes when it opens.
+    pub keyring: Arc<KeyringGate>,
 }
 
 /// The usual place of an account's alert state, beside the history. The single-account
@@ -186,6 +192,8 @@ enum Pause {
     No,
     /// Needs the user: bad token, IP lockdown, no token, unusable settings.
     UntilUserActs,
+    /// The keyring is locked: until it is unlocked (or the user asks to try again).
+    UntilKeyringOpens,
 }
 
 struct Engine {
@@ -205,6 +213,10 @@ struct Engine {
     refresh_debounce: Duration,
     /// The readings the forecast is made from.
     recent: RecentReadings,
+    /// The token as last looked up, for the polls in between lookups.
+    token: Option<ApiToken>,
+    /// Changes when the keyring gate opens.
+    keyring_opened: watch::Receiver<u64>,
 }
 
 impl Engine {
@@ -221,7 +233,10 @@ impl Engine {
             .and_then(|p| std::fs::read(p).ok())
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
             .unwrap_or_default();
+        let keyring_opened = deps.keyring.opened();
         Self {
+            keyring_opened,
+            token: None,
             source: (deps.make_source)(&config.source_config()),
             policy: config.policy(),
             next_due: now + config.stagger,
@@ -261,7 +276,10 @@ impl Engine {
                         }
                     }
                 };
-                self.settle(result).await;
+                if let Some(token) = result.looked_up {
+                    self.token = Some(token);
+                }
+                self.settle(result.outcome).await;
                 self.last_fetch_done = Some(Instant::now());
                 for w in waiters.drain(..) {
                     let _ = w.send(self.snapshot.clone());
@@ -282,6 +300,11 @@ impl Engine {
                     Some(command) => self.apply(command, &mut waiters),
                     None => return,
                 },
+                Ok(()) = self.keyring_opened.changed() => {
+                    if self.pause == Pause::UntilKeyringOpens {
+                        self.resume();
+                    }
+                }
                 _ = tokio::time::sleep(nap) => self.refresh_staleness(),
             }
         }
@@ -306,10 +329,14 @@ impl Engine {
                 }
                 self.config = *config;
                 self.policy = self.config.policy();
+                self.token = None;
                 self.resume();
                 self.next_due += self.config.stagger;
             }
-            Command::TokenChanged => self.resume(),
+            Command::TokenChanged => {
+                self.token = None;
+                self.resume();
+            }
         }
     }
 
@@ -319,22 +346,38 @@ impl Engine {
         self.next_due = self.deps.clock.now();
     }
 
-    async fn fetch(&self) -> Outcome {
+    /// One poll: the token kept from the last lookup, or looked up now (returned, to be
+    /// kept), then the request.
+    async fn fetch(&self) -> Fetched {
+        let failed = |outcome| Fetched {
+            outcome,
+            looked_up: None,
+        };
         let source = match &self.source {
             Ok(source) => source.clone(),
-            Err(e) => return Outcome::Failed(e.clone()),
+            Err(e) => return failed(Outcome::Failed(e.clone())),
         };
-        let lookup = self.deps.token.clone();
-        let token = match tokio::task::spawn_blocking(move || lookup()).await {
-            Ok(Ok(Some(token))) => token,
-            Ok(Ok(None)) => return Outcome::NoToken,
-            Ok(Err(message)) => return Outcome::KeyringFailed(message),
-            Err(e) => return Outcome::KeyringFailed(format!("the keyring lookup failed: {e}")),
+        let (token, looked_up) = match &self.token {
+            Some(token) => (token.clone(), None),
+            None => {
+                let lookup = self.deps.token.clone();
+                match tokio::task::spawn_blocking(move || lookup()).await {
+                    Ok(Ok(Some(token))) => (token.clone(), Some(token)),
+                    Ok(Ok(None)) => return failed(Outcome::NoToken),
+                    Ok(Err(e)) => return failed(Outcome::KeyringFailed(e)),
+                    Err(e) => {
+                        return failed(Outcome::KeyringFailed(TokenStoreError::Failed {
+                            detail: format!("the keyring lookup failed: {e}"),
+                        }))
+                    }
+                }
+            }
         };
-        match source.fetch(&token).await {
+        let outcome = match source.fetch(&token).await {
             Ok(balance) => Outcome::Read(balance),
             Err(e) => Outcome::Failed(e),
-        }
+        };
+        Fetched { outcome, looked_up }
     }
 
     async fn settle(&mut self, outcome: Outcome) {
@@ -374,7 +417,19 @@ impl Engine {
                 );
                 Vec::new()
             }
-            Outcome::KeyringFailed(message) => {
+            Outcome::KeyringFailed(TokenStoreError::Locked { .. }) => {
+                self.pause = Pause::UntilKeyringOpens;
+                self.snapshot.status = Status::KeyringLocked;
+                let message = "The keyring is locked: unlock it (with your login password) to \
+                               read the balance. It is read as soon as the keyring is \
+                               unlocked; Refresh asks for the password again."
+                    .to_owned();
+                let alerts = self.blind_check(now, &message);
+                self.snapshot.error = Some(message);
+                alerts
+            }
+            Outcome::KeyringFailed(e) => {
+                let message = e.user_message();
                 self.failures += 1;
                 self.next_due = now + retry_delay(self.failures, interval, None, fastrand::f64());
                 self.snapshot.status = Status::Error;
@@ -382,7 +437,13 @@ impl Engine {
                 self.snapshot.error = Some(message);
                 alerts
             }
-            Outcome::Failed(e) => self.failed(now, interval, &e),
+            Outcome::Failed(e) => {
+                if e.status() == Status::TokenRejected {
+                    // Looked up again next time: the user may have stored a new one.
+                    self.token = None;
+                }
+                self.failed(now, interval, &e)
+            }
         };
         self.snapshot.attempted_at = Some(now);
         if self.snapshot.status.is_failure() {
@@ -549,8 +610,14 @@ impl Engine {
 enum Outcome {
     Read(Balance),
     NoToken,
-    KeyringFailed(String),
+    KeyringFailed(TokenStoreError),
     Failed(FetchError),
+}
+
+/// A poll's outcome, and the token if it was looked up for it.
+struct Fetched {
+    outcome: Outcome,
+    looked_up: Option<ApiToken>,
 }
 
 #[cfg(test)]

@@ -161,14 +161,28 @@ impl Settings {
                 format!("must be system, none or a proxy address like http://proxy:3128 ({e})"),
             )),
         }
-        if let Some(path) = &self.ca_file {
-            if let Err(e) = crate::network::TrustStore::load(Some(path)) {
-                errors.push(FieldError::new("ca_file", e.to_string()));
-            }
+        if self.ca_file.as_ref().is_some_and(|p| !p.is_absolute()) {
+            errors.push(FieldError::new(
+                "ca_file",
+                "must be a full path, like /usr/local/share/ca-certificates/company.crt".into(),
+            ));
         }
         errors.extend(account::validate_list(&self.accounts));
         errors.extend(self.accounts.iter().flat_map(Account::validate));
         errors
+    }
+
+    /// Problems with the files the settings name (the CA file: readable, with a PEM
+    /// certificate), for a form before it saves. Not part of [`Settings::validate`]: a file
+    /// that went missing later makes requests fail with its sentence, and must not make the
+    /// settings file itself be set aside.
+    pub fn check_files(&self) -> Vec<FieldError> {
+        self.ca_file
+            .as_deref()
+            .and_then(|path| crate::network::TrustStore::check_ca_file(path).err())
+            .map(|e| FieldError::new("ca_file", e.to_string()))
+            .into_iter()
+            .collect()
     }
 
     /// How to reach Clickatell for `account`.
@@ -558,5 +572,52 @@ mod tests {
         assert!(v.get("warning_level").is_none());
         assert_eq!(v["accounts"][0]["warning_level"], "100.50");
         assert_eq!(store.load().unwrap().settings, s);
+    }
+
+    #[test]
+    fn the_proxy_is_system_none_or_an_address_without_its_password() {
+        let with = |proxy: &str| Settings {
+            proxy: proxy.into(),
+            ..Settings::default()
+        };
+        for ok in [
+            "system",
+            "none",
+            "http://proxy.corp:3128",
+            "socks5://alice@s.corp:1080",
+        ] {
+            assert!(with(ok).validate().is_empty(), "{ok}");
+        }
+        for bad in ["ftp://proxy.corp", "http://alice:s3cret@proxy.corp:3128"] {
+            let errors = with(bad).validate();
+            assert_eq!(errors.len(), 1, "{bad}: {errors:?}");
+            assert_eq!(errors[0].field, "proxy");
+            assert!(!errors[0].message.contains("s3cret"), "{errors:?}");
+        }
+        assert_eq!(
+            with("http://proxy.corp:3128").network().proxy,
+            ProxySetting::parse("http://proxy.corp:3128").unwrap()
+        );
+    }
+
+    #[test]
+    fn a_ca_file_that_went_missing_does_not_make_the_settings_invalid() {
+        let (dir, store) = store();
+        let missing = dir.path().join("company-ca.pem");
+        let settings = Settings {
+            ca_file: Some(missing.clone()),
+            ..Settings::default()
+        };
+        assert!(settings.validate().is_empty());
+        assert_eq!(settings.check_files()[0].field, "ca_file");
+        store.save(&settings).unwrap();
+        let loaded = store.load().unwrap();
+        assert_eq!(loaded.set_aside, None);
+        assert_eq!(loaded.settings.ca_file, Some(missing));
+        let relative = Settings {
+            ca_file: Some("company-ca.pem".into()),
+            ..Settings::default()
+        };
+        assert_eq!(relative.validate()[0].field, "ca_file");
     }
 }

@@ -21,6 +21,8 @@ pub enum Status {
     Stale,
     TokenMissing,
     TokenRejected,
+    /// The keyring holding the token is locked: waiting for the user to unlock it.
+    KeyringLocked,
     Offline,
     RateLimited,
     Error,
@@ -28,7 +30,7 @@ pub enum Status {
 
 impl Status {
     /// Every state, in order.
-    pub const ALL: [Status; 10] = [
+    pub const ALL: [Status; 11] = [
         Self::Starting,
         Self::Ok,
         Self::Warning,
@@ -36,6 +38,7 @@ impl Status {
         Self::Stale,
         Self::TokenMissing,
         Self::TokenRejected,
+        Self::KeyringLocked,
         Self::Offline,
         Self::RateLimited,
         Self::Error,
@@ -47,6 +50,7 @@ impl Status {
         match self {
             Self::TokenMissing
             | Self::TokenRejected
+            | Self::KeyringLocked
             | Self::Offline
             | Self::RateLimited
             | Self::Error => true,
@@ -64,7 +68,7 @@ impl Status {
             Self::Stale => 2,
             Self::Offline | Self::RateLimited | Self::Error => 3,
             Self::Warning => 4,
-            Self::TokenMissing | Self::TokenRejected => 5,
+            Self::TokenMissing | Self::TokenRejected | Self::KeyringLocked => 5,
             Self::Critical => 6,
         }
     }
@@ -79,6 +83,7 @@ impl Status {
             Self::Stale => "not updated",
             Self::TokenMissing => "no token",
             Self::TokenRejected => "token rejected",
+            Self::KeyringLocked => "keyring locked",
             Self::Offline => "offline",
             Self::RateLimited => "rate limited",
             Self::Error => "error",
@@ -95,6 +100,7 @@ impl Status {
             Self::Stale => "stale",
             Self::TokenMissing => "token-missing",
             Self::TokenRejected => "token-rejected",
+            Self::KeyringLocked => "keyring-locked",
             Self::Offline => "offline",
             Self::RateLimited => "rate-limited",
             Self::Error => "error",

@@ -76,6 +76,7 @@ pub fn tray_view(
         ),
         Status::TokenMissing => "No token — open settings".to_owned(),
         Status::TokenRejected => "Token rejected — open settings".to_owned(),
+        Status::KeyringLocked => "Keyring locked: unlock it to read the balance".to_owned(),
         Status::Offline => match s.failing_since {
             Some(since) => format!("Offline for {}{last}", duration_text(now - since)),
             None => format!("Offline{last}"),
@@ -227,7 +228,7 @@ fn tone(status: Status) -> Tone {
         Status::Ok => Tone::Ok,
         Status::Warning => Tone::Warning,
         Status::Critical => Tone::Critical,
-        Status::TokenMissing | Status::TokenRejected => Tone::NoToken,
+        Status::TokenMissing | Status::TokenRejected | Status::KeyringLocked => Tone::NoToken,
         _ => Tone::Error,
     }
 }

@@ -46,6 +46,7 @@ fn state_label(status: Status) -> &'static str {
         Status::Stale => "Out of date",
         Status::TokenMissing => "No token",
         Status::TokenRejected => "Token rejected",
+        Status::KeyringLocked => "Keyring locked",
         Status::Offline => "Offline",
         Status::RateLimited => "Rate limited",
         Status::Error => "Error",

@@ -131,9 +131,11 @@ async fn get_accounts(state: &AppState) -> Result<AccountsView, CommandError> {
     })
 }
 
-/// Reads account `id` now, or every watched account when none is named; answers with that
-/// account's (or the window's first account's) snapshot.
+/// Reads account `id` now, or every watched account when none is named (asking a locked
+/// keyring again); answers with that account's (or the window's first account's) snapshot.
 async fn refresh_now(state: &AppState, id: Option<&str>) -> SnapshotView {
+    // Asked for: a locked keyring may prompt for its password once more.
+    state.context.keyring.open();
     let targets: Vec<Watched> = match id {
         Some(_) => watched(state, id).into_iter().collect(),
         None => state.watched(),
@@ -187,7 +189,8 @@ async fn save_settings<R: Runtime>(
     settings: Value,
 ) -> Result<Settings, CommandError> {
     let settings = parse_settings(settings)?;
-    let errors = settings.validate();
+    let mut errors = settings.validate();
+    errors.extend(settings.check_files());
     if !errors.is_empty() {
         return Err(CommandError::fields(errors));
     }
@@ -441,7 +444,8 @@ async fn test_connection(
         ));
     }
     let form = parse_settings(form)?;
-    let errors = form.validate();
+    let mut errors = form.validate();
+    errors.extend(form.check_files());
     if !errors.is_empty() {
         return Err(CommandError::fields(errors));
     }

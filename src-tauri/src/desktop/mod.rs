@@ -26,6 +26,7 @@ use std::sync::mpsc::RecvTimeoutError;
 use std::sync::Arc;
 use std::time::Duration;
 use tauri::{AppHandle, Manager, RunEvent, Runtime};
+use tray_host::HostEvent;
 use window::View;
 use window_host::WindowHost;
 
@@ -109,15 +110,19 @@ fn setup<R: Runtime>(app: &AppHandle<R>, context: Context) {
         Err(e) => tracing::error!(error = %e, "the window cannot be opened"),
     }
     let overview = current_overview(app);
-    if let Err(e) = tray::install(app, &overview, tray_style(app)) {
-        tracing::info!(error = %e, "no tray host yet; waiting for one");
-        let patience = if at_login {
-            tray_host::PATIENCE_AT_LOGIN
-        } else {
-            tray_host::PATIENCE
-        };
-        await_tray_host(app.clone(), patience);
-    }
+    let installed = match tray::install(app, &overview, tray_style(app)) {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::info!(error = %e, "no tray host yet; waiting for one");
+            false
+        }
+    };
+    let patience = if at_login {
+        tray_host::PATIENCE_AT_LOGIN
+    } else {
+        tray_host::PATIENCE
+    };
+    follow_tray_host(app.clone(), patience, installed);
     if demo {
         window::open(app, View::Overview, None);
     }
@@ -246,42 +251,66 @@ fn tray_style<R: Runtime>(app: &AppHandle<R>) -> IconStyle {
     app.state::<AppState>().settings().tray_icon
 }
 
-/// Creates the tray when a tray host appears on the bus. Meanwhile monitoring and alerts run;
-/// if none has appeared after `patience`, the window opens with a hint, which goes away when
-/// a host does appear.
-fn await_tray_host<R: Runtime>(app: AppHandle<R>, patience: Duration) {
-    let (appeared, host) = std::sync::mpsc::channel();
-    if let Err(e) = tray_host::watch(move || {
-        let _ = appeared.send(());
+/// Creates the tray when a tray host appears on the bus (unless it is `installed` already),
+/// and keeps it shown when the panel restarts. Meanwhile monitoring and alerts run; if no host
+/// is there for `patience` (at start, or after one went away), the window opens with a hint,
+/// which goes away when a host appears.
+fn follow_tray_host<R: Runtime>(app: AppHandle<R>, patience: Duration, installed: bool) {
+    let (events, host) = std::sync::mpsc::channel();
+    if let Err(e) = tray_host::watch(move |event| {
+        let _ = events.send(event);
     }) {
         tracing::warn!(error = %e, "cannot watch the session bus for a tray host");
-        window::open(&app, View::Overview, Some("no-tray"));
+        if !installed {
+            window::open(&app, View::Overview, Some("no-tray"));
+        }
         return;
     }
     std::thread::spawn(move || {
-        let deadline = std::time::Instant::now() + patience;
+        let mut installed = installed;
+        // The host went away after the tray was made.
+        let mut outage = false;
+        // When the window opens with the hint, while no host is there.
+        let mut hint_at = (!installed).then(|| std::time::Instant::now() + patience);
         let mut hinted = false;
         loop {
-            let wait = deadline.saturating_duration_since(std::time::Instant::now());
-            let event = if hinted {
-                host.recv().map_err(|_| RecvTimeoutError::Disconnected)
-            } else {
-                host.recv_timeout(wait)
+            let event = match hint_at {
+                Some(at) => {
+                    host.recv_timeout(at.saturating_duration_since(std::time::Instant::now()))
+                }
+                None => host.recv().map_err(|_| RecvTimeoutError::Disconnected),
             };
             match event {
-                Ok(()) => {
-                    if install_tray(&app) {
-                        tracing::info!("tray host appeared; tray created");
-                        if hinted {
-                            window::emit(&app, contract::TRAY_READY_EVENT, ());
+                Ok(HostEvent::Appeared) => {
+                    if !installed {
+                        if !install_tray(&app) {
+                            continue;
                         }
-                        return;
+                        tracing::info!("tray host appeared; tray created");
+                        installed = true;
+                    } else if !tray_host::register_again() {
+                        tracing::warn!("a tray host is there but does not list the tray item");
+                    } else if outage {
+                        tracing::info!("the tray host is back; the tray item is registered again");
+                    }
+                    outage = false;
+                    hint_at = None;
+                    if hinted {
+                        window::emit(&app, contract::TRAY_READY_EVENT, ());
+                        hinted = false;
                     }
                 }
+                Ok(HostEvent::Vanished) if installed && !outage => {
+                    tracing::warn!("the tray host went away; the tray item waits for it to return");
+                    outage = true;
+                    hint_at = Some(std::time::Instant::now() + patience);
+                }
+                Ok(HostEvent::Vanished) => {}
                 Err(RecvTimeoutError::Timeout) => {
-                    tracing::warn!(?patience, "no tray host appeared; showing the window");
+                    tracing::warn!(?patience, "no tray host is there; showing the window");
                     window::open(&app, View::Overview, Some("no-tray"));
                     hinted = true;
+                    hint_at = None;
                 }
                 Err(RecvTimeoutError::Disconnected) => return,
             }

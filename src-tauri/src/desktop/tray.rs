@@ -50,12 +50,13 @@ struct Shown {
     menu: Option<MenuTexts>,
 }
 
-/// What the menu says: the account lines (id, text), whether Refresh is enabled, and the
-/// Settings item's text.
+/// What the menu says: the account lines (id, text), whether Refresh is enabled and its
+/// text, and the Settings item's text.
 #[derive(PartialEq)]
 struct MenuTexts {
     lines: Vec<(String, String)>,
     refresh: bool,
+    refresh_text: &'static str,
     settings: &'static str,
 }
 
@@ -139,7 +140,10 @@ pub fn install<R: Runtime>(
             "refresh" => {
                 let app = app.clone();
                 tauri::async_runtime::spawn(async move {
-                    let watched = app.state::<AppState>().watched();
+                    let state = app.state::<AppState>();
+                    // Asked for: the keyring may prompt for its password once more.
+                    state.context.keyring.open();
+                    let watched = state.watched();
                     for w in watched {
                         w.monitor.refresh().await;
                     }
@@ -230,6 +234,11 @@ pub fn update<R: Runtime>(
         menu: Some(MenuTexts {
             lines: account_lines(overview),
             refresh: primary != Status::TokenMissing,
+            refresh_text: if primary == Status::KeyringLocked {
+                "Unlock keyring…"
+            } else {
+                "Refresh now"
+            },
             settings: if token_problem {
                 "Set the API token…"
             } else {
@@ -279,6 +288,7 @@ fn update_menu<R: Runtime>(app: &AppHandle<R>, tray: &tauri::tray::TrayIcon<R>, 
             let _ = item.set_text(text);
         }
         let _ = menu.refresh.set_enabled(texts.refresh);
+        let _ = menu.refresh.set_text(texts.refresh_text);
         let _ = menu.settings.set_text(texts.settings);
     }
 }

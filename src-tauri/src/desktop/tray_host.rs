@@ -13,12 +13,21 @@ pub const PATIENCE_AT_LOGIN: Duration = Duration::from_secs(60);
 #[cfg(target_os = "linux")]
 const WATCHER: &str = "org.kde.StatusNotifierWatcher";
 
-/// Calls `appeared` once a tray host is there (at once if it already is) and again each time
-/// one returns, from threads of its own. A watcher alone is not enough: a standalone watcher
-/// (status-notifier-watcher) can start before the tray that shows items, and an item
-/// registered then is refused until the tray registers as a host.
+/// What the session bus says of the tray host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostEvent {
+    /// A tray host is there (at start if it already is), or came back.
+    Appeared,
+    /// The watcher left the bus: the panel quit, crashed or is restarting.
+    Vanished,
+}
+
+/// Calls `event` when a tray host is there (at once if it already is), each time one
+/// returns, and each time the watcher leaves, from threads of its own. A watcher alone is not
+/// enough: a standalone watcher (status-notifier-watcher) can start before the tray that
+/// shows items, and an item registered then is refused until the tray registers as a host.
 #[cfg(target_os = "linux")]
-pub fn watch(appeared: impl Fn() + Send + Sync + 'static) -> Result<(), String> {
+pub fn watch(event: impl Fn(HostEvent) + Send + Sync + 'static) -> Result<(), String> {
     use std::sync::Arc;
     use zbus::blocking::{fdo::DBusProxy, Connection, MessageIterator};
     use zbus::{message::Type, MatchRule};
@@ -35,8 +44,8 @@ pub fn watch(appeared: impl Fn() + Send + Sync + 'static) -> Result<(), String> 
         .map_err(error)?
         .build();
     let hosts = MessageIterator::for_match_rule(host_rule, &connection, None).map_err(error)?;
-    let appeared = Arc::new(appeared);
-    let on_host = appeared.clone();
+    let event = Arc::new(event);
+    let on_host = event.clone();
     let spawn = |name: &str, work: Box<dyn FnOnce() + Send>| {
         std::thread::Builder::new()
             .name(name.into())
@@ -48,7 +57,7 @@ pub fn watch(appeared: impl Fn() + Send + Sync + 'static) -> Result<(), String> 
         "tray-host-registered",
         Box::new(move || {
             for _ in hosts {
-                on_host();
+                on_host(HostEvent::Appeared);
             }
         }),
     )?;
@@ -56,15 +65,70 @@ pub fn watch(appeared: impl Fn() + Send + Sync + 'static) -> Result<(), String> 
         "tray-watcher-watch",
         Box::new(move || {
             if has_host(&connection) {
-                appeared();
+                event(HostEvent::Appeared);
             }
             for change in watchers {
-                if change.args().is_ok_and(|a| a.new_owner().is_some()) && has_host(&connection) {
-                    appeared();
+                match change.args() {
+                    Ok(args) if args.new_owner().is_none() => event(HostEvent::Vanished),
+                    Ok(_) if has_host(&connection) => event(HostEvent::Appeared),
+                    _ => {}
                 }
             }
         }),
     )
+}
+
+/// Registers this process's tray items with the watcher again, until it lists them: a new
+/// watcher (a panel that restarted) knows nothing of them, and the one try the tray library
+/// makes when the watcher appears can come before the watcher answers. Whether the watcher
+/// lists them all.
+#[cfg(target_os = "linux")]
+pub fn register_again() -> bool {
+    use zbus::blocking::{fdo::DBusProxy, proxy::Builder, Connection, Proxy};
+    let Ok(connection) = Connection::session() else {
+        return false;
+    };
+    let prefix = format!("org.kde.StatusNotifierItem-{}-", std::process::id());
+    let ours: Vec<String> = DBusProxy::new(&connection)
+        .and_then(|bus| Ok(bus.list_names()?))
+        .map(|names| {
+            names
+                .into_iter()
+                .map(|n| n.to_string())
+                .filter(|n| n.starts_with(&prefix))
+                .collect()
+        })
+        .unwrap_or_default();
+    if ours.is_empty() {
+        return false;
+    }
+    for attempt in 0..10 {
+        if attempt > 0 {
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        let Ok(watcher) = Builder::<Proxy<'_>>::new(&connection)
+            .destination(WATCHER)
+            .and_then(|b| b.path("/StatusNotifierWatcher"))
+            .and_then(|b| b.interface(WATCHER))
+            .and_then(|b| b.cache_properties(zbus::proxy::CacheProperties::No).build())
+        else {
+            continue;
+        };
+        let listed = watcher
+            .get_property::<Vec<String>>("RegisteredStatusNotifierItems")
+            .unwrap_or_default();
+        let missing: Vec<&String> = ours
+            .iter()
+            .filter(|name| !listed.iter().any(|l| l.starts_with(name.as_str())))
+            .collect();
+        if missing.is_empty() {
+            return true;
+        }
+        for name in missing {
+            let _: Result<(), _> = watcher.call("RegisterStatusNotifierItem", &(name.as_str(),));
+        }
+    }
+    false
 }
 
 /// Whether a watcher is on the bus and says a host shows its items. One that cannot say is
@@ -87,7 +151,13 @@ fn has_host(connection: &zbus::blocking::Connection) -> bool {
 
 /// Elsewhere the system tray is part of the desktop and always there.
 #[cfg(not(target_os = "linux"))]
-pub fn watch(appeared: impl Fn() + Send + Sync + 'static) -> Result<(), String> {
-    appeared();
+pub fn watch(event: impl Fn(HostEvent) + Send + Sync + 'static) -> Result<(), String> {
+    event(HostEvent::Appeared);
     Ok(())
+}
+
+/// Elsewhere the tray item needs no registering.
+#[cfg(not(target_os = "linux"))]
+pub fn register_again() -> bool {
+    true
 }

@@ -90,6 +90,7 @@ fn rig_with_debounce(interval: Duration, delay: Duration, debounce: Duration) ->
         history: None,
         alert_state_path: None,
         clock: clock.clone(),
+        keyring: KeyringGate::new(),
     };
     let handle = spawn_with_debounce(
         MonitorConfig {
@@ -258,4 +259,123 @@ async fn every_attempt_is_stamped_and_each_failure_counted_by_kind() {
         second.failures, first.failures,
         "a success counts as no failure"
     );
+}
+
+#[tokio::test]
+async fn the_token_is_looked_up_once_for_many_polls_and_again_when_it_changes() {
+    let rig = rig(Duration::from_millis(50), Duration::ZERO);
+    let mut rx = rig.handle.subscribe();
+    assert_eq!(next_status(&mut rx).await, Status::Ok);
+    while rig.calls.load(Ordering::SeqCst) < 6 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        *rig.clock.0.lock().unwrap() += time::Duration::milliseconds(100);
+    }
+    assert_eq!(
+        rig.lookups.load(Ordering::SeqCst),
+        1,
+        "a poll asked the keyring"
+    );
+    rig.handle.token_changed().await;
+    let polled = rig.calls.load(Ordering::SeqCst);
+    while rig.calls.load(Ordering::SeqCst) < polled + 2 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        *rig.clock.0.lock().unwrap() += time::Duration::milliseconds(100);
+    }
+    assert_eq!(
+        rig.lookups.load(Ordering::SeqCst),
+        2,
+        "a new token was not looked up"
+    );
+}
+
+/// A monitor whose token lookup finds the keyring locked until `unlocked` is set, counting
+/// lookups that reached the keyring, through the gate the run shares.
+fn locked_rig(
+    gate: Arc<KeyringGate>,
+    unlocked: Arc<std::sync::atomic::AtomicBool>,
+    asked: Arc<AtomicUsize>,
+) -> MonitorHandle {
+    let lookup_gate = gate.clone();
+    let deps = MonitorDeps {
+        make_source: Arc::new(|_| {
+            Ok(Arc::new(CountingSource {
+                calls: Arc::new(AtomicUsize::new(0)),
+                amount: Arc::new(Mutex::new("300.00")),
+                delay: Duration::ZERO,
+            }) as Arc<dyn BalanceSource>)
+        }),
+        // As the run's lookup does: the closed gate answers for the keyring, and the first
+        // "locked" closes it.
+        token: Arc::new(move || {
+            if lookup_gate.is_closed() {
+                return Err(TokenStoreError::Locked {
+                    detail: "gate".into(),
+                });
+            }
+            asked.fetch_add(1, Ordering::SeqCst);
+            if unlocked.load(Ordering::SeqCst) {
+                Ok(Some(ApiToken::parse("t").unwrap()))
+            } else {
+                lookup_gate.close();
+                Err(TokenStoreError::Locked {
+                    detail: "locked".into(),
+                })
+            }
+        }),
+        notifier: Arc::new(Silent),
+        history: None,
+        alert_state_path: None,
+        clock: Arc::new(SystemClock),
+        keyring: gate,
+    };
+    spawn(
+        MonitorConfig {
+            account: Account::default(),
+            settings: Settings::default(),
+            interval_override: Some(Duration::from_millis(50)),
+            stagger: Duration::ZERO,
+        },
+        deps,
+    )
+}
+
+#[tokio::test]
+async fn a_locked_keyring_is_asked_once_for_every_account_and_read_when_it_opens() {
+    use std::sync::atomic::AtomicBool;
+    // No Secret Service to watch in unit tests: the test opens the gate as it would.
+    let gate = KeyringGate::unwatched();
+    let unlocked = Arc::new(AtomicBool::new(false));
+    let asked = Arc::new(AtomicUsize::new(0));
+    // The gate closes as the real lookup closes it, on the first "locked".
+    let first = locked_rig(gate.clone(), unlocked.clone(), asked.clone());
+    let mut rx = first.subscribe();
+    assert_eq!(next_status(&mut rx).await, Status::KeyringLocked);
+    let others: Vec<MonitorHandle> = (0..2)
+        .map(|_| locked_rig(gate.clone(), unlocked.clone(), asked.clone()))
+        .collect();
+    for other in &others {
+        let mut rx = other.subscribe();
+        assert_eq!(next_status(&mut rx).await, Status::KeyringLocked);
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        asked.load(Ordering::SeqCst),
+        1,
+        "the locked keyring was asked again"
+    );
+    assert!(
+        rx.borrow().next_poll_at.is_none(),
+        "waits for the keyring, not the clock"
+    );
+    unlocked.store(true, Ordering::SeqCst);
+    gate.open();
+    assert_eq!(next_status(&mut rx).await, Status::Ok);
+    for other in &others {
+        let mut rx = other.subscribe();
+        let read = rx.wait_for(|s| s.status == Status::Ok);
+        tokio::time::timeout(Duration::from_secs(2), read)
+            .await
+            .unwrap()
+            .unwrap();
+    }
 }

@@ -62,6 +62,12 @@ impl TrustStore {
         })
     }
 
+    /// How many certificates the CA file `path` holds, or why it cannot be used; reads that
+    /// file alone (for a settings form, before anything is saved).
+    pub fn check_ca_file(path: &Path) -> Result<usize, TrustError> {
+        add_ca_file(&mut RootCertStore::empty(), path)
+    }
+
     /// A TLS configuration verifying against these authorities, noting each server's
     /// issuer in `log`.
     pub fn client_config(&self, log: IssuerLog) -> Result<rustls::ClientConfig, rustls::Error> {

@@ -43,6 +43,7 @@ pub fn monitor(
         history: None,
         alert_state_path,
         clock: Arc::new(SystemClock),
+        keyring: clickatell_core::keyring_gate::KeyringGate::new(),
     };
     let handle = monitor::spawn(
         MonitorConfig {

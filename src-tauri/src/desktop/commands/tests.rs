@@ -139,6 +139,7 @@ fn rig_with(setup: Setup) -> Rig {
         history: Some(history.clone()),
         alert_state_path: None,
         clock: clock.clone(),
+        keyring: context.keyring.clone(),
     };
     let saved = Settings::default();
     let config = context.monitor_config(&saved, saved.first(), 0);
