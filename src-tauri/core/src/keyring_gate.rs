@@ -136,11 +136,7 @@ mod secret_service {
             path,
             "org.freedesktop.Secret.Collection",
         )
-        .and_then(|collection| {
-            collection
-                .get_property::<bool>("Locked")
-                .map_err(Into::into)
-        })
+        .and_then(|collection| collection.get_property::<bool>("Locked"))
         .unwrap_or(true)
     }
 }
