@@ -6,5 +6,6 @@ pub mod app;
 pub mod clickatell;
 pub mod desktop;
 pub mod network;
+pub mod secret_service;
 pub mod session;
 pub mod webdriver;
