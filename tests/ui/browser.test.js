@@ -296,6 +296,19 @@ test('readable at 360 px, keyboard reachable, with the token problem explained',
   await page.close();
 });
 
+test('a locked keyring is explained, and Refresh offers to unlock it', async () => {
+  const { page, problems } = await open('snapshot-keyring-locked');
+  await page.locator('#problem').waitFor();
+  assert.match(await page.locator('#problem-text').innerText(), /The keyring is locked: unlock it/);
+  assert.equal(await page.locator('#state-badge').innerText(), 'Keyring locked');
+  const button = page.locator('#refresh');
+  assert.equal(await button.innerText(), 'Unlock keyring…');
+  await button.click();
+  await page.waitForFunction(() => window.__calls.some(([cmd]) => cmd === 'refresh_now'));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('the no-tray hint goes away when a tray host appears', async () => {
   const { page, problems } = await open('snapshot-ok', { hash: '?hint=no-tray' });
   const hint = page.locator('#hint');

@@ -12,6 +12,7 @@ use clickatell_core::history::History;
 use clickatell_core::monitor::{self, Clock, MonitorDeps};
 use clickatell_core::notifier::{Notification, Notifier, NotifyError};
 use clickatell_core::snapshot::Snapshot;
+use clickatell_core::token_store::TokenStoreError;
 use clickatell_core::{Api, ApiToken, Balance, Settings, SettingsStore};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -73,6 +74,8 @@ struct Setup {
     /// The loopback Clickatell's answer to every request.
     answer: (u16, &'static str),
     token: Option<&'static str>,
+    /// The keyring answers that it is locked.
+    locked: bool,
     /// Readings already in the history before the app starts.
     history: Vec<(OffsetDateTime, &'static str)>,
 }
@@ -83,6 +86,7 @@ impl Default for Setup {
             api: Api::Rest,
             answer: (200, r#"{"data":{"balance":"300.50"}}"#),
             token: Some("unit-test"),
+            locked: false,
             history: Vec::new(),
         }
     }
@@ -131,10 +135,15 @@ fn rig_with(setup: Setup) -> Rig {
             .insert(var.into(), "unit-test".into());
     }
     let clock: Arc<dyn Clock> = Arc::new(FixedClock);
-    let token = setup.token;
+    let (token, locked) = (setup.token, setup.locked);
     let deps = MonitorDeps {
         make_source: context.source_factory(Settings::default().first()),
-        token: Arc::new(move || Ok(token.map(|t| ApiToken::parse(t).unwrap()))),
+        token: Arc::new(move || match locked {
+            true => Err(TokenStoreError::Locked {
+                detail: "locked".into(),
+            }),
+            false => Ok(token.map(|t| ApiToken::parse(t).unwrap())),
+        }),
         notifier: Arc::new(Quiet),
         history: Some(history.clone()),
         alert_state_path: None,
@@ -658,6 +667,16 @@ fn the_ui_fixtures_are_what_the_commands_answer() {
     fixture(
         "history-empty",
         &invoke(&first_run, "main", "get_history", json!({ "range": "24h" })).unwrap(),
+    );
+
+    let locked = rig_with(Setup {
+        locked: true,
+        ..Setup::default()
+    });
+    locked.first_reading();
+    fixture(
+        "snapshot-keyring-locked",
+        &invoke(&locked, "main", "get_snapshot", json!({})).unwrap(),
     );
 
     // The keyring is not reachable from unit tests: the status is built as the command
