@@ -223,26 +223,16 @@ fn read_token_file(path: &Path, private: bool) -> Result<ApiToken, TokenStoreErr
     })
 }
 
-/// The token entry in the OS keyring.
+/// One secret's entry in the OS keyring: a service and a user, as every Secret Service,
+/// Keychain and Credential Manager names them.
 #[derive(Debug, Clone)]
-pub struct TokenStore {
+pub(crate) struct KeyringEntry {
     service: String,
     user: String,
 }
 
-impl TokenStore {
-    /// The entry of the account `id`.
-    pub fn for_account(id: &str) -> Self {
-        Self::new(SERVICE, id)
-    }
-
-    /// The keyring user the entry is stored under, for messages.
-    pub fn user(&self) -> &str {
-        &self.user
-    }
-
-    /// An entry under another service/user, so tests and demo data never touch the real one.
-    pub fn new(service: &str, user: &str) -> Self {
+impl KeyringEntry {
+    pub(crate) fn new(service: &str, user: &str) -> Self {
         Self {
             service: service.to_owned(),
             user: user.to_owned(),
@@ -253,31 +243,72 @@ impl TokenStore {
         keyring::Entry::new(&self.service, &self.user).map_err(map_keyring_error)
     }
 
-    /// Stores (or replaces) the token.
-    pub fn set(&self, token: &ApiToken) -> Result<(), TokenStoreError> {
+    /// Stores (or replaces) the secret.
+    pub(crate) fn set(&self, secret: &str) -> Result<(), TokenStoreError> {
         self.entry()?
-            .set_password(token.expose())
+            .set_password(secret)
             .map_err(map_keyring_error)
     }
 
-    /// The stored token, or `None` when there is none.
-    pub fn get(&self) -> Result<Option<ApiToken>, TokenStoreError> {
+    /// The stored secret, or `None` when there is none.
+    pub(crate) fn get(&self) -> Result<Option<String>, TokenStoreError> {
         match self.entry()?.get_password() {
-            Ok(raw) => ApiToken::parse(&raw)
-                .map(Some)
-                .map_err(TokenStoreError::StoredTokenInvalid),
+            Ok(raw) => Ok(Some(raw)),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(map_keyring_error(e)),
         }
     }
 
-    /// Removes the token; `false` when there was none to remove.
-    pub fn delete(&self) -> Result<bool, TokenStoreError> {
+    /// Removes the secret; `false` when there was none to remove.
+    pub(crate) fn delete(&self) -> Result<bool, TokenStoreError> {
         match self.entry()?.delete_credential() {
             Ok(()) => Ok(true),
             Err(keyring::Error::NoEntry) => Ok(false),
             Err(e) => Err(map_keyring_error(e)),
         }
+    }
+}
+
+/// The token entry in the OS keyring.
+#[derive(Debug, Clone)]
+pub struct TokenStore {
+    entry: KeyringEntry,
+}
+
+impl TokenStore {
+    /// The entry of the account `id`.
+    pub fn for_account(id: &str) -> Self {
+        Self::new(SERVICE, id)
+    }
+
+    /// The keyring user the entry is stored under, for messages.
+    pub fn user(&self) -> &str {
+        &self.entry.user
+    }
+
+    /// An entry under another service/user, so tests and demo data never touch the real one.
+    pub fn new(service: &str, user: &str) -> Self {
+        Self {
+            entry: KeyringEntry::new(service, user),
+        }
+    }
+
+    /// Stores (or replaces) the token.
+    pub fn set(&self, token: &ApiToken) -> Result<(), TokenStoreError> {
+        self.entry.set(token.expose())
+    }
+
+    /// The stored token, or `None` when there is none.
+    pub fn get(&self) -> Result<Option<ApiToken>, TokenStoreError> {
+        self.entry
+            .get()?
+            .map(|raw| ApiToken::parse(&raw).map_err(TokenStoreError::StoredTokenInvalid))
+            .transpose()
+    }
+
+    /// Removes the token; `false` when there was none to remove.
+    pub fn delete(&self) -> Result<bool, TokenStoreError> {
+        self.entry.delete()
     }
 }
 
@@ -356,7 +387,7 @@ impl TokenFor {
     }
 }
 
-pub(crate) fn map_keyring_error(e: keyring::Error) -> TokenStoreError {
+fn map_keyring_error(e: keyring::Error) -> TokenStoreError {
     match e {
         keyring::Error::NoDefaultStore => TokenStoreError::Unavailable {
             detail: "no credential store could be opened; is a D-Bus session running?".into(),

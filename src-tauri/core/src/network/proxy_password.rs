@@ -2,7 +2,7 @@
 //! `settings.json`, and redacted wherever it could be shown.
 
 use super::ProxyUrl;
-use crate::token_store::{map_keyring_error, TokenStoreError};
+use crate::token_store::{KeyringEntry, TokenStoreError};
 
 /// Keyring service of proxy passwords; the entry's user is `user@host:port`.
 pub const PROXY_SERVICE: &str = "clickatell-balance-proxy";
@@ -38,12 +38,16 @@ impl std::fmt::Display for ProxyPassword {
 #[derive(Debug, Clone)]
 pub struct ProxyPasswordStore {
     user: String,
+    entry: KeyringEntry,
 }
 
 impl ProxyPasswordStore {
     /// The entry for `proxy`'s user; none when the address names no user.
     pub fn for_proxy(proxy: &ProxyUrl) -> Option<Self> {
-        proxy.keyring_user().map(|user| Self { user })
+        proxy.keyring_user().map(|user| Self {
+            entry: KeyringEntry::new(PROXY_SERVICE, &user),
+            user,
+        })
     }
 
     /// The entry's keyring user: `user@host:port`.
@@ -68,32 +72,18 @@ impl ProxyPasswordStore {
         )
     }
 
-    fn entry(&self) -> Result<keyring::Entry, TokenStoreError> {
-        keyring::Entry::new(PROXY_SERVICE, &self.user).map_err(map_keyring_error)
-    }
-
     /// Stores (or replaces) the password.
     pub fn set(&self, password: &ProxyPassword) -> Result<(), TokenStoreError> {
-        self.entry()?
-            .set_password(password.expose())
-            .map_err(map_keyring_error)
+        self.entry.set(password.expose())
     }
 
     /// The stored password, or `None` when there is none.
     pub fn get(&self) -> Result<Option<ProxyPassword>, TokenStoreError> {
-        match self.entry()?.get_password() {
-            Ok(raw) => Ok(Some(ProxyPassword::new(raw))),
-            Err(keyring::Error::NoEntry) => Ok(None),
-            Err(e) => Err(map_keyring_error(e)),
-        }
+        Ok(self.entry.get()?.map(ProxyPassword::new))
     }
 
     /// Removes the password; `false` when there was none.
     pub fn delete(&self) -> Result<bool, TokenStoreError> {
-        match self.entry()?.delete_credential() {
-            Ok(()) => Ok(true),
-            Err(keyring::Error::NoEntry) => Ok(false),
-            Err(e) => Err(map_keyring_error(e)),
-        }
+        self.entry.delete()
     }
 }
