@@ -46,7 +46,10 @@ impl KeyringGate {
     /// A lookup found the keyring locked: no more lookups until it is unlocked. Watches the
     /// Secret Service for that (once, however many accounts found it locked).
     pub fn close(self: &Arc<Self>) {
-        if self.closed.swap(true, Ordering::SeqCst) {
+        // Only the Secret Service says when it is unlocked; elsewhere (Keychain, Credential
+        // Manager) lookups go on as the retries schedule them.
+        let watchable = cfg!(all(unix, not(target_os = "macos")));
+        if (self.watches && !watchable) || self.closed.swap(true, Ordering::SeqCst) {
             return;
         }
         tracing::warn!("the keyring is locked; waiting for it to be unlocked");
