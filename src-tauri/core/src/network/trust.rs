@@ -41,13 +41,15 @@ impl TrustStore {
     /// certificates.
     pub fn load(ca_file: Option<&Path>) -> Result<Self, TrustError> {
         let mut roots = RootCertStore::empty();
+        // Named before loading: the loader may set these variables to what it found.
+        let store_name = system_store_name();
         let native = rustls_native_certs::load_native_certs();
         for e in &native.errors {
             tracing::debug!(error = %e, "part of the system's trust store could not be read");
         }
         let (added, _ignored) = roots.add_parsable_certificates(native.certs);
         let mut summary = if added > 0 {
-            system_store_name()
+            store_name
         } else {
             roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
             "the bundled Mozilla roots (the system's trust store is empty)".to_owned()
