@@ -13,6 +13,7 @@ pub mod context;
 pub mod demo;
 pub mod forecast;
 pub mod history;
+pub mod keyring_entry;
 pub mod keyring_gate;
 pub mod levels;
 pub mod limits;

@@ -20,14 +20,8 @@ pub const TOKEN_FILE_ENV: &str = "CLICKATELL_TOKEN_FILE";
 /// The systemd credential (`LoadCredential=clickatell-token:…`) the token is read from.
 pub const CREDENTIAL: &str = "clickatell-token";
 
-/// Name of the OS credential store in sentences shown to the user.
-pub const KEYRING_NAME: &str = if cfg!(target_os = "macos") {
-    "macOS Keychain"
-} else if cfg!(target_os = "windows") {
-    "Windows Credential Manager"
-} else {
-    "Secret Service keyring"
-};
+pub use crate::keyring_entry::KEYRING_NAME;
+use crate::keyring_entry::{KeyringEntry, KeyringError};
 
 /// Why the keyring could not be used. The messages never include the token.
 #[derive(Debug, Error)]
@@ -223,52 +217,6 @@ fn read_token_file(path: &Path, private: bool) -> Result<ApiToken, TokenStoreErr
     })
 }
 
-/// One secret's entry in the OS keyring: a service and a user, as every Secret Service,
-/// Keychain and Credential Manager names them.
-#[derive(Debug, Clone)]
-pub(crate) struct KeyringEntry {
-    service: String,
-    user: String,
-}
-
-impl KeyringEntry {
-    pub(crate) fn new(service: &str, user: &str) -> Self {
-        Self {
-            service: service.to_owned(),
-            user: user.to_owned(),
-        }
-    }
-
-    fn entry(&self) -> Result<keyring::Entry, TokenStoreError> {
-        keyring::Entry::new(&self.service, &self.user).map_err(map_keyring_error)
-    }
-
-    /// Stores (or replaces) the secret.
-    pub(crate) fn set(&self, secret: &str) -> Result<(), TokenStoreError> {
-        self.entry()?
-            .set_password(secret)
-            .map_err(map_keyring_error)
-    }
-
-    /// The stored secret, or `None` when there is none.
-    pub(crate) fn get(&self) -> Result<Option<String>, TokenStoreError> {
-        match self.entry()?.get_password() {
-            Ok(raw) => Ok(Some(raw)),
-            Err(keyring::Error::NoEntry) => Ok(None),
-            Err(e) => Err(map_keyring_error(e)),
-        }
-    }
-
-    /// Removes the secret; `false` when there was none to remove.
-    pub(crate) fn delete(&self) -> Result<bool, TokenStoreError> {
-        match self.entry()?.delete_credential() {
-            Ok(()) => Ok(true),
-            Err(keyring::Error::NoEntry) => Ok(false),
-            Err(e) => Err(map_keyring_error(e)),
-        }
-    }
-}
-
 /// The token entry in the OS keyring.
 #[derive(Debug, Clone)]
 pub struct TokenStore {
@@ -283,7 +231,7 @@ impl TokenStore {
 
     /// The keyring user the entry is stored under, for messages.
     pub fn user(&self) -> &str {
-        &self.entry.user
+        self.entry.user()
     }
 
     /// An entry under another service/user, so tests and demo data never touch the real one.
@@ -295,7 +243,7 @@ impl TokenStore {
 
     /// Stores (or replaces) the token.
     pub fn set(&self, token: &ApiToken) -> Result<(), TokenStoreError> {
-        self.entry.set(token.expose())
+        Ok(self.entry.set(token.expose())?)
     }
 
     /// The stored token, or `None` when there is none.
@@ -308,7 +256,7 @@ impl TokenStore {
 
     /// Removes the token; `false` when there was none to remove.
     pub fn delete(&self) -> Result<bool, TokenStoreError> {
-        self.entry.delete()
+        Ok(self.entry.delete()?)
     }
 }
 
@@ -387,43 +335,14 @@ impl TokenFor {
     }
 }
 
-fn map_keyring_error(e: keyring::Error) -> TokenStoreError {
-    match e {
-        keyring::Error::NoDefaultStore => TokenStoreError::Unavailable {
-            detail: "no credential store could be opened; is a D-Bus session running?".into(),
-        },
-        keyring::Error::NoStorageAccess(inner) => TokenStoreError::Locked {
-            detail: inner.to_string(),
-        },
-        keyring::Error::PlatformFailure(inner) => {
-            let detail = inner.to_string();
-            if looks_unavailable(&detail) {
-                TokenStoreError::Unavailable { detail }
-            } else {
-                TokenStoreError::Failed { detail }
-            }
+impl From<KeyringError> for TokenStoreError {
+    fn from(e: KeyringError) -> Self {
+        match e {
+            KeyringError::Unavailable { detail } => Self::Unavailable { detail },
+            KeyringError::Locked { detail } => Self::Locked { detail },
+            KeyringError::Failed { detail } => Self::Failed { detail },
         }
-        keyring::Error::BadEncoding(_) => TokenStoreError::Failed {
-            detail: "the stored entry is not valid text".into(),
-        },
-        other => TokenStoreError::Failed {
-            detail: other.to_string(),
-        },
     }
-}
-
-fn looks_unavailable(detail: &str) -> bool {
-    let d = detail.to_ascii_lowercase();
-    [
-        "dbus",
-        "d-bus",
-        "no such file",
-        "connection refused",
-        "serviceunknown",
-        "not provided",
-    ]
-    .iter()
-    .any(|needle| d.contains(needle))
 }
 
 #[cfg(test)]

@@ -14,9 +14,6 @@ use url::Url;
 /// Largest response body read; a balance answer is tiny, so anything bigger is an error.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// The timeout used when nothing else is configured.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
-
 /// How reqwest (through hyper-util's tunnel) words a proxy's answers to CONNECT: 407, any
 /// other refusal, and a proxy that hung up. Matched here only; the tests against real
 /// proxies (tinyproxy) and the fault matrix keep them honest across upgrades.

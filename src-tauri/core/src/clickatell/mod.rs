@@ -11,7 +11,7 @@ mod source;
 
 pub use endpoint::endpoint_url;
 pub use error::{ApiError, ApiErrorKind, Disposition, FetchError};
-pub use http::{HttpClient, RawResponse, DEFAULT_TIMEOUT, MAX_BODY_BYTES};
+pub use http::{HttpClient, RawResponse, MAX_BODY_BYTES};
 pub use number::parse_exact;
 pub use retry_after::parse_retry_after;
 pub use source::ClickatellSource;

@@ -16,6 +16,9 @@ pub use trust::{untrusted_issuer, IssuerLog, TrustError, TrustStore, UntrustedIs
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// The request timeout used when nothing else is configured.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
+
 /// Everything that decides how the shared HTTP client connects; a change of any of it makes
 /// a new client.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +33,7 @@ pub struct NetworkConfig {
 impl Default for NetworkConfig {
     fn default() -> Self {
         Self {
-            timeout: crate::clickatell::DEFAULT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
             proxy: ProxySetting::System,
             ca_file: None,
         }

@@ -2,7 +2,7 @@
 //! `settings.json`, and redacted wherever it could be shown.
 
 use super::ProxyUrl;
-use crate::token_store::{KeyringEntry, TokenStoreError};
+use crate::keyring_entry::{KeyringEntry, KeyringError, KEYRING_NAME};
 
 /// Keyring service of proxy passwords; the entry's user is `user@host:port`.
 pub const PROXY_SERVICE: &str = "clickatell-balance-proxy";
@@ -67,23 +67,22 @@ impl ProxyPasswordStore {
     pub fn describe(&self) -> String {
         format!(
             "the {} (service {PROXY_SERVICE}, user {})",
-            crate::token_store::KEYRING_NAME,
-            self.user
+            KEYRING_NAME, self.user
         )
     }
 
     /// Stores (or replaces) the password.
-    pub fn set(&self, password: &ProxyPassword) -> Result<(), TokenStoreError> {
+    pub fn set(&self, password: &ProxyPassword) -> Result<(), KeyringError> {
         self.entry.set(password.expose())
     }
 
     /// The stored password, or `None` when there is none.
-    pub fn get(&self) -> Result<Option<ProxyPassword>, TokenStoreError> {
+    pub fn get(&self) -> Result<Option<ProxyPassword>, KeyringError> {
         Ok(self.entry.get()?.map(ProxyPassword::new))
     }
 
     /// Removes the password; `false` when there was none.
-    pub fn delete(&self) -> Result<bool, TokenStoreError> {
+    pub fn delete(&self) -> Result<bool, KeyringError> {
         self.entry.delete()
     }
 }
