@@ -148,7 +148,7 @@ impl HttpClient {
         let mut response = match request.send().await {
             Ok(response) => response,
             Err(e) => {
-                let explained = self.explain_refusal(url, fail(&e)).await;
+                let explained = self.explain_refusal(url, &route, fail(&e)).await;
                 return Err(secrets.iter().fold(explained, |err, s| err.redact(s)));
             }
         };
@@ -192,7 +192,7 @@ impl HttpClient {
 
     /// A proxy's refusal made exact: the status it gives the same CONNECT again (a wrong
     /// password is 401 or 407; anything else is a refusal), when it is an http proxy.
-    async fn explain_refusal(&self, url: &Url, error: FetchError) -> FetchError {
+    async fn explain_refusal(&self, url: &Url, route: &Route, error: FetchError) -> FetchError {
         let FetchError::ProxyRefused { proxy, host, .. } = &error else {
             return error;
         };
@@ -202,17 +202,14 @@ impl HttpClient {
         };
         let target = format!("{host}:{port}");
         match connect_status(&via, &target, self.network.timeout).await {
-            Some(401 | 407) => {
-                let route = self.router.route(url).await;
-                FetchError::ProxyAuthRequired {
-                    proxy: proxy.clone(),
-                    user: route.proxy().and_then(ProxyUrl::user),
-                    origin: match route {
-                        Route::Proxy { origin, .. } => origin,
-                        Route::Direct(_) => RouteOrigin::Settings,
-                    },
-                }
-            }
+            Some(401 | 407) => FetchError::ProxyAuthRequired {
+                proxy: proxy.clone(),
+                user: route.proxy().and_then(ProxyUrl::user),
+                origin: match route {
+                    Route::Proxy { origin, .. } => origin.clone(),
+                    Route::Direct(_) => RouteOrigin::Settings,
+                },
+            },
             Some(status) => FetchError::ProxyRefused {
                 proxy: proxy.clone(),
                 host: host.clone(),

@@ -258,7 +258,9 @@ impl std::fmt::Display for Route {
 struct Resolved {
     route: Route,
     client_url: Option<Url>,
-    at: Instant,
+    /// When the desktop's answer is to be asked again; the settings' and environment's
+    /// routes hold for the whole run.
+    expires: Option<Instant>,
 }
 
 /// The environment's proxy for https, read once.
@@ -349,12 +351,7 @@ impl Router {
         let resolved = Resolved {
             route: route.clone(),
             client_url,
-            // The settings' and environment's routes hold for the whole run.
-            at: if from_desktop {
-                Instant::now()
-            } else {
-                far_future()
-            },
+            expires: from_desktop.then(|| Instant::now() + DESKTOP_ANSWER_TTL),
         };
         self.lock().insert(key, resolved);
         route
@@ -376,9 +373,7 @@ impl Router {
     fn fresh(&self, key: &str) -> Option<Resolved> {
         let routes = self.lock();
         let known = routes.get(key)?;
-        let expired = Instant::now()
-            .checked_duration_since(known.at)
-            .is_some_and(|age| age > DESKTOP_ANSWER_TTL);
+        let expired = known.expires.is_some_and(|at| Instant::now() > at);
         (!expired).then(|| known.clone())
     }
 
@@ -455,11 +450,6 @@ fn origin_key(url: &Url) -> String {
         url.host_str().unwrap_or_default(),
         url.port_or_known_default().unwrap_or_default()
     )
-}
-
-/// An instant that never ages past the desktop's time to live.
-fn far_future() -> Instant {
-    Instant::now() + Duration::from_secs(100 * 365 * 24 * 3600)
 }
 
 #[cfg(test)]
