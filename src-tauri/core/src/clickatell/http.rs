@@ -4,8 +4,8 @@
 
 use super::FetchError;
 use crate::network::{
-    connect_status, untrusted_issuer, IssuerLog, NetworkConfig, ProxyUrl, Route, RouteOrigin,
-    Router, TrustStore,
+    connect_status, decode_userinfo, untrusted_issuer, IssuerLog, NetworkConfig, ProxyUrl, Route,
+    RouteOrigin, Router, TrustStore,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -130,9 +130,7 @@ impl HttpClient {
             .client_proxy(url)
             .and_then(|u| u.password().map(str::to_owned))
             .map(|raw| {
-                let decoded = percent_encoding::percent_decode_str(&raw)
-                    .decode_utf8_lossy()
-                    .into_owned();
+                let decoded = decode_userinfo(&raw);
                 vec![raw, decoded]
             })
             .unwrap_or_default();

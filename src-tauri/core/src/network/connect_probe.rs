@@ -3,6 +3,7 @@
 //! (tinyproxy: 401). So after such a refusal the same CONNECT, with the same credentials, is
 //! sent once more by hand and the status line read: no crate exposes it.
 
+use super::decode_userinfo as decode;
 use base64::Engine;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -19,11 +20,6 @@ pub async fn connect_status(proxy: &Url, target: &str, wait: Duration) -> Option
         let mut stream = tokio::net::TcpStream::connect(addr).await.ok()?;
         let mut request = format!("CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n");
         if !proxy.username().is_empty() {
-            let decode = |s: &str| {
-                percent_encoding::percent_decode_str(s)
-                    .decode_utf8_lossy()
-                    .into_owned()
-            };
             let pair = format!(
                 "{}:{}",
                 decode(proxy.username()),

@@ -9,7 +9,9 @@ mod proxy_password;
 mod trust;
 
 pub use connect_probe::connect_status;
-pub use proxy::{ProxyError, ProxySetting, ProxyUrl, Route, RouteOrigin, Router};
+pub use proxy::{
+    decode as decode_userinfo, ProxyError, ProxySetting, ProxyUrl, Route, RouteOrigin, Router,
+};
 pub use proxy_password::{ProxyPassword, ProxyPasswordStore};
 pub use trust::{untrusted_issuer, IssuerLog, TrustError, TrustStore, UntrustedIssuer};
 

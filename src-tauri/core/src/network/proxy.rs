@@ -160,7 +160,7 @@ fn default_port(scheme: &str) -> Option<u16> {
 }
 
 /// Percent-decodes a user name or password from an address (`%40` is `@`).
-fn decode(text: &str) -> String {
+pub fn decode(text: &str) -> String {
     percent_encoding::percent_decode_str(text)
         .decode_utf8_lossy()
         .into_owned()
