@@ -11,7 +11,8 @@
 #   - `clickatell-balance balance` against the seed's curl command (ratio of medians), also
 #     through a loopback proxy; the trust store's load time;
 #   - release binary and .deb sizes.
-#   - the tray app watching ten accounts against one (memory, CPU, wake-ups, request spread);
+#   - the tray app watching ten accounts against one (memory, CPU, wake-ups, request spread),
+#     and the floor under it: one request through the app's client;
 #   - the history of 20 accounts at 1, 100 and 400 days (size, opening, a poll's work);
 # Usage: tests/bench/run.sh   (about 40 minutes; IDLE_SECONDS=60 for a quick look)
 set -euo pipefail
@@ -35,7 +36,7 @@ curl_out=$(tests/bench/balance-vs-curl.sh 50)
 section "balance vs curl through a proxy"
 proxy_out=$(tests/bench/proxy.sh 50; cargo run --quiet --release --locked -p clickatell-balance-core --example trust_store_load)
 section "ten accounts against one for ${idle}s each"
-accounts_out=$(INTERVAL=300 tests/bench/accounts.sh "$idle"; tests/bench/accounts.sh "$idle")
+accounts_out=$(INTERVAL=300 tests/bench/accounts.sh "$idle"; tests/bench/accounts.sh "$idle"; tests/bench/poll-cost.sh)
 section "history at scale"
 history_out=$(cargo run --quiet --release --locked -p clickatell-balance-core --example history_scale)
 deb=$(ls target/release/bundle/deb/*_amd64.deb | head -1)
