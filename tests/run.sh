@@ -26,6 +26,15 @@ command -v tauri-driver >/dev/null || [ -x "${CARGO_HOME:-$HOME/.cargo}/bin/taur
   || cargo install tauri-driver --version 2.1.0 --locked
 
 cargo build --workspace --locked
+# Known vulnerabilities in the locked dependencies fail the run (RustSec's database, offline:
+# a folder given by RUSTSEC_DB); warnings (unmaintained, unsound) are printed.
+if [ -n "${RUSTSEC_DB:-}" ]; then
+  command -v cargo-audit >/dev/null || [ -x "${CARGO_HOME:-$HOME/.cargo}/bin/cargo-audit" ] \
+    || cargo install cargo-audit --version 0.22.2 --locked
+  cargo audit --db "$RUSTSEC_DB" --no-fetch --stale
+else
+  echo "Skipped: the known-vulnerability check (cargo audit) needs RustSec's advisory database; set RUSTSEC_DB to its folder."
+fi
 # The .deb, through Tauri's bundler (the prebuilt CLI from npm): a release build, then the
 # package that tests/package.rs checks and, as root, installs with dpkg -i.
 npm ci --prefix src-tauri --no-audit --no-fund
