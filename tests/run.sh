@@ -21,16 +21,20 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y "${missing[@]}"
 fi
 
+# Installs a tool from crates.io at a pinned version, unless it is there already.
+cargo_tool() {  # name version
+  command -v "$1" >/dev/null || [ -x "${CARGO_HOME:-$HOME/.cargo}/bin/$1" ] \
+    || cargo install "$1" --version "$2" --locked
+}
+
 # The real-webview tests drive the app through tauri-driver (and Debian's WebKitWebDriver).
-command -v tauri-driver >/dev/null || [ -x "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver" ] \
-  || cargo install tauri-driver --version 2.1.0 --locked
+cargo_tool tauri-driver 2.1.0
 
 cargo build --workspace --locked
 # Known vulnerabilities in the locked dependencies fail the run (RustSec's database, offline:
 # a folder given by RUSTSEC_DB); warnings (unmaintained, unsound) are printed.
 if [ -n "${RUSTSEC_DB:-}" ]; then
-  command -v cargo-audit >/dev/null || [ -x "${CARGO_HOME:-$HOME/.cargo}/bin/cargo-audit" ] \
-    || cargo install cargo-audit --version 0.22.2 --locked
+  cargo_tool cargo-audit 0.22.2
   cargo audit --db "$RUSTSEC_DB" --no-fetch --stale
 else
   echo "Skipped: the known-vulnerability check (cargo audit) needs RustSec's advisory database; set RUSTSEC_DB to its folder."
@@ -41,8 +45,7 @@ npm ci --prefix src-tauri --no-audit --no-fund
 npm run --prefix src-tauri deb
 # The headless package: the command line alone, for servers (cargo-deb, over the same release
 # binary the desktop package ships).
-command -v cargo-deb >/dev/null || [ -x "${CARGO_HOME:-$HOME/.cargo}/bin/cargo-deb" ] \
-  || cargo install cargo-deb --version 3.8.0 --locked
+cargo_tool cargo-deb 3.8.0
 cargo deb -p clickatell-balance --no-build
 cargo test --workspace --locked
 # Tests that need what not every machine allows are marked ignored, so a run that cannot do
