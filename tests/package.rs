@@ -1,6 +1,6 @@
 //! The `.deb` package, as a user meets it: built by Tauri's bundler (`npm run --prefix src-tauri
 //! deb`, which `tests/run.sh` runs first), with the command line and the tray app, a valid
-//! desktop entry and the icons;
+//! desktop entry, the icons, the manual and the shell completions;
 //! installed with `dpkg -i` when the tests run as root (as in CI) and removed again afterwards.
 //! The headless package (cargo-deb) is checked the same way. The install tests are marked
 //! ignored, so a run without root shows them as skipped rather than passed; `tests/run.sh` runs
@@ -102,6 +102,111 @@ fn assert_runs(binary: &Path) {
     assert!(help.contains("--json"), "{help}");
 }
 
+/// The commands a program's `--help` lists (but `help`), each as its words after the program,
+/// found by asking each one in turn.
+fn commands_in_help(binary: &str, path: &[String]) -> Vec<Vec<String>> {
+    let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
+    args.push("--help");
+    let help = output(binary, &args);
+    let mut found = Vec::new();
+    for line in help
+        .lines()
+        .skip_while(|l| *l != "Commands:")
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+    {
+        let name = line.split_whitespace().next().unwrap().to_owned();
+        if name != "help" {
+            let mut sub = path.to_vec();
+            sub.push(name);
+            found.extend(commands_in_help(binary, &sub));
+            found.push(sub);
+        }
+    }
+    found
+}
+
+/// The long flags a command's `--help` lists, but help and version.
+fn flags_in_help(binary: &str, path: &[String]) -> Vec<String> {
+    let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
+    args.push("--help");
+    output(binary, &args)
+        .lines()
+        .filter(|l| l.trim_start().starts_with('-'))
+        .filter_map(|l| l.split_whitespace().find(|w| w.starts_with("--")))
+        .map(|w| w.trim_end_matches(',').to_owned())
+        .filter(|f| f != "--help" && f != "--version")
+        .collect()
+}
+
+/// The unpacked package at `root` holds the manual, which `man` shows with every command and
+/// flag `--help` lists, and completions for bash (which real bash completes from), zsh and fish.
+fn assert_manual_and_completions(root: &Path) {
+    let binary = root.join("usr/bin/clickatell-balance");
+    let binary = binary.to_str().unwrap();
+    let page = root.join("usr/share/man/man1/clickatell-balance.1.gz");
+    let shown = Command::new("man")
+        .args(["-l", page.to_str().unwrap()])
+        .env("MANWIDTH", "400")
+        .output()
+        .expect("man runs");
+    assert!(shown.status.success(), "{shown:?}");
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    let commands = commands_in_help(binary, &[]);
+    assert!(commands.len() >= 8, "{commands:?}");
+    for command in std::iter::once(Vec::new()).chain(commands) {
+        if !command.is_empty() {
+            let heading = format!("clickatell-balance {}", command.join(" "));
+            assert!(
+                shown.contains(&heading),
+                "{heading} not in the manual:\n{shown}"
+            );
+        }
+        for flag in flags_in_help(binary, &command) {
+            assert!(
+                shown.contains(&flag),
+                "{flag} of {command:?} not in the manual"
+            );
+        }
+    }
+
+    let bash = root.join("usr/share/bash-completion/completions/clickatell-balance");
+    let complete = |words: &str| {
+        let script = format!(
+            "source '{}'; f=$(complete -p clickatell-balance | sed -E 's/.*-F ([^ ]+).*/\\1/'); \
+             COMP_WORDS=(clickatell-balance {words}); COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1)); \
+             $f clickatell-balance \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"; \
+             echo \"${{COMPREPLY[*]}}\"",
+            bash.display()
+        );
+        output("bash", &["-c", &script])
+    };
+    let top = complete("''");
+    for command in ["balance", "check", "watch", "token", "proxy"] {
+        assert!(
+            top.split_whitespace().any(|w| w == command),
+            "{command}: {top}"
+        );
+    }
+    assert_eq!(
+        complete("token ''")
+            .split_whitespace()
+            .filter(|w| !w.starts_with('-'))
+            .collect::<Vec<_>>(),
+        ["set", "delete", "status", "help"]
+    );
+    assert!(complete("balance --").contains("--json"));
+    let zsh =
+        std::fs::read_to_string(root.join("usr/share/zsh/vendor-completions/_clickatell-balance"))
+            .unwrap();
+    assert!(zsh.starts_with("#compdef clickatell-balance"), "{zsh}");
+    let fish = std::fs::read_to_string(
+        root.join("usr/share/fish/vendor_completions.d/clickatell-balance.fish"),
+    )
+    .unwrap();
+    assert!(fish.contains("complete -c clickatell-balance"), "{fish}");
+}
+
 #[test]
 fn the_deb_holds_the_binary_a_desktop_entry_and_icons() {
     let deb = the_package();
@@ -158,6 +263,7 @@ fn the_deb_holds_the_binary_a_desktop_entry_and_icons() {
     output("desktop-file-validate", &[entry.to_str().unwrap()]);
     assert_runs(&root.path().join("usr/bin/clickatell-balance"));
     assert_runs(&root.path().join("usr/bin/clickatell-balance-app"));
+    assert_manual_and_completions(root.path());
 }
 
 /// The names of the shared libraries a binary needs (its dynamic section's NEEDED entries).
@@ -224,6 +330,7 @@ fn the_headless_deb_holds_only_the_command_line_and_needs_no_desktop_library() {
     let root = tempfile::tempdir().unwrap();
     output("dpkg-deb", &["-x", deb, root.path().to_str().unwrap()]);
     assert_runs(&root.path().join("usr/bin/clickatell-balance"));
+    assert_manual_and_completions(root.path());
 }
 
 fn require_root() {

@@ -44,7 +44,7 @@ fi
 npm ci --prefix src-tauri --no-audit --no-fund
 npm run --prefix src-tauri deb
 # The headless package: the command line alone, for servers (cargo-deb, over the same release
-# binary the desktop package ships).
+# binary, manual and completions the desktop package ships).
 cargo_tool cargo-deb 3.8.0
 cargo deb -p clickatell-balance --no-build
 cargo test --workspace --locked

@@ -145,6 +145,10 @@ fn a_corrupt_history_database_is_kept_aside_and_monitoring_goes_on() {
     assert_eq!(out.code, 0, "{stderr}");
     assert!(server.requests().len() >= 3, "monitoring stopped: {stderr}");
     assert!(stderr.contains("history database unreadable"), "{stderr}");
+    assert!(
+        stderr.contains("warning: The history database could not be read"),
+        "not said to the user: {stderr}"
+    );
     let kept: Vec<_> = std::fs::read_dir(&data)
         .unwrap()
         .flatten()

@@ -3,6 +3,7 @@ import {
   onSelect, renderAccounts, select, selectedAccount, several,
 } from './accounts.js';
 import { renderChart } from './chart.js';
+import { commands, events } from './contract.js';
 import { unitOf } from './format.js';
 import { errorText, invoke, listen } from './ipc.js';
 import { renderOverview } from './overview.js';
@@ -46,8 +47,8 @@ async function drawHistory() {
     button.setAttribute('aria-pressed', String(button.dataset.range === range));
   }
   const [points, settings, snapshot] = await Promise.all([
-    invoke('get_history', { range, ...shownAccount() }), invoke('get_settings'),
-    invoke('get_snapshot', shownAccount()),
+    invoke(commands.getHistory, { range, ...shownAccount() }), invoke(commands.getSettings),
+    invoke(commands.getSnapshot, shownAccount()),
   ]);
   const unit = snapshot.balance ? unitOf(snapshot.balance) : 'credits';
   const account = settings.accounts.find((a) => a.id === selectedAccount())
@@ -70,7 +71,7 @@ async function refreshAccounts() {
   reading = (async () => {
     do {
       again = false;
-      const card = renderAccounts(await invoke('get_accounts'));
+      const card = renderAccounts(await invoke(commands.getAccounts));
       if (several() && card) renderOverview(card.snapshot ?? notWatched);
     } while (again);
   })();
@@ -99,7 +100,7 @@ async function refresh() {
   button.setAttribute('aria-busy', 'true');
   button.textContent = 'Refreshing…';
   try {
-    renderOverview(await invoke('refresh_now', shownAccount()));
+    renderOverview(await invoke(commands.refreshNow, shownAccount()));
     if (several()) await refreshAccounts();
   } catch (error) {
     $('problem').hidden = false;
@@ -133,20 +134,20 @@ async function start() {
   });
   window.addEventListener('accounts-changed', () => refreshAccounts());
   await Promise.all([
-    listen('snapshot', onSnapshot),
-    listen('focus-account', async (id) => {
+    listen(events.snapshot, onSnapshot),
+    listen(events.focusAccount, async (id) => {
       window.location.hash = 'overview';
       await refreshAccounts();
       select(id);
     }),
-    listen('navigate', (view) => { window.location.hash = view; }),
-    listen('tray-ready', () => {
+    listen(events.navigate, (view) => { window.location.hash = view; }),
+    listen(events.trayReady, () => {
       if (new URLSearchParams(window.location.search).get('hint') === 'no-tray') $('hint').hidden = true;
     }),
   ]);
   // Anything newer than the handed snapshot that came before the listeners did; with several
   // accounts, their cards (and the one the tray's menu asked for).
-  renderOverview(await invoke('get_snapshot'));
+  renderOverview(await invoke(commands.getSnapshot));
   await refreshAccounts();
 }
 

@@ -1,5 +1,6 @@
 // The bridge to the Rust side. Every payload's shape is defined in
-// src-tauri/src/desktop/contract.rs; tests/fixtures/ipc/ holds the commands' real answers.
+// src-tauri/src/desktop/contract.rs; tests/fixtures/ipc/ holds the commands' real answers, and
+// contract.js the commands' and events' names.
 const tauri = () => {
   if (!window.__TAURI__) throw new Error('The app bridge is missing.');
   return window.__TAURI__;

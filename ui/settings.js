@@ -3,6 +3,7 @@
 // Validation is the backend's: its field errors are shown beside each field, and nothing is
 // saved while one is invalid.
 import { selectedAccount } from './accounts.js';
+import { commands } from './contract.js';
 import { errorText, invoke } from './ipc.js';
 
 const $ = (id) => document.getElementById(id);
@@ -189,7 +190,9 @@ function addAccount() {
 }
 
 export async function loadSettings() {
-  const [settings, limits] = await Promise.all([invoke('get_settings'), invoke('field_limits')]);
+  const [settings, limits] = await Promise.all([
+    invoke(commands.getSettings), invoke(commands.fieldLimits),
+  ]);
   loaded = settings;
   accounts = structuredClone(settings.accounts);
   const shown = accounts.findIndex((a) => a.id === selectedAccount());
@@ -226,7 +229,7 @@ function formProxy() {
 }
 
 async function showProxyPasswordStatus() {
-  const status = await invoke('proxy_password_status');
+  const status = await invoke(commands.proxyPasswordStatus);
   $('proxy-password-status').textContent = status.error
     ? status.error
     : !status.user
@@ -290,7 +293,7 @@ async function save(event) {
   const result = $('settings-result');
   result.textContent = 'Saving…';
   try {
-    loaded = await invoke('save_settings', { settings: formSettings() });
+    loaded = await invoke(commands.saveSettings, { settings: formSettings() });
     const edited = editedAccount();
     accounts = structuredClone(loaded.accounts);
     editing = Math.max(0, accounts.findIndex((a) => a.name === edited?.name));
@@ -299,7 +302,7 @@ async function save(event) {
     await showTokenStatusOf();
     const password = $('proxy_password').value;
     if (password && $('proxy_mode').value === 'custom') {
-      await invoke('save_proxy_password', { password });
+      await invoke(commands.saveProxyPassword, { password });
       $('proxy_password').value = '';
     }
     await showProxyPasswordStatus();
@@ -327,7 +330,7 @@ async function showTokenStatusOf() {
     $('token-status').textContent = `Save the settings to add ${editedAccount()?.name || 'the new account'}, then set its token here.`;
     return;
   }
-  await showTokenStatus(await invoke('token_status', args));
+  await showTokenStatus(await invoke(commands.tokenStatus, args));
 }
 
 async function showTokenStatus(status) {
@@ -356,8 +359,8 @@ async function testAndSave(event) {
   tokenError('');
   result.textContent = 'Testing the token with Clickatell…';
   try {
-    const balance = await invoke('test_token', { token: input.value, ...tokenAccount() });
-    const status = await invoke('save_token', { token: input.value, ...tokenAccount() });
+    const balance = await invoke(commands.testToken, { token: input.value, ...tokenAccount() });
+    const status = await invoke(commands.saveToken, { token: input.value, ...tokenAccount() });
     input.value = '';
     result.textContent = `The token works (balance ${balance.amount} ${balance.currency || 'credits'}) and was saved.`;
     await showTokenStatus(status);
@@ -370,7 +373,7 @@ async function testAndSave(event) {
 
 async function removeToken() {
   try {
-    await showTokenStatus(await invoke('delete_token', tokenAccount()));
+    await showTokenStatus(await invoke(commands.deleteToken, tokenAccount()));
     $('token-result').textContent = 'The token was removed.';
   } catch (error) {
     $('token-result').textContent = errorText(error);
@@ -382,7 +385,7 @@ async function testConnection() {
   const result = $('connection-result');
   result.replaceChildren(Object.assign(document.createElement('p'), { textContent: 'Connecting to Clickatell…' }));
   try {
-    const report = await invoke('test_connection', {
+    const report = await invoke(commands.testConnection, {
       settings: formSettings(),
       proxy_password: $('proxy_password').value || null,
       ...tokenAccount(),
@@ -407,7 +410,7 @@ async function testConnection() {
 async function testNotification() {
   const result = $('notification-result');
   try {
-    await invoke('send_test_notification');
+    await invoke(commands.sendTestNotification);
     result.textContent = 'A test notification was sent.';
   } catch (error) {
     result.textContent = errorText(error);

@@ -4,5 +4,5 @@ fn main() -> std::process::ExitCode {
     if let Some(window) = window_process::from_args() {
         return window_process::run(window);
     }
-    clickatell_balance_cli::run_app(run)
+    clickatell_balance_cli::exit::report(clickatell_balance_cli::run_app(run))
 }

@@ -3,22 +3,23 @@
 //! With no subcommand it hands over to the tray app, installed beside it.
 
 pub mod cli;
+pub mod exit;
 pub mod logging;
 
-use clap::Parser;
+use cli::{generate_assets, Invocation};
 use clickatell_core::context::Context;
+use exit::{CliError, Outcome};
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 /// The tray app's binary, installed beside this one.
 pub const APP_BINARY: &str = "clickatell-balance-app";
 
 /// The command line: a subcommand runs here; without one the tray app takes over, with the
 /// same arguments, in this process (exec), so its single instance and pid are the user's.
-pub fn run() -> ExitCode {
-    let cli = match cli::Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => return cli::usage_error(e),
+pub fn run() -> Result<Outcome, CliError> {
+    let cli = match cli::parse()? {
+        Invocation::Cli(cli) => cli,
+        Invocation::GenerateAssets(dir) => return generate_assets::run(&dir),
     };
     match cli.command {
         Some(command) => {
@@ -29,11 +30,12 @@ pub fn run() -> ExitCode {
     }
 }
 
-/// The tray app's entry: the same command line, with `desktop` run when no subcommand is given.
-pub fn run_app(desktop: impl FnOnce(Context) -> ExitCode) -> ExitCode {
-    let cli = match cli::Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => return cli::usage_error(e),
+/// The tray app's entry: the same command line, with `desktop` run when no subcommand is given
+/// (its error the sentence to say).
+pub fn run_app(desktop: impl FnOnce(Context) -> Result<(), String>) -> Result<Outcome, CliError> {
+    let cli = match cli::parse()? {
+        Invocation::Cli(cli) => cli,
+        Invocation::GenerateAssets(dir) => return generate_assets::run(&dir),
     };
     started(
         &cli.global,
@@ -42,7 +44,9 @@ pub fn run_app(desktop: impl FnOnce(Context) -> ExitCode) -> ExitCode {
     let context = context(&cli.global);
     match cli.command {
         Some(command) => cli::execute(&context, command),
-        None => desktop(context),
+        None => desktop(context)
+            .map(|()| Outcome::Done)
+            .map_err(CliError::Failed),
     }
 }
 
@@ -71,23 +75,16 @@ fn app_binary() -> Option<PathBuf> {
         .ok()
         .and_then(|exe| exe.parent().map(|dir| dir.join(APP_BINARY)))
         .filter(|path| path.is_file());
-    beside.or_else(|| {
-        std::env::var_os("PATH").and_then(|paths| {
-            std::env::split_paths(&paths)
-                .map(|dir| dir.join(APP_BINARY))
-                .find(|path| path.is_file())
-        })
-    })
+    beside.or_else(|| which::which(APP_BINARY).ok())
 }
 
-fn launch_app() -> ExitCode {
+fn launch_app() -> Result<Outcome, CliError> {
     let Some(app) = app_binary() else {
-        eprintln!(
-            "clickatell-balance: the tray app is not installed ({APP_BINARY} is neither beside \
-             this program nor on PATH). Install the desktop package for it, or use a command: \
-             see `clickatell-balance --help`."
-        );
-        return ExitCode::from(1);
+        return Err(CliError::Failed(format!(
+            "the tray app is not installed ({APP_BINARY} is neither beside this program nor on \
+             PATH). Install the desktop package for it, or use a command: see \
+             `clickatell-balance --help`."
+        )));
     };
     let mut command = std::process::Command::new(&app);
     command.args(std::env::args_os().skip(1));
@@ -98,12 +95,11 @@ fn launch_app() -> ExitCode {
     };
     #[cfg(not(unix))]
     let error = match command.status() {
-        Ok(status) => return ExitCode::from(status.code().unwrap_or(1) as u8),
+        Ok(status) => return Ok(Outcome::Exited(status.code().unwrap_or(1) as u8)),
         Err(e) => e,
     };
-    eprintln!(
-        "clickatell-balance: the tray app {} could not be started: {error}",
+    Err(CliError::Failed(format!(
+        "the tray app {} could not be started: {error}",
         app.display()
-    );
-    ExitCode::FAILURE
+    )))
 }

@@ -4,10 +4,11 @@
 //! nothing.
 
 use crate::clickatell::{endpoint_url, Api, Format, SourceConfig};
+use crate::decimal_text;
+use crate::field_error::FieldError;
 use crate::levels::{Level, Thresholds};
 use crate::limits;
 use crate::network::NetworkConfig;
-use crate::settings::{decimal_option, FieldError};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -37,9 +38,9 @@ pub struct Account {
     pub format: Format,
     pub base_url: Option<String>,
     pub poll_interval_secs: u64,
-    #[serde(with = "decimal_option")]
+    #[serde(with = "decimal_text")]
     pub warning_level: Option<Decimal>,
-    #[serde(with = "decimal_option")]
+    #[serde(with = "decimal_text")]
     pub critical_level: Option<Decimal>,
     /// A disabled account is kept, with its token and history, but not polled.
     pub enabled: bool,
@@ -97,19 +98,14 @@ impl Account {
         Duration::from_secs(self.poll_interval_secs)
     }
 
-    /// The environment variable holding this account's token for headless use:
-    /// `CLICKATELL_TOKEN_EU` for the id `eu`, `CLICKATELL_TOKEN_US_2` for `us-2`.
+    /// The environment variable holding this account's token for headless use.
     pub fn token_env(&self) -> String {
-        format!("{}_{}", crate::token_store::TOKEN_ENV, env_suffix(&self.id))
+        crate::token_names::token_env(&self.id)
     }
 
     /// The environment variable naming a file with this account's token.
     pub fn token_file_env(&self) -> String {
-        format!(
-            "{}_{}",
-            crate::token_store::TOKEN_FILE_ENV,
-            env_suffix(&self.id)
-        )
+        crate::token_names::token_file_env(&self.id)
     }
 
     /// Whether `key` (an id or a name, any case) names this account.
@@ -227,10 +223,6 @@ fn new_id(name: &str, taken: &[Account]) -> String {
         .map(|n| format!("{base}-{n}"))
         .find(|id| free(id))
         .expect("a free number")
-}
-
-fn env_suffix(id: &str) -> String {
-    id.to_ascii_uppercase().replace('-', "_")
 }
 
 #[cfg(test)]

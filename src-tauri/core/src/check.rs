@@ -26,8 +26,8 @@ impl From<Level> for CheckStatus {
 
 impl CheckStatus {
     /// The process exit code for this state.
-    pub fn exit_code(self) -> i32 {
-        self as i32
+    pub fn exit_code(self) -> u8 {
+        self as u8
     }
 
     fn label(self) -> &'static str {

@@ -10,7 +10,8 @@ use crate::keyring_gate::KeyringGate;
 use crate::monitor::{self, Clock, MonitorConfig, MonitorDeps, SourceFactory, TokenLookup};
 use crate::notifier::{Action, ActionHandler, DesktopNotifier, Labelled, Notifier};
 use crate::paths::Profile;
-use crate::token_store::{TokenFor, TokenSources, TokenStoreError, TOKEN_ENV, TOKEN_FILE_ENV};
+use crate::token_names::{TOKEN_ENV, TOKEN_FILE_ENV};
+use crate::token_store::{TokenFor, TokenSources, TokenStoreError};
 use crate::{
     balance_source, Api, ApiToken, Balance, BalanceSource, FetchError, Format, HttpClient,
     Settings, SettingsStore, SourceConfig,
@@ -433,13 +434,10 @@ fn shared_client(
 
 /// A small single-threaded runtime for one request from the command line.
 fn current_thread_runtime() -> Result<tokio::runtime::Runtime, FetchError> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| FetchError::Network {
-            host: "-".into(),
-            detail: format!("could not start the async runtime: {e}"),
-        })
+    crate::runtime::current_thread().map_err(|e| FetchError::Network {
+        host: "-".into(),
+        detail: format!("could not start the async runtime: {e}"),
+    })
 }
 
 /// How long the account at `position` of `count` waits before its first poll: spread evenly

@@ -46,7 +46,7 @@ pub struct Point {
 pub struct History {
     conn: Mutex<rusqlite::Connection>,
     path: PathBuf,
-    set_aside: Mutex<Option<PathBuf>>,
+    set_aside: Mutex<Option<KeptAside>>,
 }
 
 /// How many recent days keep every reading; older ones keep the last reading of each hour,
@@ -76,11 +76,11 @@ impl History {
         }
         match connect(path) {
             Err(HistoryError::Sqlite { source, .. }) if is_corruption(&source) => {
-                let kept_as = set_aside_files(path, &source.to_string())?;
+                let kept = set_aside_files(path, &source.to_string())?;
                 Ok(Self {
                     conn: Mutex::new(connect(path)?),
                     path: path.to_owned(),
-                    set_aside: Mutex::new(Some(kept_as)),
+                    set_aside: Mutex::new(Some(kept)),
                 })
             }
             Ok(conn) => Ok(Self {
@@ -108,8 +108,8 @@ impl History {
         }
     }
 
-    /// Where an unreadable database was kept when this one replaced it.
-    pub fn set_aside(&self) -> Option<PathBuf> {
+    /// The unreadable database this one replaced, and where it was kept.
+    pub fn set_aside(&self) -> Option<KeptAside> {
         self.set_aside
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -128,9 +128,9 @@ impl History {
         if verdict != "ok" {
             // Close the damaged file before moving it, then start anew in its place.
             *conn = rusqlite::Connection::open_in_memory().map_err(|e| self.sql(e))?;
-            let kept_as = set_aside_files(&self.path, &verdict)?;
+            let kept = set_aside_files(&self.path, &verdict)?;
             *conn = connect(&self.path)?;
-            *self.set_aside.lock().unwrap_or_else(|p| p.into_inner()) = Some(kept_as);
+            *self.set_aside.lock().unwrap_or_else(|p| p.into_inner()) = Some(kept);
             return Ok(());
         }
         let before = (now - time::Duration::days(FULL_RESOLUTION_DAYS)).unix_timestamp();
@@ -285,8 +285,28 @@ fn connect(path: &Path) -> Result<rusqlite::Connection, HistoryError> {
     Ok(conn)
 }
 
+/// An unreadable database, kept under a new name when a new one took its place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptAside {
+    pub reason: String,
+    pub kept_as: PathBuf,
+}
+
+impl KeptAside {
+    /// The sentence telling the user what happened and what to do.
+    pub fn user_message(&self) -> String {
+        format!(
+            "The history database could not be read ({}); it was kept as {} and a new one was \
+             started, so the history begins again now. Delete that file once you no longer \
+             need its readings.",
+            self.reason,
+            self.kept_as.display()
+        )
+    }
+}
+
 /// Moves an unusable database (and its journal) to `<path>.corrupt-<time>`; where it went.
-fn set_aside_files(path: &Path, reason: &str) -> Result<PathBuf, HistoryError> {
+fn set_aside_files(path: &Path, reason: &str) -> Result<KeptAside, HistoryError> {
     let kept_as = crate::atomic_file::set_aside_path(path);
     for suffix in ["", "-wal", "-shm"] {
         let from = PathBuf::from(format!("{}{suffix}", path.display()));
@@ -303,7 +323,10 @@ fn set_aside_files(path: &Path, reason: &str) -> Result<PathBuf, HistoryError> {
         kept_as = %kept_as.display(),
         "history database unreadable; kept aside and started anew"
     );
-    Ok(kept_as)
+    Ok(KeptAside {
+        reason: reason.to_owned(),
+        kept_as,
+    })
 }
 
 /// Brings the schema to [`SCHEMA_VERSION`] in one transaction: a new file gets the tables, a
@@ -397,7 +420,7 @@ mod tests {
         let path = dir.path().join("history.sqlite3");
         std::fs::write(&path, b"this is not a database, but it is someone's file").unwrap();
         let h = History::open(&path).unwrap();
-        let kept = h.set_aside().expect("set aside");
+        let kept = h.set_aside().expect("set aside").kept_as;
         assert_eq!(
             std::fs::read(&kept).unwrap(),
             b"this is not a database, but it is someone's file"

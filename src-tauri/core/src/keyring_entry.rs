@@ -55,11 +55,6 @@ impl KeyringEntry {
         }
     }
 
-    /// The entry's user, for messages.
-    pub fn user(&self) -> &str {
-        &self.user
-    }
-
     fn entry(&self) -> Result<keyring::Entry, KeyringError> {
         keyring::Entry::new(&self.service, &self.user).map_err(map_keyring_error)
     }

@@ -31,7 +31,9 @@ impl PluginRange {
         if text.contains(':') || text.starts_with('@') {
             Self::parse(text)
         } else {
-            parse_exact(text).map(Self::below)
+            parse_exact(text)
+                .map(Self::below)
+                .map_err(|e| format!("the level {e}"))
         }
     }
 

@@ -3,12 +3,12 @@
 
 use crate::account::{self, Account};
 use crate::atomic_file::write_atomically;
-use crate::clickatell::{parse_exact, SourceConfig};
+use crate::clickatell::SourceConfig;
+use crate::field_error::FieldError;
 use crate::limits::{self, FieldLimit};
 use crate::network::{NetworkConfig, ProxySetting};
 use crate::tray_icon::IconStyle;
-use rust_decimal::Decimal;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -82,45 +82,6 @@ impl Default for Notifications {
             top_up_notice: false,
             blind_after_minutes: 60,
             extra: Map::new(),
-        }
-    }
-}
-
-/// One invalid field: its name as in `settings.json` (within its account, for an account's
-/// field), and what is wrong with it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldError {
-    /// The account's id, for a field of one account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account: Option<String>,
-    pub field: String,
-    pub message: String,
-}
-
-impl FieldError {
-    /// A problem with an app-wide field.
-    pub fn new(field: &str, message: String) -> Self {
-        Self {
-            account: None,
-            field: field.into(),
-            message,
-        }
-    }
-
-    /// A problem with a field of the account `id`.
-    pub fn of_account(id: &str, field: &str, message: String) -> Self {
-        Self {
-            account: Some(id.into()),
-            ..Self::new(field, message)
-        }
-    }
-}
-
-impl std::fmt::Display for FieldError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.account {
-            Some(id) => write!(f, "account {id}: {}: {}", self.field, self.message),
-            None => write!(f, "{}: {}", self.field, self.message),
         }
     }
 }
@@ -380,39 +341,10 @@ impl SettingsStore {
     }
 }
 
-/// Levels are stored as strings ("100.50") so they stay exact; a hand-written number is
-/// accepted too.
-pub(crate) mod decimal_option {
-    use super::*;
-
-    pub fn serialize<S: Serializer>(v: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
-        match v {
-            Some(d) => s.serialize_str(&d.to_string()),
-            None => s.serialize_none(),
-        }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
-        let text = match Option::<Value>::deserialize(d)? {
-            None | Some(Value::Null) => return Ok(None),
-            Some(Value::String(s)) => s,
-            Some(Value::Number(n)) => n.to_string(),
-            Some(other) => {
-                return Err(serde::de::Error::custom(format!(
-                    "expected a number, found {other}"
-                )))
-            }
-        };
-        parse_exact(&text)
-            .map(Some)
-            .map_err(serde::de::Error::custom)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clickatell::{Api, Format};
+    use crate::clickatell::{parse_exact, Api, Format};
 
     fn store() -> (tempfile::TempDir, SettingsStore) {
         let dir = tempfile::tempdir().unwrap();

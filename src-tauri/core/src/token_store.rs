@@ -4,6 +4,7 @@
 
 use crate::account::Account;
 use crate::token::{ApiToken, TokenError};
+use crate::token_names::{CREDENTIAL, TOKEN_ENV, TOKEN_FILE_ENV};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
@@ -13,12 +14,6 @@ pub const SERVICE: &str = "clickatell-balance";
 /// Keyring user name of the token entry of the single-account versions; its token moves to
 /// the first account's entry (user = the account's id) when that is first looked up.
 pub const LEGACY_USER: &str = "api-token";
-/// Environment variable that overrides the keyring, for monitoring systems without a desktop.
-pub const TOKEN_ENV: &str = "CLICKATELL_TOKEN";
-/// Environment variable naming a file that holds the token (as `--token-file` does).
-pub const TOKEN_FILE_ENV: &str = "CLICKATELL_TOKEN_FILE";
-/// The systemd credential (`LoadCredential=clickatell-token:…`) the token is read from.
-pub const CREDENTIAL: &str = "clickatell-token";
 
 pub use crate::keyring_entry::KEYRING_NAME;
 use crate::keyring_entry::{KeyringEntry, KeyringError};
@@ -227,11 +222,6 @@ impl TokenStore {
     /// The entry of the account `id`.
     pub fn for_account(id: &str) -> Self {
         Self::new(SERVICE, id)
-    }
-
-    /// The keyring user the entry is stored under, for messages.
-    pub fn user(&self) -> &str {
-        self.entry.user()
     }
 
     /// An entry under another service/user, so tests and demo data never touch the real one.

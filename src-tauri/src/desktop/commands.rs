@@ -3,66 +3,67 @@
 //! domain's typed errors into sentences. The token goes in, never out.
 
 use super::contract::{
-    AccountCard, AccountsView, Balance, CommandError, ConnectionReport, HistoryRange, Point,
-    ProxyPasswordStatus, Settings, SnapshotView, TokenStatus,
+    AccountCard, AccountsView, Balance, CommandError, CommandRequest, ConnectionReport,
+    HistoryRange, Point, ProxyPasswordStatus, Settings, SnapshotView, TokenStatus,
 };
+use super::monitors;
 use super::state::{AppState, Watched};
 use clickatell_core::account::Account;
 use clickatell_core::clickatell::parse_exact;
+use clickatell_core::field_error::FieldError;
 use clickatell_core::history::RETENTION_DAYS;
 use clickatell_core::limits;
 use clickatell_core::monitor;
 use clickatell_core::network::{ProxyPassword, ProxyPasswordStore, ProxySetting};
 use clickatell_core::notifier::{Notification, Urgency};
-use clickatell_core::settings::FieldError;
 use clickatell_core::{ApiToken, HttpClient};
 use serde_json::Value;
 use tauri::{AppHandle, Manager, Runtime};
 
-/// Runs the command named `command` with the UI's `args`, answering in JSON.
+/// Runs one window command, answering in JSON. The account a command is about is its id;
+/// the window's first account when not given.
 pub async fn dispatch<R: Runtime>(
     app: &AppHandle<R>,
-    command: &str,
-    args: Value,
+    call: CommandRequest,
 ) -> Result<Value, CommandError> {
     let state = app.state::<AppState>();
     let state = state.inner();
-    let arg = |name: &str| args.get(name).cloned().unwrap_or(Value::Null);
-    let text = |name: &str| match arg(name) {
-        Value::String(s) => Ok(s),
-        _ => Err(CommandError::message(format!("The {name} is missing."))),
-    };
-    // The account a command is about (its id); the window's first account when not given.
-    let account = match arg("account") {
-        Value::String(id) => Some(id),
-        _ => None,
-    };
-    let account = account.as_deref();
-    match command {
-        "get_snapshot" => answer(get_snapshot(state, account)),
-        "get_accounts" => answer(get_accounts(state).await?),
-        "get_settings" => answer(get_settings(state)),
-        "field_limits" => answer(limits::ALL),
-        "save_settings" => answer(save_settings(app, state, arg("settings")).await?),
-        "test_token" => answer(test_token(state, account, &text("token")?).await?),
-        "save_token" => answer(save_token(state, account, &text("token")?).await?),
-        "delete_token" => answer(delete_token(state, account).await?),
-        "token_status" => answer(read_token_status(state, account).await),
-        "refresh_now" => answer(refresh_now(state, account).await),
-        "get_history" => {
-            let range = serde_json::from_value(arg("range"))
-                .map_err(|_| CommandError::message("There is no such history range."))?;
-            answer(get_history(state, account, range).await?)
+    match call {
+        CommandRequest::GetSnapshot { account } => answer(get_snapshot(state, account.as_deref())),
+        CommandRequest::GetAccounts {} => answer(get_accounts(state).await?),
+        CommandRequest::GetSettings {} => answer(get_settings(state)),
+        CommandRequest::FieldLimits {} => answer(limits::ALL),
+        CommandRequest::SaveSettings { settings } => {
+            answer(save_settings(app, state, settings).await?)
         }
-        "send_test_notification" => answer(send_test_notification(state).await?),
-        "test_connection" => {
-            answer(test_connection(state, account, arg("settings"), arg("proxy_password")).await?)
+        CommandRequest::TestToken { token, account } => {
+            answer(test_token(state, account.as_deref(), &token).await?)
         }
-        "save_proxy_password" => answer(save_proxy_password(state, text("password")?).await?),
-        "proxy_password_status" => answer(read_proxy_password_status(state).await),
-        other => Err(CommandError::message(format!(
-            "There is no command {other:?}."
-        ))),
+        CommandRequest::SaveToken { token, account } => {
+            answer(save_token(state, account.as_deref(), &token).await?)
+        }
+        CommandRequest::DeleteToken { account } => {
+            answer(delete_token(state, account.as_deref()).await?)
+        }
+        CommandRequest::TokenStatus { account } => {
+            answer(read_token_status(state, account.as_deref()).await)
+        }
+        CommandRequest::RefreshNow { account } => {
+            answer(refresh_now(state, account.as_deref()).await)
+        }
+        CommandRequest::GetHistory { range, account } => {
+            answer(get_history(state, account.as_deref(), range).await?)
+        }
+        CommandRequest::SendTestNotification {} => answer(send_test_notification(state).await?),
+        CommandRequest::TestConnection {
+            settings,
+            proxy_password,
+            account,
+        } => answer(test_connection(state, account.as_deref(), settings, proxy_password).await?),
+        CommandRequest::SaveProxyPassword { password } => {
+            answer(save_proxy_password(state, password).await?)
+        }
+        CommandRequest::ProxyPasswordStatus {} => answer(read_proxy_password_status(state).await),
     }
 }
 
@@ -204,7 +205,7 @@ async fn save_settings<R: Runtime>(
         &mut *state.settings.lock().unwrap_or_else(|p| p.into_inner()),
         settings.clone(),
     );
-    super::apply_settings(app, &settings).await;
+    monitors::apply_settings(app, &settings).await;
     forget_removed(state, &previous, &settings).await?;
     if previous.start_at_login != settings.start_at_login {
         let (app, enabled) = (app.clone(), settings.start_at_login);
@@ -436,7 +437,7 @@ async fn test_connection(
     state: &AppState,
     id: Option<&str>,
     form: Value,
-    proxy_password: Value,
+    proxy_password: Option<String>,
 ) -> Result<ConnectionReport, CommandError> {
     if state.context.is_demo() {
         return Err(CommandError::message(
@@ -458,9 +459,7 @@ async fn test_connection(
         .cloned()
         .unwrap_or(account);
     let mut config = settings.source_config(&account);
-    if let (ProxySetting::Url(proxy), Value::String(password)) =
-        (&config.network.proxy, proxy_password)
-    {
+    if let (ProxySetting::Url(proxy), Some(password)) = (&config.network.proxy, proxy_password) {
         if !password.is_empty() {
             config.network.proxy = ProxySetting::Url(proxy.carrying(&ProxyPassword::new(password)));
         }

@@ -3,9 +3,11 @@
 //! by the commands' tests through the mock runtime) and is what the UI's tests are fed, so both
 //! sides agree on the shape.
 
-use clickatell_core::settings::FieldError;
+use super::command_list::with_commands;
+use clickatell_core::field_error::FieldError;
 use clickatell_core::token_store::KEYRING_NAME;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 pub use clickatell_core::connection_test::ConnectionReport;
 pub use clickatell_core::history::Point;
@@ -50,12 +52,62 @@ pub struct AccountCard {
     pub sparkline: Vec<Point>,
 }
 
+/// The request type of the command list.
+macro_rules! command_requests {
+    ($($name:ident $variant:ident { $($field:ident: $ty:ty),* })*) => {
+        /// A window command with its arguments, typed: what the relay sends over the link and
+        /// the tray process serves. Its wire name is the command's (`get_snapshot`).
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(tag = "command", content = "args", rename_all = "snake_case")]
+        pub enum CommandRequest {
+            $($variant { $($field: $ty),* }),*
+        }
+    };
+}
+
+with_commands!(command_requests);
+
 /// The event that carries every new snapshot to the UI.
 pub const SNAPSHOT_EVENT: &str = "snapshot";
 /// The event that asks the window to show one account (its id), chosen in the tray's menu.
 pub const FOCUS_EVENT: &str = "focus-account";
 /// The event that tells the UI a tray host appeared, so "no tray" no longer holds.
 pub const TRAY_READY_EVENT: &str = "tray-ready";
+/// The event that asks the open window to show a view (its fragment, as `View` names it).
+pub const NAVIGATE_EVENT: &str = "navigate";
+/// Every event the tray sends the UI.
+pub const EVENTS: &[&str] = &[
+    SNAPSHOT_EVENT,
+    FOCUS_EVENT,
+    TRAY_READY_EVENT,
+    NAVIGATE_EVENT,
+];
+
+/// Which part of the UI to show: its name is the UI's address (`#overview`), on the link and
+/// on the window process's command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum View {
+    Overview,
+    Settings,
+}
+
+impl View {
+    /// The view's name in the UI's address.
+    pub fn fragment(self) -> &'static str {
+        match self {
+            Self::Overview => "overview",
+            Self::Settings => "settings",
+        }
+    }
+
+    /// The view a fragment names, if any.
+    pub fn from_fragment(fragment: &str) -> Option<Self> {
+        [Self::Overview, Self::Settings]
+            .into_iter()
+            .find(|v| v.fragment() == fragment)
+    }
+}
 
 /// An error for the UI: a sentence to show, and per-field messages for forms.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -157,7 +209,6 @@ pub enum HistoryRange {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::Value;
     use std::path::PathBuf;
 
     fn fixtures() -> PathBuf {

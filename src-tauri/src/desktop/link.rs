@@ -3,7 +3,7 @@
 //! answers and pushes events. Lines are bounded, so a garbage or oversized frame ends the
 //! link instead of growing a buffer.
 
-use super::contract::CommandError;
+use super::contract::{CommandError, CommandRequest, View};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncReadExt, AsyncWrite, AsyncWriteExt};
@@ -18,9 +18,7 @@ pub const WINDOW_ARG: &str = "--window-link";
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Request {
     pub id: u64,
-    pub command: String,
-    #[serde(default)]
-    pub args: Value,
+    pub call: CommandRequest,
 }
 
 /// What the tray process sends the window process.
@@ -35,7 +33,7 @@ pub enum ToWindow {
     /// An event for the UI (a new snapshot, a tray host appeared).
     Event { event: String, payload: Value },
     /// Show the window (raised and focused) at this view.
-    Show { view: String },
+    Show { view: View },
 }
 
 /// Why a link ended.
@@ -96,8 +94,7 @@ mod tests {
         let (mut a, mut b) = (a, BufReader::new(b));
         let request = Request {
             id: 7,
-            command: "get_settings".into(),
-            args: Value::Null,
+            call: CommandRequest::GetSettings {},
         };
         write(&mut a, &request).await.unwrap();
         assert_eq!(read::<Request, _>(&mut b).await.unwrap(), Some(request));

@@ -5,29 +5,28 @@ pub mod command_list;
 pub mod commands;
 pub mod contract;
 pub mod link;
+pub mod monitors;
 pub mod state;
 pub mod tray;
 pub mod tray_host;
-pub mod window;
 pub mod window_host;
 pub mod window_process;
 
 use clickatell_core::context::Context;
-use clickatell_core::monitor::{self, MonitorConfig, SystemClock};
+use clickatell_core::monitor::SystemClock;
 use clickatell_core::notifier::{Action, ActionHandler, DesktopNotifier};
 use clickatell_core::snapshot::{Snapshot, Status};
 use clickatell_core::tray_icon::IconStyle;
 use clickatell_core::tray_text::{tray_overview, AccountState, TrayOverview};
-use clickatell_core::{Decimal, Settings};
-use state::{AppState, Watched};
+use clickatell_core::Decimal;
+use contract::View;
+use state::AppState;
 use std::collections::BTreeMap;
-use std::process::ExitCode;
 use std::sync::mpsc::RecvTimeoutError;
 use std::sync::Arc;
 use std::time::Duration;
 use tauri::{AppHandle, Manager, RunEvent, Runtime};
 use tray_host::HostEvent;
-use window::View;
 use window_host::WindowHost;
 
 /// How far back the meter looks for the balance it fills against.
@@ -44,23 +43,18 @@ const AGE_TICK: Duration = Duration::from_secs(60);
 /// 7 on two cores, more threads on more). Blocking work still goes to the blocking pool.
 const ASYNC_WORKERS: usize = 1;
 
-/// Runs the tray app until the user chooses Quit.
-pub fn run(context: Context) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+/// Runs the tray app until the user chooses Quit; an error is the sentence saying why it could
+/// not start.
+pub fn run(context: Context) -> Result<(), String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(ASYNC_WORKERS)
         .enable_all()
         .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("clickatell-balance: the desktop app could not start its async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
+        .map_err(|e| format!("the desktop app could not start its async runtime: {e}"))?;
     tauri::async_runtime::set(runtime.handle().clone());
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            window::open(app, View::Overview, None);
+            window_host::open(app, View::Overview, None);
         }))
         .plugin(tauri_plugin_autostart::init(
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
@@ -85,18 +79,20 @@ pub fn run(context: Context) -> ExitCode {
                 }
                 _ => {}
             });
-            ExitCode::SUCCESS
+            Ok(())
         }
-        Err(e) => {
-            eprintln!("clickatell-balance: the desktop app could not start: {e}");
-            ExitCode::FAILURE
-        }
+        Err(e) => Err(format!("the desktop app could not start: {e}")),
     }
 }
 
 fn setup<R: Runtime>(app: &AppHandle<R>, context: Context) {
     let history = match context.open_history() {
-        Ok(h) => Some(Arc::new(h)),
+        Ok(h) => {
+            if let Some(kept) = h.set_aside() {
+                eprintln!("clickatell-balance: warning: {}", kept.user_message());
+            }
+            Some(Arc::new(h))
+        }
         Err(e) => {
             tracing::warn!(error = %e, "history unavailable");
             None
@@ -116,9 +112,10 @@ fn setup<R: Runtime>(app: &AppHandle<R>, context: Context) {
         clock: Arc::new(SystemClock),
         changes,
         focus: std::sync::Mutex::default(),
+        notification_actions: action_handler(app),
     });
     let saved = app.state::<AppState>().settings();
-    let configure = tauri::async_runtime::block_on(async { watch_accounts(app, &saved) });
+    let configure = tauri::async_runtime::block_on(async { monitors::watch_accounts(app, &saved) });
     debug_assert!(configure.is_empty(), "nothing runs yet to reconfigure");
     app.manage(tray::TrayState::default());
     app.manage(tray::MenuSlot::<R>::default());
@@ -143,83 +140,12 @@ fn setup<R: Runtime>(app: &AppHandle<R>, context: Context) {
     };
     follow_tray_host(app.clone(), patience, installed);
     if demo {
-        window::open(app, View::Overview, None);
+        window_host::open(app, View::Overview, None);
     }
     if std::env::var("TAURI_WEBVIEW_AUTOMATION").is_ok_and(|v| v == "true") {
-        window::open(app, View::Overview, None);
+        window_host::open(app, View::Overview, None);
     }
     forward_snapshots(app.clone(), changed);
-}
-
-/// Brings the monitors in line with `saved`: one per enabled account, in order. An account
-/// already watched under the same name keeps its monitor (returned with its new
-/// configuration, to apply once the lock is released); a new one, or one whose name in
-/// notifications changed, gets a new monitor; one no longer enabled stops. Must run on the
-/// async runtime (monitors are spawned on it).
-fn watch_accounts<R: Runtime>(
-    app: &AppHandle<R>,
-    saved: &Settings,
-) -> Vec<(Watched, MonitorConfig)> {
-    let state = app.state::<AppState>();
-    let context = &state.context;
-    let mut running = state.watched.lock().unwrap_or_else(|p| p.into_inner());
-    let mut next = Vec::new();
-    let mut reconfigure = Vec::new();
-    for (position, account) in saved.enabled().enumerate() {
-        let label = context.account_label(saved, account);
-        let config = context.monitor_config(saved, account, position);
-        let kept = running
-            .iter()
-            .position(|w| w.account.id == account.id && w.label == label);
-        let watched = match kept {
-            Some(i) => {
-                let mut w = running.remove(i);
-                w.account = config.account.clone();
-                reconfigure.push((w.clone(), config));
-                w
-            }
-            None => {
-                let notifier = context.notifier(
-                    label.clone(),
-                    Some((action_handler(app), &[Action::TopUp, Action::Open])),
-                );
-                let deps = context.monitor_deps(
-                    saved,
-                    account,
-                    notifier,
-                    state.history.clone(),
-                    state.clock.clone(),
-                );
-                let account = config.account.clone();
-                let monitor = monitor::spawn(config, deps);
-                let mut snapshots = monitor.subscribe();
-                let changes = state.changes.clone();
-                tauri::async_runtime::spawn(async move {
-                    while snapshots.changed().await.is_ok() {
-                        if changes.send(()).is_err() {
-                            return;
-                        }
-                    }
-                });
-                Watched {
-                    account,
-                    label,
-                    monitor,
-                }
-            }
-        };
-        next.push(watched);
-    }
-    *running = next;
-    let _ = state.changes.send(());
-    reconfigure
-}
-
-/// Applies `saved` to the monitors (see [`watch_accounts`]), on the async runtime.
-pub async fn apply_settings<R: Runtime>(app: &AppHandle<R>, saved: &Settings) {
-    for (watched, config) in watch_accounts(app, saved) {
-        watched.monitor.configure(config).await;
-    }
 }
 
 /// The tray's view of every watched account now.
@@ -261,7 +187,7 @@ fn action_handler<R: Runtime>(app: &AppHandle<R>) -> ActionHandler {
         Action::TopUp => {
             clickatell_core::top_up::open_in_browser(&app.state::<AppState>().settings().top_up_url)
         }
-        Action::Open => window::open(&app, View::Overview, None),
+        Action::Open => window_host::open(&app, View::Overview, None),
     })
 }
 
@@ -281,7 +207,7 @@ fn follow_tray_host<R: Runtime>(app: AppHandle<R>, patience: Duration, installed
     }) {
         tracing::warn!(error = %e, "cannot watch the session bus for a tray host");
         if !installed {
-            window::open(&app, View::Overview, Some("no-tray"));
+            window_host::open(&app, View::Overview, Some("no-tray"));
         }
         return;
     }
@@ -315,7 +241,7 @@ fn follow_tray_host<R: Runtime>(app: AppHandle<R>, patience: Duration, installed
                     outage = false;
                     hint_at = None;
                     if hinted {
-                        window::emit(&app, contract::TRAY_READY_EVENT, ());
+                        window_host::emit(&app, contract::TRAY_READY_EVENT, ());
                         hinted = false;
                     }
                 }
@@ -327,7 +253,7 @@ fn follow_tray_host<R: Runtime>(app: AppHandle<R>, patience: Duration, installed
                 Ok(HostEvent::Vanished) => {}
                 Err(RecvTimeoutError::Timeout) => {
                     tracing::warn!(?patience, "no tray host is there; showing the window");
-                    window::open(&app, View::Overview, Some("no-tray"));
+                    window_host::open(&app, View::Overview, Some("no-tray"));
                     hinted = true;
                     hint_at = None;
                 }
@@ -434,13 +360,13 @@ fn forward_snapshots<R: Runtime>(
             if first_reading && primary.status != Status::Starting {
                 first_reading = false;
                 if primary.status == Status::TokenMissing {
-                    window::open(&app, View::Overview, None);
+                    window_host::open(&app, View::Overview, None);
                 }
             }
             let overview = current_overview(&app);
             tray::update(&app, &overview, tray_style(&app), primary.status);
             let now = app.state::<AppState>().clock.now();
-            window::emit(
+            window_host::emit(
                 &app,
                 contract::SNAPSHOT_EVENT,
                 contract::SnapshotView::new(primary, now),

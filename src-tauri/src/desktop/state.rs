@@ -4,7 +4,7 @@ use clickatell_core::account::Account;
 use clickatell_core::context::Context;
 use clickatell_core::history::History;
 use clickatell_core::monitor::{Clock, MonitorHandle};
-use clickatell_core::notifier::Notifier;
+use clickatell_core::notifier::{ActionHandler, Notifier};
 use clickatell_core::Settings;
 use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc::UnboundedSender;
@@ -36,6 +36,8 @@ pub struct AppState {
     pub changes: UnboundedSender<()>,
     /// The account the tray's menu asked the window to show, until the window has read it.
     pub focus: Mutex<Option<String>>,
+    /// What a notification's buttons (Top up, Open) do in this app.
+    pub notification_actions: ActionHandler,
 }
 
 impl AppState {

@@ -3,8 +3,9 @@
 //! with a line per account.
 
 use super::contract;
+use super::contract::View;
 use super::state::AppState;
-use super::window::{self, View};
+use super::window_host;
 use clickatell_core::snapshot::Status;
 use clickatell_core::tray_icon::{render, IconStyle, IconView};
 use clickatell_core::tray_text::{TrayOverview, TrayView};
@@ -152,16 +153,16 @@ pub fn install<R: Runtime>(
             "top-up" => clickatell_core::top_up::open_in_browser(
                 &app.state::<AppState>().settings().top_up_url,
             ),
-            "open" => window::open(app, View::Overview, None),
-            "settings" => window::open(app, View::Settings, None),
+            "open" => window_host::open(app, View::Overview, None),
+            "settings" => window_host::open(app, View::Settings, None),
             "quit" => app.exit(0),
             other => {
                 if let Some(account) = other.strip_prefix("account:") {
                     let state = app.state::<AppState>();
                     *state.focus.lock().unwrap_or_else(|p| p.into_inner()) =
                         Some(account.to_owned());
-                    window::emit(app, contract::FOCUS_EVENT, account);
-                    window::open(app, View::Overview, None);
+                    window_host::emit(app, contract::FOCUS_EVENT, account);
+                    window_host::open(app, View::Overview, None);
                 }
             }
         })
@@ -172,7 +173,7 @@ pub fn install<R: Runtime>(
                 ..
             } = event
             {
-                window::open(tray.app_handle(), View::Overview, None);
+                window_host::open(tray.app_handle(), View::Overview, None);
             }
         })
         .build(app)?;

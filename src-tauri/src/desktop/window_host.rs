@@ -5,15 +5,37 @@
 //! events to it; asked to open the window while one runs, it shows that one.
 
 use super::commands;
+use super::contract::View;
 use super::link::{self, Request, ToWindow, WINDOW_ARG};
-use super::window::View;
+use super::state::AppState;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use tauri::{AppHandle, Runtime};
+use tauri::{AppHandle, Manager, Runtime};
 use tokio::io::BufReader;
 use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::mpsc;
+
+/// Shows the window at `view`, starting the window process if none runs; `hint` is shown
+/// above the content (e.g. that there is no tray on this desktop). The demo account's window
+/// always says so.
+pub fn open<R: Runtime>(app: &AppHandle<R>, view: View, hint: Option<&str>) {
+    let demo = app
+        .try_state::<AppState>()
+        .is_some_and(|s| s.context.is_demo());
+    let hint = hint.or(demo.then_some("demo"));
+    match app.try_state::<WindowHost>() {
+        Some(host) => host.open(view, hint),
+        None => tracing::error!("no window host: the window cannot open"),
+    }
+}
+
+/// Sends an event to the window's UI, if a window is open.
+pub fn emit<R: Runtime>(app: &AppHandle<R>, event: &str, payload: impl serde::Serialize) {
+    if let Some(host) = app.try_state::<WindowHost>() {
+        host.emit(event, payload);
+    }
+}
 
 /// The window process, as far as the tray process knows it.
 #[derive(Default)]
@@ -57,9 +79,7 @@ impl WindowHost {
     pub fn open(&self, view: View, hint: Option<&str>) {
         let mut window = lock(&self.window);
         if let Some(link) = &window.link {
-            let _ = link.send(ToWindow::Show {
-                view: view.fragment().into(),
-            });
+            let _ = link.send(ToWindow::Show { view });
             return;
         }
         if window.pid.is_some() {
@@ -221,7 +241,7 @@ pub async fn serve<R, Rd, Wr>(
             Ok(Some(request)) => {
                 let (app, to_window) = (app.clone(), to_window.clone());
                 tauri::async_runtime::spawn(async move {
-                    let result = commands::dispatch(&app, &request.command, request.args).await;
+                    let result = commands::dispatch(&app, request.call).await;
                     let _ = to_window.send(ToWindow::Reply {
                         id: request.id,
                         result,

@@ -2,16 +2,16 @@
 //! the link, and the tray's events passed on to the UI. It ends when its window closes or
 //! when the tray process goes.
 
-use super::contract::CommandError;
+use super::command_list::with_commands;
+use super::contract::{CommandError, CommandRequest, HistoryRange, View, NAVIGATE_EVENT};
 use super::link::{self, Request, ToWindow, WINDOW_ARG};
-use super::window::{self, View};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use tauri::{Emitter, Manager, State};
+use tauri::{AppHandle, Emitter, Manager, Runtime, State, WebviewUrl, WebviewWindowBuilder};
 use tokio::io::BufReader;
 use tokio::net::UnixStream;
 use tokio::sync::{mpsc, oneshot};
@@ -46,16 +46,17 @@ pub fn from_args() -> Option<WindowArgs> {
 }
 
 /// The UI's commands, each relayed as it is to the tray process, which serves them (see
-/// `commands::dispatch`); `handler()` registers them all.
+/// `commands::dispatch`); `handler()` registers them all. Their arguments keep the names the
+/// contract gives them (`proxy_password`), not Tauri's camelCase default.
 macro_rules! relays {
-    ($($name:ident($($arg:ident: $ty:ty),*);)*) => {
+    ($($name:ident $variant:ident { $($field:ident: $ty:ty),* })*) => {
         $(
-            #[tauri::command]
+            #[tauri::command(rename_all = "snake_case")]
             pub async fn $name(
                 relay: State<'_, Relay>,
-                $($arg: $ty),*
+                $($field: $ty),*
             ) -> Result<Value, CommandError> {
-                relay.call(stringify!($name), json!({ $(stringify!($arg): $arg),* })).await
+                relay.call(CommandRequest::$variant { $($field),* }).await
             }
         )*
 
@@ -67,23 +68,7 @@ macro_rules! relays {
     };
 }
 
-relays! {
-    get_snapshot(account: Option<String>);
-    get_accounts();
-    get_settings();
-    field_limits();
-    save_settings(settings: Value);
-    test_token(token: String, account: Option<String>);
-    save_token(token: String, account: Option<String>);
-    delete_token(account: Option<String>);
-    token_status(account: Option<String>);
-    refresh_now(account: Option<String>);
-    get_history(range: Value, account: Option<String>);
-    send_test_notification();
-    test_connection(settings: Value, proxy_password: Option<String>, account: Option<String>);
-    save_proxy_password(password: String);
-    proxy_password_status();
-}
+with_commands!(relays);
 
 /// How long the window waits for the tray's snapshot before painting without it.
 const FIRST_SNAPSHOT_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
@@ -98,16 +83,12 @@ pub struct Relay {
 }
 
 impl Relay {
-    /// Sends `command` to the tray process and waits for its answer.
-    pub async fn call(&self, command: &str, args: Value) -> Result<Value, CommandError> {
+    /// Sends `call` to the tray process and waits for its answer.
+    pub async fn call(&self, call: CommandRequest) -> Result<Value, CommandError> {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (answer, answered) = oneshot::channel();
         lock(&self.pending).insert(id, answer);
-        let request = Request {
-            id,
-            command: command.into(),
-            args,
-        };
+        let request = Request { id, call };
         if self.requests.send(request).is_err() {
             lock(&self.pending).remove(&id);
             return Err(tray_gone());
@@ -183,7 +164,11 @@ pub fn run(args: WindowArgs) -> ExitCode {
     // The window paints with the tray's latest snapshot from its first frame; a tray that
     // does not answer in time only costs that (the page asks again once loaded).
     let snapshot = tauri::async_runtime::block_on(async {
-        tokio::time::timeout(FIRST_SNAPSHOT_WAIT, relay.call("get_snapshot", json!({}))).await
+        tokio::time::timeout(
+            FIRST_SNAPSHOT_WAIT,
+            relay.call(CommandRequest::GetSnapshot { account: None }),
+        )
+        .await
     })
     .ok()
     .and_then(Result::ok)
@@ -197,7 +182,7 @@ pub fn run(args: WindowArgs) -> ExitCode {
             }
         })
         .setup(move |app| {
-            window::build(app.handle(), args.view, args.hint.as_deref(), &snapshot)?;
+            build(app.handle(), args.view, args.hint.as_deref(), &snapshot)?;
             let app = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 while let Some(message) = events.recv().await {
@@ -205,7 +190,7 @@ pub fn run(args: WindowArgs) -> ExitCode {
                         ToWindow::Event { event, payload } => {
                             let _ = app.emit(&event, payload);
                         }
-                        ToWindow::Show { view } => window::show(&app, &view),
+                        ToWindow::Show { view } => show(&app, view),
                         ToWindow::Reply { .. } => {}
                     }
                 }
@@ -223,5 +208,40 @@ pub fn run(args: WindowArgs) -> ExitCode {
             eprintln!("clickatell-balance: the window could not open: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The window's label.
+const MAIN: &str = "main";
+
+/// Builds the window at `view`, painting `snapshot` from the start.
+fn build<R: Runtime>(
+    app: &AppHandle<R>,
+    view: View,
+    hint: Option<&str>,
+    snapshot: &Value,
+) -> tauri::Result<()> {
+    let mut url = "index.html".to_owned();
+    if let Some(hint) = hint {
+        url.push_str(&format!("?hint={hint}"));
+    }
+    url.push('#');
+    url.push_str(view.fragment());
+    WebviewWindowBuilder::new(app, MAIN, WebviewUrl::App(url.into()))
+        .title("Clickatell Balance")
+        .inner_size(440.0, 620.0)
+        .min_inner_size(360.0, 420.0)
+        .initialization_script(format!("window.__CLICKATELL_SNAPSHOT__ = {snapshot};"))
+        .build()
+        .map(drop)
+}
+
+/// Raises the window and shows `view`.
+fn show<R: Runtime>(app: &AppHandle<R>, view: View) {
+    if let Some(window) = app.get_webview_window(MAIN) {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+        let _ = window.emit(NAVIGATE_EVENT, view);
     }
 }

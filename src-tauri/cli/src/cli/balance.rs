@@ -1,12 +1,12 @@
 //! `clickatell-balance balance`: fetch once and print, for one account or, with `--all`,
 //! for every enabled one at once.
 
-use super::{fail, one_account};
+use super::{failed, one_account};
+use crate::exit::{CliError, Outcome};
 use clickatell_core::account::Account;
 use clickatell_core::context::Context;
 use clickatell_core::snapshot::Status;
 use clickatell_core::Balance;
-use std::process::ExitCode;
 use time::format_description::well_known::Rfc3339;
 
 /// The `--json` output: the balance as an exact string, in a fixed field order; with
@@ -31,19 +31,13 @@ struct Reading<'a> {
 
 /// Prints `300.50 credits`, or with `--json` one object with the exact balance as a string;
 /// with `--all`, a table (or an array) of every enabled account, exiting 1 if any failed.
-pub fn run(context: &Context, json: bool, all: bool, verbose: bool) -> ExitCode {
+pub fn run(context: &Context, json: bool, all: bool, verbose: bool) -> Result<Outcome, CliError> {
     if all {
         return run_all(context, json);
     }
-    let account = match one_account(context) {
-        Ok(a) => a,
-        Err(exit) => return exit,
-    };
+    let account = one_account(context)?;
     let source = context.settings().source_config(&account);
-    let token = match context.token(&account) {
-        Ok(t) => t,
-        Err(message) => return fail(&message),
-    };
+    let token = context.token(&account).map_err(failed)?;
     let read = if verbose {
         context.test_connection_once(&account, &token).map(|test| {
             eprintln!("Route: {}", test.report.route);
@@ -59,10 +53,7 @@ pub fn run(context: &Context, json: bool, all: bool, verbose: bool) -> ExitCode 
     } else {
         context.fetch_once(&account, &token).map(Ok)
     };
-    let balance = match read.and_then(|r| r) {
-        Ok(b) => b,
-        Err(e) => return fail(&e.user_message()),
-    };
+    let balance = read.and_then(|r| r).map_err(|e| failed(e.user_message()))?;
     if json {
         let reading = Reading {
             balance: Some(balance.amount.to_string()),
@@ -77,7 +68,7 @@ pub fn run(context: &Context, json: bool, all: bool, verbose: bool) -> ExitCode 
     } else {
         println!("{balance}");
     }
-    ExitCode::SUCCESS
+    Ok(Outcome::Done)
 }
 
 impl<'a> Reading<'a> {
@@ -102,12 +93,11 @@ fn now() -> String {
 }
 
 /// Reads every enabled account at once (one shared HTTP client, one request each).
-fn run_all(context: &Context, json: bool) -> ExitCode {
-    let accounts = match context.accounts() {
-        Ok(a) => a,
-        Err(choice) => return fail(&context.choice_message(&choice)),
-    };
-    let results = read_all(context, &accounts);
+fn run_all(context: &Context, json: bool) -> Result<Outcome, CliError> {
+    let accounts = context
+        .accounts()
+        .map_err(|choice| failed(context.choice_message(&choice)))?;
+    let results = read_all(context, &accounts)?;
     let fetched_at = now();
     if json {
         let readings: Vec<Reading<'_>> = accounts
@@ -139,24 +129,18 @@ fn run_all(context: &Context, json: bool) -> ExitCode {
         print!("{}", table(&accounts, &results));
     }
     if results.iter().all(Result::is_ok) {
-        ExitCode::SUCCESS
+        Ok(Outcome::Done)
     } else {
-        ExitCode::FAILURE
+        Ok(Outcome::Shown)
     }
 }
 
 /// Each account's balance, or the sentence saying why it could not be read, in order.
-fn read_all(context: &Context, accounts: &[Account]) -> Vec<Result<Balance, String>> {
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            let message = format!("could not start the async runtime: {e}");
-            return accounts.iter().map(|_| Err(message.clone())).collect();
-        }
-    };
+fn read_all(
+    context: &Context,
+    accounts: &[Account],
+) -> Result<Vec<Result<Balance, String>>, CliError> {
+    let runtime = clickatell_core::runtime::current_thread().map_err(super::no_runtime)?;
     let settings = context.settings();
     let tasks: Vec<_> = accounts
         .iter()
@@ -170,13 +154,13 @@ fn read_all(context: &Context, accounts: &[Account]) -> Vec<Result<Balance, Stri
             })
         })
         .collect();
-    runtime.block_on(async {
+    Ok(runtime.block_on(async {
         let mut results = Vec::with_capacity(tasks.len());
         for task in tasks {
             results.push(task.await.unwrap_or_else(|e| Err(e.to_string())));
         }
         results
-    })
+    }))
 }
 
 /// Where a balance stands against the account's levels.

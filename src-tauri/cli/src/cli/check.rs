@@ -5,18 +5,19 @@ use clickatell_core::check::{
 };
 use clickatell_core::context::Context;
 use clickatell_core::plugin_range::PluginRange;
-use std::process::ExitCode;
 
-/// Prints one plugin line and exits 0, 1, 2 or 3. Levels come from the flags, else the
-/// account's settings. With several accounts and no `--account`, UNKNOWN (exit 3) naming them.
+use crate::exit::Outcome;
+
+/// Prints one plugin line; its status is the exit code. Levels come from the flags, else the
+/// account's settings. With several accounts and no `--account`, UNKNOWN naming them.
 pub fn run(
     context: &Context,
     warning: Option<PluginRange>,
     critical: Option<PluginRange>,
-) -> ExitCode {
+) -> Outcome {
     let report = evaluate(context, warning, critical);
     println!("{}", report.line);
-    ExitCode::from(report.status.exit_code() as u8)
+    Outcome::Plugin(report.status)
 }
 
 fn evaluate(

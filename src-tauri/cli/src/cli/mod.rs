@@ -2,6 +2,7 @@
 
 mod balance;
 mod check;
+pub mod generate_assets;
 mod metrics;
 mod proxy;
 mod token;
@@ -15,7 +16,8 @@ use clickatell_core::limits;
 use clickatell_core::network::ProxySetting;
 use clickatell_core::plugin_range::PluginRange;
 use clickatell_core::{Api, Decimal, Format};
-use std::process::ExitCode;
+
+use crate::exit::{CliError, Outcome};
 
 /// Watches a Clickatell account's credit balance from the tray, or checks it from scripts.
 #[derive(Debug, Parser)]
@@ -108,11 +110,11 @@ pub enum Command {
     Check {
         /// Warn below this balance, or outside a plugin range such as 400:, ~:400, 10:20 or
         /// @10:20 (default: the saved warning level).
-        #[arg(long, value_parser = parse_plugin_level, value_name = "AMOUNT|RANGE")]
+        #[arg(long, value_parser = PluginRange::parse_level, value_name = "AMOUNT|RANGE")]
         warning: Option<PluginRange>,
         /// Critical below this balance, or outside a plugin range (default: the saved critical
         /// level).
-        #[arg(long, value_parser = parse_plugin_level, value_name = "AMOUNT|RANGE")]
+        #[arg(long, value_parser = PluginRange::parse_level, value_name = "AMOUNT|RANGE")]
         critical: Option<PluginRange>,
     },
     /// Keep watching: poll on a timer, notify on the desktop, log each change on stderr.
@@ -220,18 +222,14 @@ fn parse_interval(s: &str) -> Result<std::time::Duration, String> {
 }
 
 fn parse_level(s: &str) -> Result<Decimal, String> {
-    parse_exact(s).map_err(|e| e.replace("the balance", "the level"))
+    parse_exact(s).map_err(|e| format!("the level {e}"))
 }
 
-fn parse_plugin_level(s: &str) -> Result<PluginRange, String> {
-    PluginRange::parse_level(s).map_err(|e| e.replace("the balance", "the level"))
-}
-
-/// Runs one subcommand and returns its exit code.
-pub fn execute(context: &Context, command: Command) -> ExitCode {
+/// Runs one subcommand.
+pub fn execute(context: &Context, command: Command) -> Result<Outcome, CliError> {
     match command {
         Command::Balance { json, all, verbose } => balance::run(context, json, all, verbose),
-        Command::Check { warning, critical } => check::run(context, warning, critical),
+        Command::Check { warning, critical } => Ok(check::run(context, warning, critical)),
         Command::Token { action } => token::run(context, action),
         Command::Proxy { action } => proxy::run(context, action),
         Command::Watch {
@@ -255,31 +253,96 @@ pub fn execute(context: &Context, command: Command) -> ExitCode {
     }
 }
 
-/// Reports bad arguments. Help and version exit 0 as usual; a usage error exits 2, except for
-/// `check`, whose callers (monitoring systems) read any failure as UNKNOWN, exit 3.
-pub fn usage_error(e: clap::Error) -> ExitCode {
-    let is_check = std::env::args().skip(1).any(|a| a == "check");
-    let _ = e.print();
-    match e.kind() {
-        clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
-            ExitCode::SUCCESS
-        }
-        _ if is_check => ExitCode::from(3),
-        _ => ExitCode::from(2),
+/// What a run was asked for: the user's command line, or where the packaging scripts want the
+/// man page and completions written (a command that `--help`, the man page and the
+/// completions never show, as it is not the user's).
+#[derive(Debug)]
+pub enum Invocation {
+    Cli(Box<Cli>),
+    GenerateAssets(std::path::PathBuf),
+}
+
+/// Parses the command line. A refusal says whether it was meant for `check`, read from the
+/// arguments leniently (the subcommand clap finds when it ignores the errors).
+pub fn parse() -> Result<Invocation, CliError> {
+    parse_from(std::env::args_os().collect())
+}
+
+fn parse_from(args: Vec<std::ffi::OsString>) -> Result<Invocation, CliError> {
+    let command_line = <Cli as clap::CommandFactory>::command().subcommand(
+        clap::Command::new(generate_assets::COMMAND).hide(true).arg(
+            clap::Arg::new("dir")
+                .required(true)
+                .value_parser(clap::value_parser!(std::path::PathBuf)),
+        ),
+    );
+    let refused = |error| CliError::Arguments {
+        error,
+        plugin: command_line
+            .clone()
+            .ignore_errors(true)
+            .try_get_matches_from(&args)
+            .is_ok_and(|matches| matches.subcommand_name() == Some("check")),
+    };
+    let matches = command_line
+        .clone()
+        .try_get_matches_from(&args)
+        .map_err(refused)?;
+    if let Some((generate_assets::COMMAND, sub)) = matches.subcommand() {
+        let dir = sub
+            .get_one::<std::path::PathBuf>("dir")
+            .cloned()
+            .unwrap_or_default();
+        return Ok(Invocation::GenerateAssets(dir));
     }
+    <Cli as clap::FromArgMatches>::from_arg_matches(&matches)
+        .map(|cli| Invocation::Cli(Box::new(cli)))
+        .map_err(refused)
 }
 
-/// Prints a one-line error for the user on stderr.
-fn fail(message: &str) -> ExitCode {
-    eprintln!("clickatell-balance: {}", message.replace('\n', " "));
-    ExitCode::FAILURE
+/// The one account a command acts on; a run that did not say which is a usage error, with
+/// the accounts to choose from.
+fn one_account(context: &Context) -> Result<Account, CliError> {
+    context
+        .account()
+        .map_err(|choice| CliError::Usage(context.choice_message(&choice)))
 }
 
-/// The one account a command acts on, or the exit for a run that did not say which (a usage
-/// error: exit 2, with the accounts to choose from).
-fn one_account(context: &Context) -> Result<Account, ExitCode> {
-    context.account().map_err(|choice| {
-        fail(&context.choice_message(&choice));
-        ExitCode::from(2)
-    })
+/// A failure from the core, worded by it.
+fn failed(message: impl Into<String>) -> CliError {
+    CliError::Failed(message.into())
+}
+
+/// The runtime a command needs could not start (the machine is out of threads or files).
+fn no_runtime(e: std::io::Error) -> CliError {
+    failed(format!("Could not start the async runtime: {e}."))
+}
+
+/// Prints a command's confirmation on stdout.
+fn done(message: &str) -> Result<Outcome, CliError> {
+    println!("{message}");
+    Ok(Outcome::Done)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refusal_is_for_check(args: &[&str]) -> bool {
+        let args = std::iter::once("clickatell-balance").chain(args.iter().copied());
+        match parse_from(args.map(Into::into).collect()) {
+            Err(CliError::Arguments { plugin, .. }) => plugin,
+            other => panic!("not refused: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_refusal_knows_whether_it_was_meant_for_check() {
+        assert!(refusal_is_for_check(&["check", "--warning", "lots"]));
+        assert!(refusal_is_for_check(&["--timeout", "0", "check"]));
+        assert!(refusal_is_for_check(&["check", "--bogus"]));
+        assert!(!refusal_is_for_check(&["balance", "--bogus"]));
+        assert!(!refusal_is_for_check(&["--account", "check", "--bogus"]));
+        assert!(!refusal_is_for_check(&["bogus"]));
+    }
 }

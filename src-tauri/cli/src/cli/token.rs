@@ -1,21 +1,18 @@
 //! `clickatell-balance token set|delete|status`, for one account.
 
-use super::{fail, one_account, TokenAction};
+use super::{done, failed, one_account, TokenAction};
+use crate::exit::{CliError, Outcome};
 use clickatell_core::context::Context;
 use clickatell_core::token_store::{TokenFor, TokenOrigin, TokenSources, KEYRING_NAME, SERVICE};
 use clickatell_core::ApiToken;
 use std::io::{IsTerminal, Read};
-use std::process::ExitCode;
 
 /// Most bytes read from standard input for a secret; far above any real token or password.
 const MAX_INPUT: u64 = 64 * 1024;
 
 /// Runs a token action on the account the run is about; the token's value is never printed.
-pub fn run(context: &Context, action: TokenAction) -> ExitCode {
-    let account = match one_account(context) {
-        Ok(a) => a,
-        Err(exit) => return exit,
-    };
+pub fn run(context: &Context, action: TokenAction) -> Result<Outcome, CliError> {
+    let account = one_account(context)?;
     let whose = context.token_for(&context.saved, &account);
     let entry = format!(
         "the {KEYRING_NAME} (service {SERVICE}, user {})",
@@ -28,31 +25,26 @@ pub fn run(context: &Context, action: TokenAction) -> ExitCode {
     match action {
         TokenAction::Set => set(&whose, &entry, &of),
         TokenAction::Delete => match whose.delete() {
-            Ok(true) => ok(&format!("The token{of} was removed from {entry}.")),
-            Ok(false) => ok(&format!("No token{of} was stored in {entry}.")),
-            Err(e) => fail(&e.user_message()),
+            Ok(true) => done(&format!("The token{of} was removed from {entry}.")),
+            Ok(false) => done(&format!("No token{of} was stored in {entry}.")),
+            Err(e) => Err(failed(e.user_message())),
         },
         TokenAction::Status => status(&whose, &context.token_sources, &entry, &of),
     }
 }
 
-fn set(whose: &TokenFor, entry: &str, of: &str) -> ExitCode {
-    let raw = match read_secret("Clickatell API token (input is hidden): ") {
-        Ok(raw) => raw,
-        Err(e) => return fail(&format!("Could not read the token: {e}.")),
-    };
-    let token = match ApiToken::parse(&raw) {
-        Ok(t) => t,
-        Err(e) => {
-            return fail(&format!(
-                "That token cannot be used: {e}. Nothing was stored."
-            ))
-        }
-    };
-    match whose.set(&token) {
-        Ok(()) => ok(&format!("The token{of} was stored in {entry}.")),
-        Err(e) => fail(&format!("{} Nothing was stored.", e.user_message())),
-    }
+fn set(whose: &TokenFor, entry: &str, of: &str) -> Result<Outcome, CliError> {
+    let raw = read_secret("Clickatell API token (input is hidden): ")
+        .map_err(|e| failed(format!("Could not read the token: {e}.")))?;
+    let token = ApiToken::parse(&raw).map_err(|e| {
+        failed(format!(
+            "That token cannot be used: {e}. Nothing was stored."
+        ))
+    })?;
+    whose
+        .set(&token)
+        .map_err(|e| failed(format!("{} Nothing was stored.", e.user_message())))?;
+    done(&format!("The token{of} was stored in {entry}."))
 }
 
 /// A secret from standard input when piped, else asked for at the terminal without echo.
@@ -68,29 +60,29 @@ pub(super) fn read_secret(prompt: &str) -> std::io::Result<String> {
 }
 
 /// Says which token would be used, and from where, in the documented order of sources.
-fn status(whose: &TokenFor, sources: &TokenSources, entry: &str, of: &str) -> ExitCode {
+fn status(
+    whose: &TokenFor,
+    sources: &TokenSources,
+    entry: &str,
+    of: &str,
+) -> Result<Outcome, CliError> {
     match whose.resolve(sources) {
-        Ok(Some((_, TokenOrigin::File(path)))) => ok(&format!(
+        Ok(Some((_, TokenOrigin::File(path)))) => done(&format!(
             "The token{of} is read from {} (readable by its owner only).",
             path.display()
         )),
         Ok(Some((_, TokenOrigin::Environment(var)))) => {
-            ok(&format!("{var} is set and is used instead of the keyring."))
+            done(&format!("{var} is set and is used instead of the keyring."))
         }
-        Ok(Some((_, TokenOrigin::Credential(path)))) => ok(&format!(
+        Ok(Some((_, TokenOrigin::Credential(path)))) => done(&format!(
             "The token{of} is read from the systemd credential {}.",
             path.display()
         )),
-        Ok(Some((_, TokenOrigin::Keyring))) => ok(&format!("A token{of} is stored in {entry}.")),
+        Ok(Some((_, TokenOrigin::Keyring))) => done(&format!("A token{of} is stored in {entry}.")),
         Ok(None) => {
             println!("No token{of} is stored in {entry}.");
-            ExitCode::FAILURE
+            Ok(Outcome::Shown)
         }
-        Err(e) => fail(&e.user_message()),
+        Err(e) => Err(failed(e.user_message())),
     }
-}
-
-fn ok(message: &str) -> ExitCode {
-    println!("{message}");
-    ExitCode::SUCCESS
 }

@@ -2,14 +2,14 @@
 //! desktop's notification server, logging each state change as one line on stderr and, if
 //! asked, serving Prometheus metrics.
 
-use super::{fail, metrics};
+use super::{failed, metrics};
+use crate::exit::{CliError, Outcome};
 use clickatell_core::balance::group_thousands;
 use clickatell_core::context::Context;
 use clickatell_core::monitor::{self, MonitorConfig, SystemClock};
 use clickatell_core::notifier::{Action, ActionHandler};
 use clickatell_core::snapshot::Snapshot;
 use clickatell_core::Decimal;
-use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 use time::format_description::well_known::Rfc3339;
@@ -26,11 +26,15 @@ pub struct Options {
 
 /// Runs until Ctrl-C or SIGTERM, then exits 0: every enabled account (or the one
 /// `--account` names), each with its own monitor, all on one runtime and one HTTP client.
-pub fn run(context: &Context, options: Options) -> ExitCode {
+pub fn run(context: &Context, options: Options) -> Result<Outcome, CliError> {
     let accounts = match context.accounts() {
         Ok(a) if !a.is_empty() => a,
-        Ok(_) => return fail("Every account is disabled; enable one in the settings."),
-        Err(choice) => return fail(&context.choice_message(&choice)),
+        Ok(_) => {
+            return Err(failed(
+                "Every account is disabled; enable one in the settings.",
+            ))
+        }
+        Err(choice) => return Err(failed(context.choice_message(&choice))),
     };
     let mut configs = Vec::with_capacity(accounts.len());
     for (position, account) in accounts.iter().enumerate() {
@@ -45,17 +49,11 @@ pub fn run(context: &Context, options: Options) -> ExitCode {
             config.interval_override = options.interval;
         }
         if let Err(message) = config.account.thresholds().validate() {
-            return fail(&format!("Invalid levels: {message}."));
+            return Err(failed(format!("Invalid levels: {message}.")));
         }
         configs.push(config);
     }
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => return fail(&format!("Could not start the async runtime: {e}.")),
-    };
+    let runtime = clickatell_core::runtime::current_thread().map_err(super::no_runtime)?;
     runtime.block_on(watch(context, configs, options.metrics))
 }
 
@@ -73,17 +71,22 @@ async fn watch(
     context: &Context,
     configs: Vec<MonitorConfig>,
     metrics: Option<metrics::Endpoint>,
-) -> ExitCode {
+) -> Result<Outcome, CliError> {
     // Bound before anything starts, so a bad address fails at once and polls nothing.
     let listener = match metrics {
         Some(endpoint) => match endpoint.bind().await {
             Ok(listener) => Some(listener),
-            Err(e) => return fail(&e.to_string()),
+            Err(e) => return Err(failed(e.to_string())),
         },
         None => None,
     };
     let history = match context.open_history() {
-        Ok(h) => Some(Arc::new(h)),
+        Ok(h) => {
+            if let Some(kept) = h.set_aside() {
+                eprintln!("clickatell-balance: warning: {}", kept.user_message());
+            }
+            Some(Arc::new(h))
+        }
         Err(e) => {
             eprintln!("clickatell-balance: warning: {e}; readings are not recorded.");
             None
@@ -143,7 +146,7 @@ async fn watch(
         tokio::select! {
             next = lines.recv() => {
                 let Some((i, snapshot)) = next else {
-                    return fail("The monitor stopped unexpectedly.");
+                    return Err(failed("The monitor stopped unexpectedly."));
                 };
                 let mut line = describe(&snapshot);
                 if let Some(label) = &handles[i].1 {
@@ -155,7 +158,7 @@ async fn watch(
                     last_lines[i] = line;
                 }
             }
-            _ = &mut stop => return ExitCode::SUCCESS,
+            _ = &mut stop => return Ok(Outcome::Done),
         }
     }
 }

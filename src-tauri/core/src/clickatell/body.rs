@@ -67,12 +67,17 @@ fn raw_number(raw: &RawValue) -> Result<Decimal, String> {
     let text = raw.get().trim();
     if text.starts_with('"') {
         let s: String = serde_json::from_str(text).map_err(|e| e.to_string())?;
-        parse_exact(&s)
+        balance_number(&s)
     } else if text == "null" {
         Err("the balance is null".into())
     } else {
-        parse_exact(text)
+        balance_number(text)
     }
+}
+
+/// A balance's text as an exact number, or the reason it is not one.
+fn balance_number(text: &str) -> Result<Decimal, String> {
+    parse_exact(text).map_err(|e| format!("the balance {e}"))
 }
 
 /// The balance in a legacy REST XML body: `<response><data><balance>300.50</balance>...`.
@@ -81,7 +86,7 @@ pub fn rest_xml_balance(body: &[u8]) -> Result<Decimal, String> {
     let text = fields[0]
         .as_deref()
         .ok_or("the XML has no response/data/balance element")?;
-    parse_exact(text)
+    balance_number(text)
 }
 
 /// Code and description from an error body in any shape Clickatell uses: the legacy JSON

@@ -12,7 +12,7 @@ mod source;
 pub use endpoint::endpoint_url;
 pub use error::{ApiError, ApiErrorKind, Disposition, FetchError};
 pub use http::{HttpClient, RawResponse, MAX_BODY_BYTES};
-pub use number::parse_exact;
+pub use number::{parse_exact, NumberError};
 pub use retry_after::parse_retry_after;
 pub use source::ClickatellSource;
 

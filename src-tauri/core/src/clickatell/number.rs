@@ -2,24 +2,29 @@
 
 use rust_decimal::Decimal;
 
+/// Why a text is not an exact number; the caller names what the number was ("the balance",
+/// "the level") before it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NumberError {
+    #[error("{0:?} is not a number")]
+    NotANumber(String),
+    #[error("{0:?} is too large or too precise to hold exactly")]
+    Inexact(String),
+}
+
 /// Parses a JSON/XML number text ("300.50", "1267.92865", "-3", "1.5e3") exactly. Anything
 /// else (empty, "NaN", "1,000", "0x10") or beyond a decimal's 28 digits is refused with a reason.
-pub fn parse_exact(text: &str) -> Result<Decimal, String> {
+pub fn parse_exact(text: &str) -> Result<Decimal, NumberError> {
     let text = text.trim();
     if !is_plain_number(text) {
-        return Err(format!("the balance {:?} is not a number", shorten(text)));
+        return Err(NumberError::NotANumber(shorten(text)));
     }
     let parsed = if text.contains(['e', 'E']) {
         Decimal::from_scientific(text)
     } else {
         Decimal::from_str_exact(text)
     };
-    parsed.map_err(|_| {
-        format!(
-            "the balance {:?} is too large or too precise to hold exactly",
-            shorten(text)
-        )
-    })
+    parsed.map_err(|_| NumberError::Inexact(shorten(text)))
 }
 
 fn is_plain_number(s: &str) -> bool {

@@ -4,7 +4,9 @@
 //! IPC fixtures (`tests/fixtures/ipc/`) are written from these answers, so the UI's tests see
 //! what the app really sends.
 
-use super::super::contract::{ProxyPasswordStatus, TokenStatus};
+use super::super::command_list::COMMANDS;
+use super::super::contract::{CommandRequest, ProxyPasswordStatus, TokenStatus, EVENTS};
+use super::super::link::{self, Request, ToWindow};
 use super::super::state::{AppState, Watched};
 use super::super::{window_host, window_process};
 use clickatell_core::context::{Context, RunOptions};
@@ -173,6 +175,7 @@ fn rig_with(setup: Setup) -> Rig {
             clock,
             changes,
             focus: std::sync::Mutex::default(),
+            notification_actions: Arc::new(|_| {}),
         })
         .invoke_handler(window_process::handler())
         .build(tauri::generate_context!())
@@ -461,7 +464,7 @@ fn history_is_read_up_to_the_monitors_clock() {
 #[test]
 fn every_listed_command_is_relayed_and_served() {
     let rig = rig();
-    for &command in super::super::command_list::COMMANDS {
+    for &command in COMMANDS {
         // Called without arguments: some refuse them, but none may be unknown to the relay
         // (Tauri: "not found") or to the tray's dispatch ("There is no command").
         if let Err(error) = invoke(&rig, "main", command, json!({})) {
@@ -502,6 +505,148 @@ fn only_the_main_window_may_call_and_only_listed_commands() {
             "refused for another reason than the capability: {text}"
         );
     }
+}
+
+#[test]
+fn the_capability_grants_exactly_the_listed_commands() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("capabilities/default.json");
+    let capability: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let granted: std::collections::BTreeSet<&str> = capability["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .filter(|p| !p.starts_with("core:event:"))
+        .collect();
+    let listed: Vec<String> = COMMANDS
+        .iter()
+        .map(|name| format!("allow-{}", name.replace('_', "-")))
+        .collect();
+    let listed: std::collections::BTreeSet<&str> = listed.iter().map(String::as_str).collect();
+    assert_eq!(
+        granted.difference(&listed).collect::<Vec<_>>(),
+        Vec::<&&str>::new(),
+        "{} grants what the command list does not have",
+        path.display()
+    );
+    assert_eq!(
+        listed.difference(&granted).collect::<Vec<_>>(),
+        Vec::<&&str>::new(),
+        "{} does not grant every listed command",
+        path.display()
+    );
+}
+
+/// `ui/contract.js`: the command and event names for the UI, from the one list.
+fn ui_contract() -> String {
+    fn camel(name: &str) -> String {
+        let mut words = name.split(['_', '-']);
+        let mut out = words.next().unwrap_or_default().to_owned();
+        for word in words {
+            let mut chars = word.chars();
+            out.extend(chars.next().map(|c| c.to_ascii_uppercase()));
+            out.push_str(chars.as_str());
+        }
+        out
+    }
+    let entries = |names: &[&str]| -> String {
+        names
+            .iter()
+            .map(|name| format!("  {}: '{name}',\n", camel(name)))
+            .collect()
+    };
+    format!(
+        "// The window's commands and events by name, written from the app's one list\n\
+         // (src-tauri/src/desktop/command_list.rs, contract.rs) by its tests:\n\
+         // UPDATE_FIXTURES=1 cargo test -p clickatell-balance-app rewrites it. Do not edit.\n\
+         export const commands = Object.freeze({{\n{}}});\n\n\
+         export const events = Object.freeze({{\n{}}});\n",
+        entries(COMMANDS),
+        entries(EVENTS)
+    )
+}
+
+#[test]
+fn the_ui_takes_command_and_event_names_from_the_list() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/contract.js");
+    let expected = ui_contract();
+    if std::env::var_os("UPDATE_FIXTURES").is_some() {
+        std::fs::write(&path, &expected).unwrap();
+    }
+    let actual = std::fs::read_to_string(&path).unwrap_or_default();
+    assert_eq!(
+        actual,
+        expected,
+        "{} is not the command list's (UPDATE_FIXTURES=1 rewrites it)",
+        path.display()
+    );
+    // No name is spelled out anywhere else in the UI.
+    let ui = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui");
+    for entry in std::fs::read_dir(&ui).unwrap().flatten() {
+        let file = entry.path();
+        if file.extension().is_some_and(|e| e == "js") && file != path {
+            let text = std::fs::read_to_string(&file).unwrap();
+            for name in COMMANDS.iter().chain(EVENTS) {
+                for quoted in [format!("'{name}'"), format!("\"{name}\"")] {
+                    assert!(
+                        !text.contains(&quoted),
+                        "{} spells out {quoted}: take it from contract.js",
+                        file.display()
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_ui_arguments_reach_the_tray_by_the_names_the_contract_gives_them() {
+    let app = mock_builder()
+        .invoke_handler(window_process::handler())
+        .build(tauri::generate_context!())
+        .expect("mock app");
+    let (window_end, tray_end) = tokio::io::duplex(1 << 16);
+    let (window_reader, window_writer) = tokio::io::split(window_end);
+    let (relay, _events) = window_process::connect(window_reader, window_writer);
+    tauri::Manager::manage(&app, relay);
+    let (received, heard) = std::sync::mpsc::channel();
+    tauri::async_runtime::spawn(async move {
+        let (reader, mut writer) = tokio::io::split(tray_end);
+        let mut reader = tokio::io::BufReader::new(reader);
+        while let Ok(Some(request)) = link::read::<Request, _>(&mut reader).await {
+            let reply = ToWindow::Reply {
+                id: request.id,
+                result: Ok(Value::Null),
+            };
+            received.send(request.call).unwrap();
+            link::write(&mut writer, &reply).await.unwrap();
+        }
+    });
+    let webview = WebviewWindowBuilder::new(&app, "main", WebviewUrl::default())
+        .build()
+        .unwrap();
+    let args = json!({ "settings": {}, "proxy_password": "typed", "account": "eu" });
+    get_ipc_response(
+        &webview,
+        InvokeRequest {
+            cmd: "test_connection".into(),
+            callback: tauri::ipc::CallbackFn(0),
+            error: tauri::ipc::CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: tauri::ipc::InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .expect("relayed");
+    assert_eq!(
+        heard.recv_timeout(Duration::from_secs(5)).unwrap(),
+        CommandRequest::TestConnection {
+            settings: json!({}),
+            proxy_password: Some("typed".into()),
+            account: Some("eu".into()),
+        }
+    );
 }
 
 fn fixtures() -> PathBuf {
