@@ -3,6 +3,7 @@
 
 use clickatell_core::tray_icon::{render, IconStyle, IconView, Tone};
 use std::time::Instant;
+use strum::VariantArray;
 
 fn main() {
     let view = IconView {
@@ -12,7 +13,7 @@ fn main() {
         fill: Some(0.4),
     };
     const RUNS: u32 = 2000;
-    for style in IconStyle::ALL {
+    for style in IconStyle::VARIANTS.iter().copied() {
         let figures: Vec<String> = [16, 22, 24, 32]
             .into_iter()
             .map(|size| {

@@ -16,8 +16,9 @@ use crate::{
     balance_source, Api, ApiToken, Balance, BalanceSource, FetchError, Format, HttpClient,
     Settings, SettingsStore, SourceConfig,
 };
+use parking_lot::Mutex;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// What the command line asked of this run, before anything is read: the parts of the
@@ -363,7 +364,7 @@ impl Context {
     /// Makes the shared client find its routes again (the desktop, the keyring), after a
     /// proxy password was stored or removed.
     pub fn forget_proxy_routes(&self) {
-        if let Some(client) = self.http.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+        if let Some(client) = self.http.lock().as_ref() {
             client.forget_routes();
         }
     }
@@ -388,9 +389,19 @@ impl Context {
         current_thread_runtime()?.block_on(test_connection(client, &config, Some(token)))
     }
 
-    /// This profile's history of readings.
-    pub fn open_history(&self) -> Result<History, crate::history::HistoryError> {
-        History::open_default(self.profile)
+    /// This profile's history of readings, its upkeep started in the background, or `None`
+    /// when it cannot be opened; and the sentence for the user, if there is one to say: an
+    /// unreadable database replaced, or why readings go unrecorded.
+    pub fn start_history(&self) -> (Option<Arc<History>>, Option<String>) {
+        match History::open_default(self.profile) {
+            Ok(history) => {
+                let notice = history.set_aside().map(|kept| kept.user_message());
+                let history = Arc::new(history);
+                history.maintain_in_background();
+                (Some(history), notice)
+            }
+            Err(e) => (None, Some(format!("{e}; readings are not recorded."))),
+        }
     }
 
     /// Everything `account`'s monitor talks to, for this run with `saved` settings.
@@ -421,7 +432,7 @@ fn shared_client(
     shared: &Mutex<Option<HttpClient>>,
     config: &SourceConfig,
 ) -> Result<HttpClient, FetchError> {
-    let mut client = shared.lock().unwrap_or_else(|p| p.into_inner());
+    let mut client = shared.lock();
     match client.as_ref() {
         Some(http) if http.network() == &config.network => Ok(http.clone()),
         _ => {

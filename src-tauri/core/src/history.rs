@@ -3,11 +3,11 @@
 //! column on open, its rows becoming the first account's.
 
 use crate::Balance;
+use parking_lot::Mutex;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::Mutex;
 use thiserror::Error;
 use time::OffsetDateTime;
 
@@ -110,10 +110,7 @@ impl History {
 
     /// The unreadable database this one replaced, and where it was kept.
     pub fn set_aside(&self) -> Option<KeptAside> {
-        self.set_aside
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.set_aside.lock().clone()
     }
 
     /// The work whose cost grows with the file, for a background task after start: the full
@@ -121,7 +118,7 @@ impl History {
     /// downsampling of readings older than [`FULL_RESOLUTION_DAYS`] (normally done a little at
     /// a time as readings come in; this catches up after the app was off).
     pub fn maintain(&self, now: OffsetDateTime) -> Result<(), HistoryError> {
-        let mut conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        let mut conn = self.conn.lock();
         let verdict: String = conn
             .query_row("PRAGMA quick_check", [], |row| row.get(0))
             .unwrap_or_else(|e| e.to_string());
@@ -130,7 +127,7 @@ impl History {
             *conn = rusqlite::Connection::open_in_memory().map_err(|e| self.sql(e))?;
             let kept = set_aside_files(&self.path, &verdict)?;
             *conn = connect(&self.path)?;
-            *self.set_aside.lock().unwrap_or_else(|p| p.into_inner()) = Some(kept);
+            *self.set_aside.lock() = Some(kept);
             return Ok(());
         }
         let before = (now - time::Duration::days(FULL_RESOLUTION_DAYS)).unix_timestamp();
@@ -161,7 +158,7 @@ impl History {
         at: OffsetDateTime,
         balance: &Balance,
     ) -> Result<(), HistoryError> {
-        let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        let conn = self.conn.lock();
         let now = at.unix_timestamp();
         let cutoff = (at - time::Duration::days(RETENTION_DAYS)).unix_timestamp();
         let full_from = (at - time::Duration::days(FULL_RESOLUTION_DAYS)).unix_timestamp();
@@ -188,7 +185,7 @@ impl History {
 
     /// Deletes every reading of `account` (when the user removes it); how many there were.
     pub fn remove_account(&self, account: &str) -> Result<usize, HistoryError> {
-        let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        let conn = self.conn.lock();
         conn.execute("DELETE FROM readings WHERE account = ?1", [account])
             .map_err(|e| self.sql(e))
     }
@@ -219,7 +216,7 @@ impl History {
     ) -> Result<Vec<Point>, HistoryError> {
         let (from_t, to_t) = (from.unix_timestamp(), to.unix_timestamp());
         let count: i64 = {
-            let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+            let conn = self.conn.lock();
             conn.prepare_cached(
                 "SELECT count(*) FROM readings WHERE account = ?1 AND at >= ?2 AND at <= ?3",
             )
@@ -243,7 +240,7 @@ impl History {
     }
 
     fn query(&self, sql: &str, params: impl rusqlite::Params) -> Result<Vec<Point>, HistoryError> {
-        let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        let conn = self.conn.lock();
         let mut stmt = conn.prepare_cached(sql).map_err(|e| self.sql(e))?;
         let rows = stmt
             .query_map(params, |row| {

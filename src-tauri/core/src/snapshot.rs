@@ -7,9 +7,23 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
-/// The one-word state of the monitor.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+/// The one-word state of the monitor; its name (`token-missing`) is the same in logs, the UI
+/// and metrics.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum Status {
     /// Nothing read yet.
     #[default]
@@ -29,21 +43,6 @@ pub enum Status {
 }
 
 impl Status {
-    /// Every state, in order.
-    pub const ALL: [Status; 11] = [
-        Self::Starting,
-        Self::Ok,
-        Self::Warning,
-        Self::Critical,
-        Self::Stale,
-        Self::TokenMissing,
-        Self::TokenRejected,
-        Self::KeyringLocked,
-        Self::Offline,
-        Self::RateLimited,
-        Self::Error,
-    ];
-
     /// Whether an attempt that ends in this state failed to read the balance (what metrics
     /// count as errors, by state).
     pub fn is_failure(self) -> bool {
@@ -92,19 +91,7 @@ impl Status {
 
     /// The name used in logs and the UI.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Starting => "starting",
-            Self::Ok => "ok",
-            Self::Warning => "warning",
-            Self::Critical => "critical",
-            Self::Stale => "stale",
-            Self::TokenMissing => "token-missing",
-            Self::TokenRejected => "token-rejected",
-            Self::KeyringLocked => "keyring-locked",
-            Self::Offline => "offline",
-            Self::RateLimited => "rate-limited",
-            Self::Error => "error",
-        }
+        self.into()
     }
 }
 

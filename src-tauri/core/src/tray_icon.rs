@@ -10,8 +10,21 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 /// What the icon draws; the `tray_icon` setting.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum IconStyle {
     /// The compact balance on a shape coloured by state.
     #[default]
@@ -23,21 +36,15 @@ pub enum IconStyle {
 }
 
 impl IconStyle {
-    /// Every style, in the order the settings offer them.
-    pub const ALL: [Self; 3] = [Self::Balance, Self::Meter, Self::Symbol];
-
     /// The name used in settings and file names.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Balance => "balance",
-            Self::Meter => "meter",
-            Self::Symbol => "symbol",
-        }
+        self.into()
     }
 }
 
 /// The state a picture's colour says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr, strum::VariantArray)]
+#[strum(serialize_all = "kebab-case")]
 pub enum Tone {
     Ok,
     Warning,
@@ -49,24 +56,9 @@ pub enum Tone {
 }
 
 impl Tone {
-    /// Every tone, for tables of pictures.
-    pub const ALL: [Self; 5] = [
-        Self::Ok,
-        Self::Warning,
-        Self::Critical,
-        Self::Error,
-        Self::NoToken,
-    ];
-
     /// The name used in file names.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Ok => "ok",
-            Self::Warning => "warning",
-            Self::Critical => "critical",
-            Self::Error => "error",
-            Self::NoToken => "no-token",
-        }
+        self.into()
     }
 
     /// The shape's colour: saturated enough to read on light and dark panels alike.

@@ -5,6 +5,7 @@
 
 use clickatell_core::tray_icon::{render, IconStyle, IconView, Tone};
 use std::path::{Path, PathBuf};
+use strum::VariantArray;
 
 const SIZES: [u32; 4] = [16, 22, 24, 32];
 /// Largest difference allowed in any channel: float rounding, never a changed picture.
@@ -38,8 +39,8 @@ fn view(tone: Tone) -> IconView {
 /// Every picture under test, named.
 fn cases() -> Vec<(String, IconView, IconStyle, u32)> {
     let mut cases = Vec::new();
-    for style in IconStyle::ALL {
-        for tone in Tone::ALL {
+    for style in IconStyle::VARIANTS.iter().copied() {
+        for tone in Tone::VARIANTS.iter().copied() {
             for size in SIZES {
                 let name = format!("{}-{}-{size}", style.as_str(), tone.as_str());
                 cases.push((name, view(tone), style, size));

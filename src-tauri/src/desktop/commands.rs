@@ -201,10 +201,7 @@ async fn save_settings<R: Runtime>(
             .await?
             .map_err(|e| CommandError::message(format!("The settings could not be saved: {e}.")))?;
     }
-    let previous = std::mem::replace(
-        &mut *state.settings.lock().unwrap_or_else(|p| p.into_inner()),
-        settings.clone(),
-    );
+    let previous = std::mem::replace(&mut *state.settings.lock(), settings.clone());
     monitors::apply_settings(app, &settings).await;
     forget_removed(state, &previous, &settings).await?;
     if previous.start_at_login != settings.start_at_login {

@@ -86,32 +86,21 @@ pub fn run(context: Context) -> Result<(), String> {
 }
 
 fn setup<R: Runtime>(app: &AppHandle<R>, context: Context) {
-    let history = match context.open_history() {
-        Ok(h) => {
-            if let Some(kept) = h.set_aside() {
-                eprintln!("clickatell-balance: warning: {}", kept.user_message());
-            }
-            Some(Arc::new(h))
-        }
-        Err(e) => {
-            tracing::warn!(error = %e, "history unavailable");
-            None
-        }
-    };
-    if let Some(history) = &history {
-        history.maintain_in_background();
+    let (history, notice) = context.start_history();
+    if let Some(notice) = notice {
+        tracing::warn!("{notice}");
     }
     let (demo, at_login) = (context.is_demo(), context.at_login());
     let (changes, changed) = tokio::sync::mpsc::unbounded_channel();
     app.manage(AppState {
-        watched: std::sync::Mutex::default(),
-        settings: std::sync::Mutex::new(context.saved.clone()),
+        watched: parking_lot::Mutex::default(),
+        settings: parking_lot::Mutex::new(context.saved.clone()),
         context,
         notifier: Arc::new(DesktopNotifier::default()),
         history,
         clock: Arc::new(SystemClock),
         changes,
-        focus: std::sync::Mutex::default(),
+        focus: parking_lot::Mutex::default(),
         notification_actions: action_handler(app),
     });
     let saved = app.state::<AppState>().settings();
@@ -156,12 +145,7 @@ fn current_overview<R: Runtime>(app: &AppHandle<R>) -> TrayOverview {
         .iter()
         .map(|w| w.monitor.subscribe().borrow().clone())
         .collect();
-    let peaks = app
-        .state::<tray::TrayState>()
-        .peaks
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .clone();
+    let peaks = app.state::<tray::TrayState>().peaks.lock().clone();
     let accounts: Vec<AccountState<'_>> = watched
         .iter()
         .zip(&snapshots)
@@ -347,10 +331,7 @@ fn forward_snapshots<R: Runtime>(
             // Only the meter draws against the peak: the history is read for it alone.
             if fresh && tray_style(&app) == IconStyle::Meter {
                 let peaks = recent_peaks(&app).await;
-                *app.state::<tray::TrayState>()
-                    .peaks
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner()) = peaks;
+                *app.state::<tray::TrayState>().peaks.lock() = peaks;
             }
             let primary = app
                 .state::<AppState>()

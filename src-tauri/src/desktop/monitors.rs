@@ -18,7 +18,7 @@ pub fn watch_accounts<R: Runtime>(
 ) -> Vec<(Watched, MonitorConfig)> {
     let state = app.state::<AppState>();
     let context = &state.context;
-    let mut running = state.watched.lock().unwrap_or_else(|p| p.into_inner());
+    let mut running = state.watched.lock();
     let mut next = Vec::new();
     let mut reconfigure = Vec::new();
     for (position, account) in saved.enabled().enumerate() {

@@ -6,7 +6,8 @@ use clickatell_core::history::History;
 use clickatell_core::monitor::{Clock, MonitorHandle};
 use clickatell_core::notifier::{ActionHandler, Notifier};
 use clickatell_core::Settings;
-use std::sync::{Arc, Mutex};
+use parking_lot::Mutex;
+use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 
 /// One watched account: its settings as in force, the name it goes by in notifications (if
@@ -43,10 +44,7 @@ pub struct AppState {
 impl AppState {
     /// The saved settings.
     pub fn settings(&self) -> Settings {
-        self.settings
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.settings.lock().clone()
     }
 
     /// The settings in force for this run (saved ones plus the run's overrides).
@@ -56,23 +54,16 @@ impl AppState {
 
     /// Every watched account, in order.
     pub fn watched(&self) -> Vec<Watched> {
-        self.watched
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.watched.lock().clone()
     }
 
     /// The account the tray asked the window to show, once.
     pub fn take_focus(&self) -> Option<String> {
-        self.focus.lock().unwrap_or_else(|p| p.into_inner()).take()
+        self.focus.lock().take()
     }
 
     /// The account the window shows first: the first watched one.
     pub fn primary(&self) -> Option<Watched> {
-        self.watched
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .first()
-            .cloned()
+        self.watched.lock().first().cloned()
     }
 }

@@ -10,8 +10,8 @@ use clickatell_core::snapshot::Status;
 use clickatell_core::tray_icon::{render, IconStyle, IconView};
 use clickatell_core::tray_text::{TrayOverview, TrayView};
 use clickatell_core::Decimal;
+use parking_lot::Mutex;
 use std::collections::BTreeMap;
-use std::sync::Mutex;
 use tauri::image::Image;
 use tauri::menu::{IsMenuItem, Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
@@ -159,8 +159,7 @@ pub fn install<R: Runtime>(
             other => {
                 if let Some(account) = other.strip_prefix("account:") {
                     let state = app.state::<AppState>();
-                    *state.focus.lock().unwrap_or_else(|p| p.into_inner()) =
-                        Some(account.to_owned());
+                    *state.focus.lock() = Some(account.to_owned());
                     window_host::emit(app, contract::FOCUS_EVENT, account);
                     window_host::open(app, View::Overview, None);
                 }
@@ -177,12 +176,9 @@ pub fn install<R: Runtime>(
             }
         })
         .build(app)?;
-    *app.state::<MenuSlot<R>>()
-        .0
-        .lock()
-        .unwrap_or_else(|p| p.into_inner()) = Some(items);
+    *app.state::<MenuSlot<R>>().0.lock() = Some(items);
     if let Some(state) = app.try_state::<TrayState>() {
-        *state.shown.lock().unwrap_or_else(|p| p.into_inner()) = Shown {
+        *state.shown.lock() = Shown {
             picture: Some((view.picture.clone(), style)),
             ..Shown::default()
         };
@@ -224,7 +220,7 @@ pub fn update<R: Runtime>(
     let Some(state) = app.try_state::<TrayState>() else {
         return;
     };
-    let mut shown = state.shown.lock().unwrap_or_else(|p| p.into_inner());
+    let mut shown = state.shown.lock();
     let view = &overview.view;
     let (title, tooltip) = texts(view);
     let token_problem = matches!(primary, Status::TokenMissing | Status::TokenRejected);
@@ -270,7 +266,7 @@ pub fn update<R: Runtime>(
 fn update_menu<R: Runtime>(app: &AppHandle<R>, tray: &tauri::tray::TrayIcon<R>, texts: &MenuTexts) {
     let lines = &texts.lines;
     let slot = app.state::<MenuSlot<R>>();
-    let mut items = slot.0.lock().unwrap_or_else(|p| p.into_inner());
+    let mut items = slot.0.lock();
     let same_accounts = items.as_ref().is_some_and(|m| {
         m.accounts.len() == lines.len()
             && m.accounts.iter().zip(lines).all(|((a, _), (b, _))| a == b)

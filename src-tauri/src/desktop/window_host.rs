@@ -8,9 +8,10 @@ use super::commands;
 use super::contract::View;
 use super::link::{self, Request, ToWindow, WINDOW_ARG};
 use super::state::AppState;
+use parking_lot::Mutex;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use tauri::{AppHandle, Manager, Runtime};
 use tokio::io::BufReader;
 use tokio::net::{UnixListener, UnixStream};
@@ -77,7 +78,7 @@ impl WindowHost {
     /// Shows the window at `view`: the running one if there is one, else a new window process
     /// (with `hint` shown above its content).
     pub fn open(&self, view: View, hint: Option<&str>) {
-        let mut window = lock(&self.window);
+        let mut window = self.window.lock();
         if let Some(link) = &window.link {
             let _ = link.send(ToWindow::Show { view });
             return;
@@ -109,7 +110,7 @@ impl WindowHost {
         std::thread::spawn(move || {
             let status = child.wait();
             tracing::debug!(?status, pid, "window process ended");
-            let mut window = lock(&state);
+            let mut window = state.lock();
             if window.pid == Some(pid) {
                 *window = Window::default();
             }
@@ -118,7 +119,7 @@ impl WindowHost {
 
     /// Sends an event to the window's UI, if a window is open.
     pub fn emit(&self, event: &str, payload: impl serde::Serialize) {
-        if let Some(link) = &lock(&self.window).link {
+        if let Some(link) = &self.window.lock().link {
             let _ = link.send(ToWindow::Event {
                 event: event.into(),
                 payload: serde_json::to_value(payload).unwrap_or_default(),
@@ -130,10 +131,6 @@ impl WindowHost {
     pub fn close(&self) {
         let _ = std::fs::remove_file(&self.socket);
     }
-}
-
-fn lock(window: &Mutex<Window>) -> std::sync::MutexGuard<'_, Window> {
-    window.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// `$XDG_RUNTIME_DIR/clickatell-balance` (or one in the temporary directory), made private to
@@ -187,7 +184,7 @@ async fn accept<R: Runtime>(
             }
         };
         let peer = stream.peer_cred().ok();
-        let expected = lock(&window).pid;
+        let expected = window.lock().pid;
         let trusted = peer.is_some_and(|p| {
             p.uid() == owner && p.pid().and_then(|pid| u32::try_from(pid).ok()) == expected
         });
@@ -210,9 +207,9 @@ async fn serve_window<R: Runtime>(
 ) {
     let (reader, writer) = stream.into_split();
     let (to_window, outgoing) = mpsc::unbounded_channel::<ToWindow>();
-    lock(&window).link = Some(to_window.clone());
+    window.lock().link = Some(to_window.clone());
     serve(reader, writer, to_window, outgoing, app).await;
-    lock(&window).link = None;
+    window.lock().link = None;
 }
 
 /// Answers the commands arriving on `reader` and writes the answers, and whatever else is

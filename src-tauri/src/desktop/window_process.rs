@@ -5,12 +5,13 @@
 use super::command_list::with_commands;
 use super::contract::{CommandError, CommandRequest, HistoryRange, View, NAVIGATE_EVENT};
 use super::link::{self, Request, ToWindow, WINDOW_ARG};
+use parking_lot::Mutex;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use tauri::{AppHandle, Emitter, Manager, Runtime, State, WebviewUrl, WebviewWindowBuilder};
 use tokio::io::BufReader;
 use tokio::net::UnixStream;
@@ -87,10 +88,10 @@ impl Relay {
     pub async fn call(&self, call: CommandRequest) -> Result<Value, CommandError> {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (answer, answered) = oneshot::channel();
-        lock(&self.pending).insert(id, answer);
+        self.pending.lock().insert(id, answer);
         let request = Request { id, call };
         if self.requests.send(request).is_err() {
-            lock(&self.pending).remove(&id);
+            self.pending.lock().remove(&id);
             return Err(tray_gone());
         }
         answered.await.unwrap_or_else(|_| Err(tray_gone()))
@@ -99,10 +100,6 @@ impl Relay {
 
 fn tray_gone() -> CommandError {
     CommandError::message("The tray app has quit, so this window can do nothing more.")
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// Connects a relay over `reader` and `writer`: answers go to their callers, everything else
@@ -128,7 +125,7 @@ where
         while let Ok(Some(message)) = link::read::<ToWindow, _>(&mut reader).await {
             match message {
                 ToWindow::Reply { id, result } => {
-                    if let Some(caller) = lock(&answers).remove(&id) {
+                    if let Some(caller) = answers.lock().remove(&id) {
                         let _ = caller.send(result);
                     }
                 }
@@ -138,7 +135,7 @@ where
             }
         }
         // The link is gone: every caller still waiting hears so.
-        lock(&answers).clear();
+        answers.lock().clear();
     });
     let relay = Relay {
         next_id: AtomicU64::new(1),

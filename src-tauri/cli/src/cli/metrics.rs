@@ -16,6 +16,7 @@ use prometheus_client::registry::Registry;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
+use strum::VariantArray;
 use tokio::net::TcpListener;
 use tokio::sync::{watch, Semaphore};
 
@@ -231,7 +232,7 @@ impl Collector for SnapshotCollector {
             MetricType::Counter,
         )?;
         for (w, s) in &now {
-            for kind in Status::ALL.into_iter().filter(|s| s.is_failure()) {
+            for kind in Status::VARIANTS.iter().copied().filter(|s| s.is_failure()) {
                 let count = s.failures.get(&kind).copied().unwrap_or(0);
                 let labels = [("account", w.account.as_str()), ("kind", kind.as_str())];
                 ConstCounter::new(count).encode(errors.encode_family(&labels)?)?;

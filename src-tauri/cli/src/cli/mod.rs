@@ -8,6 +8,7 @@ mod proxy;
 mod token;
 mod watch;
 
+use clap::builder::TypedValueParser;
 use clap::{Args, Parser, Subcommand};
 use clickatell_core::account::Account;
 use clickatell_core::clickatell::parse_exact;
@@ -16,6 +17,7 @@ use clickatell_core::limits;
 use clickatell_core::network::ProxySetting;
 use clickatell_core::plugin_range::PluginRange;
 use clickatell_core::{Api, Decimal, Format};
+use strum::VariantNames;
 
 use crate::exit::{CliError, Outcome};
 
@@ -38,10 +40,10 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "NAME|ID")]
     pub account: Option<String>,
     /// Which Clickatell API the token belongs to: rest (legacy) or one-api.
-    #[arg(long, global = true, value_parser = parse_api, value_name = "rest|one-api")]
+    #[arg(long, global = true, value_parser = one_of::<Api>(), value_name = "rest|one-api")]
     pub api: Option<Api>,
     /// Response format asked of the legacy REST API.
-    #[arg(long, global = true, value_parser = parse_format, value_name = "json|xml")]
+    #[arg(long, global = true, value_parser = one_of::<Format>(), value_name = "json|xml")]
     pub format: Option<Format>,
     /// Another address for the API (https://, or http:// to this machine for testing).
     #[arg(long, global = true, value_name = "URL")]
@@ -188,12 +190,13 @@ fn parse_proxy(s: &str) -> Result<String, String> {
         .map_err(|e| e.to_string())
 }
 
-fn parse_api(s: &str) -> Result<Api, String> {
-    s.parse()
-}
-
-fn parse_format(s: &str) -> Result<Format, String> {
-    s.parse()
+/// One of an enum's names, as the core spells them; clap lists them when another is given,
+/// and the completions offer them.
+fn one_of<T>() -> impl TypedValueParser<Value = T>
+where
+    T: std::str::FromStr<Err = strum::ParseError> + VariantNames + Clone + Send + Sync + 'static,
+{
+    clap::builder::PossibleValuesParser::new(T::VARIANTS).try_map(|name| name.parse::<T>())
 }
 
 fn parse_timeout(s: &str) -> Result<u64, String> {

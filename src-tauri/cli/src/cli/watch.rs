@@ -80,20 +80,9 @@ async fn watch(
         },
         None => None,
     };
-    let history = match context.open_history() {
-        Ok(h) => {
-            if let Some(kept) = h.set_aside() {
-                eprintln!("clickatell-balance: warning: {}", kept.user_message());
-            }
-            Some(Arc::new(h))
-        }
-        Err(e) => {
-            eprintln!("clickatell-balance: warning: {e}; readings are not recorded.");
-            None
-        }
-    };
-    if let Some(history) = &history {
-        history.maintain_in_background();
+    let (history, notice) = context.start_history();
+    if let Some(notice) = notice {
+        eprintln!("clickatell-balance: warning: {notice}");
     }
     let mut watched = Vec::with_capacity(configs.len());
     let mut handles = Vec::with_capacity(configs.len());

@@ -25,9 +25,24 @@ use std::sync::Arc;
 use std::time::SystemTime;
 use url::Url;
 
-/// Which Clickatell API the token belongs to.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Which Clickatell API the token belongs to; its name (`rest`, `one-api`) is the same in
+/// settings and on the command line.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantNames,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum Api {
     /// The legacy SMS REST API (`/rest/account/balance`, `Bearer` token).
     #[default]
@@ -64,33 +79,27 @@ impl Api {
 
     /// The name used on the command line and in settings.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Rest => "rest",
-            Self::OneApi => "one-api",
-        }
-    }
-}
-
-impl std::str::FromStr for Api {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "rest" => Ok(Self::Rest),
-            "one-api" => Ok(Self::OneApi),
-            _ => Err(format!("{s:?} is not an API: use rest or one-api")),
-        }
-    }
-}
-
-impl std::fmt::Display for Api {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        self.into()
     }
 }
 
 /// The body format asked of the legacy REST API (the One API speaks JSON only).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantNames,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Format {
     #[default]
     Json,
@@ -108,27 +117,7 @@ impl Format {
 
     /// The name used on the command line and in settings.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Json => "json",
-            Self::Xml => "xml",
-        }
-    }
-}
-
-impl std::str::FromStr for Format {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "json" => Ok(Self::Json),
-            "xml" => Ok(Self::Xml),
-            _ => Err(format!("{s:?} is not a format: use json or xml")),
-        }
-    }
-}
-
-impl std::fmt::Display for Format {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        self.into()
     }
 }
 

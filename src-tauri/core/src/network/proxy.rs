@@ -5,8 +5,8 @@
 
 use super::desktop_proxy;
 use super::proxy_password::{ProxyPassword, ProxyPasswordStore};
+use parking_lot::Mutex;
 use std::collections::HashMap;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use thiserror::Error;
 use url::Url;
@@ -353,13 +353,14 @@ impl Router {
             client_url,
             expires: from_desktop.then(|| Instant::now() + DESKTOP_ANSWER_TTL),
         };
-        self.lock().insert(key, resolved);
+        self.routes.lock().insert(key, resolved);
         route
     }
 
     /// The proxy address (with credentials) for `url`, as remembered by [`Router::route`].
     pub fn client_proxy(&self, url: &Url) -> Option<Url> {
-        self.lock()
+        self.routes
+            .lock()
             .get(&origin_key(url))
             .and_then(|r| r.client_url.clone())
     }
@@ -367,11 +368,11 @@ impl Router {
     /// Forgets every route, so the next request asks again (a proxy password was stored, or
     /// the proxy refused the one it had).
     pub fn forget(&self) {
-        self.lock().clear();
+        self.routes.lock().clear();
     }
 
     fn fresh(&self, key: &str) -> Option<Resolved> {
-        let routes = self.lock();
+        let routes = self.routes.lock();
         let known = routes.get(key)?;
         let expired = known.expires.is_some_and(|at| Instant::now() > at);
         (!expired).then(|| known.clone())
@@ -413,10 +414,6 @@ impl Router {
                 },
             },
         }
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Resolved>> {
-        self.routes.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 

@@ -7,6 +7,7 @@
 //! server's issuer (for "Test connection") and, when the issuer is not trusted, names it, so
 //! the user can tell a company's TLS-inspecting proxy from an attack and knows what to install.
 
+use parking_lot::Mutex;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::WebPkiServerVerifier;
 use rustls::pki_types::pem::PemObject;
@@ -14,7 +15,7 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use thiserror::Error;
 
 /// Why the trusted authorities could not be loaded.
@@ -133,18 +134,11 @@ pub struct IssuerLog(Arc<Mutex<HashMap<String, String>>>);
 impl IssuerLog {
     /// Who signed `host`'s certificate, once a connection to it has been made.
     pub fn issuer(&self, host: &str) -> Option<String> {
-        self.0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(host)
-            .cloned()
+        self.0.lock().get(host).cloned()
     }
 
     fn note(&self, host: String, issuer: String) {
-        self.0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(host, issuer);
+        self.0.lock().insert(host, issuer);
     }
 }
 

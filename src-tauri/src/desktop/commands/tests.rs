@@ -163,18 +163,18 @@ fn rig_with(setup: Setup) -> Rig {
             None,
         ))
         .manage(AppState {
-            watched: std::sync::Mutex::new(vec![Watched {
+            watched: parking_lot::Mutex::new(vec![Watched {
                 account,
                 label: None,
                 monitor: handle,
             }]),
-            settings: std::sync::Mutex::new(saved),
+            settings: parking_lot::Mutex::new(saved),
             context,
             notifier: Arc::new(Quiet),
             history: Some(history),
             clock,
             changes,
-            focus: std::sync::Mutex::default(),
+            focus: parking_lot::Mutex::default(),
             notification_actions: Arc::new(|_| {}),
         })
         .invoke_handler(window_process::handler())
@@ -218,9 +218,19 @@ impl Rig {
 }
 
 fn invoke(rig: &Rig, window: &str, cmd: &str, args: Value) -> Result<Value, Value> {
-    let webview = match tauri::Manager::get_webview_window(&rig.app, window) {
+    invoke_in(&rig.app, window, cmd, args)
+}
+
+/// Calls `cmd` as the UI of the window `window` of `app` would.
+fn invoke_in(
+    app: &tauri::App<tauri::test::MockRuntime>,
+    window: &str,
+    cmd: &str,
+    args: Value,
+) -> Result<Value, Value> {
+    let webview = match tauri::Manager::get_webview_window(app, window) {
         Some(w) => w,
-        None => WebviewWindowBuilder::new(&rig.app, window, WebviewUrl::default())
+        None => WebviewWindowBuilder::new(app, window, WebviewUrl::default())
             .build()
             .unwrap(),
     };
@@ -622,23 +632,8 @@ fn the_ui_arguments_reach_the_tray_by_the_names_the_contract_gives_them() {
             link::write(&mut writer, &reply).await.unwrap();
         }
     });
-    let webview = WebviewWindowBuilder::new(&app, "main", WebviewUrl::default())
-        .build()
-        .unwrap();
     let args = json!({ "settings": {}, "proxy_password": "typed", "account": "eu" });
-    get_ipc_response(
-        &webview,
-        InvokeRequest {
-            cmd: "test_connection".into(),
-            callback: tauri::ipc::CallbackFn(0),
-            error: tauri::ipc::CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: tauri::ipc::InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .expect("relayed");
+    invoke_in(&app, "main", "test_connection", args).expect("relayed");
     assert_eq!(
         heard.recv_timeout(Duration::from_secs(5)).unwrap(),
         CommandRequest::TestConnection {
