@@ -13,6 +13,11 @@ const listeners = [];
 /** The id of the account the window shows (null until the accounts are known). */
 export const selectedAccount = () => selected;
 
+/** Of `list` (cards or accounts, in order), the account the window shows: the one chosen,
+ * else the first watched, else the first. */
+export const shownIn = (list) => list.find((a) => a.id === selected)
+  ?? list.find((a) => a.enabled) ?? list[0];
+
 /** The card of the account the window shows. */
 export const selectedCard = () => cards.find((c) => c.id === selected) ?? null;
 
@@ -89,9 +94,7 @@ export function renderAccounts(view) {
   cards = view.cards;
   const previous = selected;
   if (view.focus && cards.some((c) => c.id === view.focus)) selected = view.focus;
-  if (!cards.some((c) => c.id === selected)) {
-    selected = (cards.find((c) => c.enabled) ?? cards[0])?.id ?? null;
-  }
+  selected = shownIn(cards)?.id ?? null;
   draw();
   if (previous !== null && previous !== selected) {
     for (const handler of listeners) handler(selectedCard());

@@ -1,6 +1,6 @@
 // The window's UI: three views over the monitors' snapshots, with the IPC bridge in ipc.js.
 import {
-  onSelect, renderAccounts, select, selectedAccount, several,
+  onSelect, renderAccounts, select, selectedAccount, several, shownIn,
 } from './accounts.js';
 import { renderChart } from './chart.js';
 import { commands, events } from './contract.js';
@@ -51,8 +51,7 @@ async function drawHistory() {
     invoke(commands.getSnapshot, shownAccount()),
   ]);
   const unit = snapshot.balance ? unitOf(snapshot.balance) : 'credits';
-  const account = settings.accounts.find((a) => a.id === selectedAccount())
-    ?? settings.accounts.find((a) => a.enabled) ?? settings.accounts[0];
+  const account = shownIn(settings.accounts);
   $('history-account').hidden = !several();
   $('history-account').textContent = several() ? `Account: ${account.name}` : '';
   renderChart($('chart'), points, { warning: account.warning_level, critical: account.critical_level }, unit);

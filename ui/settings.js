@@ -2,7 +2,7 @@
 // being edited its token (write-only), API and alert levels; then notification options.
 // Validation is the backend's: its field errors are shown beside each field, and nothing is
 // saved while one is invalid.
-import { selectedAccount } from './accounts.js';
+import { shownIn } from './accounts.js';
 import { commands } from './contract.js';
 import { errorText, invoke } from './ipc.js';
 
@@ -20,12 +20,20 @@ const optionalNumber = (value) => (value.trim() === '' ? null : Number(value));
 const textOrNull = (value) => (value.trim() === '' ? null : value.trim());
 const editedAccount = () => accounts[editing];
 
-/** Number fields take their ranges from the backend's table, in the unit each one shows
- * (`data-per`: stored units per shown unit). */
+/** The longest account name, from the backend's table (`name`, in characters). */
+let nameLength = null;
+
+/** Fields take their limits from the backend's table: a number field its range, in the unit
+ * it shows (`data-per`: stored units per shown unit), a text field its length. */
 function applyLimits(limits) {
-  for (const input of document.querySelectorAll('#settings-form input[data-limit]')) {
+  nameLength = limits.find((l) => l.field === 'name')?.max ?? null;
+  for (const input of document.querySelectorAll('input[data-limit]')) {
     const limit = limits.find((l) => l.field === input.dataset.limit);
     if (!limit) continue;
+    if (limit.unit === 'characters') {
+      input.maxLength = limit.max;
+      continue;
+    }
     const per = Number(input.dataset.per ?? 1);
     input.min = String(Math.ceil(limit.min / per));
     input.max = String(Math.floor(limit.max / per));
@@ -99,7 +107,7 @@ function drawAccounts() {
     const name = document.createElement('input');
     name.className = 'account-name';
     name.value = account.name;
-    name.maxLength = 40;
+    if (nameLength) name.maxLength = nameLength;
     name.setAttribute('aria-label', `Name of account ${i + 1}`);
     name.addEventListener('input', () => {
       account.name = name.value;
@@ -195,8 +203,7 @@ export async function loadSettings() {
   ]);
   loaded = settings;
   accounts = structuredClone(settings.accounts);
-  const shown = accounts.findIndex((a) => a.id === selectedAccount());
-  editing = shown >= 0 ? shown : Math.max(0, accounts.findIndex((a) => a.enabled));
+  editing = Math.max(0, accounts.indexOf(shownIn(accounts)));
   confirming = null;
   lastErrors = [];
   applyLimits(limits);

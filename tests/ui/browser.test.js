@@ -188,13 +188,17 @@ test('an invalid threshold is refused with its message and nothing is saved', as
   await page.close();
 });
 
-test("the number fields' ranges are the backend's limits, in the unit each shows", async () => {
+test("the fields' limits are the backend's, in the unit each shows", async () => {
   const { page } = await open('snapshot-ok', { hash: '#settings' });
   const range = async (id) => page.locator(`#${id}`).evaluate((n) => [n.min, n.max]);
   await page.locator('#poll_interval[max]').waitFor({ state: 'attached' });
   assert.deepEqual(await range('poll_interval'), ['1', '1440']);
   assert.deepEqual(await range('reminder_hours'), ['1', '168']);
   assert.deepEqual(await range('forecast_days'), ['1', '60']);
+  // Account names: the length the backend allows, in the list and for a new account.
+  const names = await page.locator('.account-name').evaluateAll((ns) => ns.map((n) => n.maxLength));
+  assert.ok(names.length > 0 && names.every((n) => n === 40), String(names));
+  assert.equal(await page.locator('#new-account-name').evaluate((n) => n.maxLength), 40);
   await page.close();
 });
 

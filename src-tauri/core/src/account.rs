@@ -20,9 +20,8 @@ pub const MAX_ACCOUNTS: usize = 20;
 pub const FIRST_ID: &str = "main";
 /// The first account's name until the user gives it another.
 const FIRST_NAME: &str = "Main";
-/// Longest id and name, so they fit a tooltip line and an environment variable.
+/// Longest id, so it fits an environment variable's name.
 const MAX_ID_LEN: usize = 24;
-const MAX_NAME_LEN: usize = 40;
 /// Ids that would collide with the single-account keyring entry or environment variables.
 const RESERVED_IDS: [&str; 2] = ["api-token", "file"];
 
@@ -123,12 +122,9 @@ impl Account {
         if let Err(message) = check_id(&self.id) {
             bad("id", message);
         }
-        let name = self.name.trim();
-        if name.is_empty() || name.chars().count() > MAX_NAME_LEN {
-            bad(
-                "name",
-                format!("must be 1 to {MAX_NAME_LEN} characters long"),
-            );
+        let name = limits::ACCOUNT_NAME;
+        if !name.allows(self.name.trim().chars().count() as u64) {
+            bad(name.field, name.message());
         }
         if !limits::POLL_INTERVAL.allows(self.poll_interval_secs) {
             bad(limits::POLL_INTERVAL.field, limits::POLL_INTERVAL.message());

@@ -13,6 +13,8 @@ pub enum Unit {
     Minutes,
     Hours,
     Days,
+    /// A text's length.
+    Characters,
 }
 
 impl Unit {
@@ -22,6 +24,7 @@ impl Unit {
             Self::Minutes => "minutes",
             Self::Hours => "hours",
             Self::Days => "days",
+            Self::Characters => "characters",
         }
     }
 }
@@ -72,8 +75,23 @@ pub const BLIND_AFTER: FieldLimit = FieldLimit {
     unit: Unit::Minutes,
 };
 
+/// An account's name, so it fits a tooltip's line and the menu.
+pub const ACCOUNT_NAME: FieldLimit = FieldLimit {
+    field: "name",
+    min: 1,
+    max: 40,
+    unit: Unit::Characters,
+};
+
 /// Every limit, for the settings form.
-pub const ALL: [FieldLimit; 5] = [TIMEOUT, POLL_INTERVAL, REMINDER, FORECAST_DAYS, BLIND_AFTER];
+pub const ALL: [FieldLimit; 6] = [
+    TIMEOUT,
+    POLL_INTERVAL,
+    REMINDER,
+    FORECAST_DAYS,
+    BLIND_AFTER,
+    ACCOUNT_NAME,
+];
 
 impl FieldLimit {
     /// The allowed values.

@@ -9,7 +9,7 @@ use super::contract::{
 use super::monitors;
 use super::state::{AppState, Watched};
 use clickatell_core::account::Account;
-use clickatell_core::clickatell::parse_exact;
+use clickatell_core::decimal_text;
 use clickatell_core::field_error::FieldError;
 use clickatell_core::history::RETENTION_DAYS;
 use clickatell_core::limits;
@@ -135,17 +135,7 @@ async fn get_accounts(state: &AppState) -> Result<AccountsView, CommandError> {
 /// Reads account `id` now, or every watched account when none is named (asking a locked
 /// keyring again); answers with that account's (or the window's first account's) snapshot.
 async fn refresh_now(state: &AppState, id: Option<&str>) -> SnapshotView {
-    // Asked for: a locked keyring may prompt for its password once more.
-    state.context.keyring.open();
-    let targets: Vec<Watched> = match id {
-        Some(_) => watched(state, id).into_iter().collect(),
-        None => state.watched(),
-    };
-    let mut first = None;
-    for w in targets {
-        let snapshot = w.monitor.refresh().await;
-        first.get_or_insert(snapshot);
-    }
+    let first = state.refresh(id).await;
     SnapshotView::new(first.unwrap_or_default(), state.clock.now())
 }
 
@@ -293,21 +283,14 @@ fn parse_settings(mut value: Value) -> Result<Settings, CommandError> {
             let Some(level) = account.get_mut(field) else {
                 continue;
             };
-            let valid = match level {
-                Value::Null | Value::Number(_) => true,
-                Value::String(s) if s.trim().is_empty() => {
-                    *level = Value::Null;
-                    true
-                }
-                Value::String(s) => parse_exact(s).is_ok(),
-                _ => false,
-            };
-            if !valid {
-                errors.push(FieldError::of_account(
+            match decimal_text::from_json(level) {
+                Ok(None) => *level = Value::Null,
+                Ok(Some(_)) => {}
+                Err(_) => errors.push(FieldError::of_account(
                     &id,
                     field,
                     "must be a number, like 100 or 25.50".into(),
-                ));
+                )),
             }
         }
     }

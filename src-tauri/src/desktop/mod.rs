@@ -168,9 +168,7 @@ fn current_overview<R: Runtime>(app: &AppHandle<R>) -> TrayOverview {
 fn action_handler<R: Runtime>(app: &AppHandle<R>) -> ActionHandler {
     let app = app.clone();
     Arc::new(move |action| match action {
-        Action::TopUp => {
-            clickatell_core::top_up::open_in_browser(&app.state::<AppState>().settings().top_up_url)
-        }
+        Action::TopUp => app.state::<AppState>().open_top_up(),
         Action::Open => window_host::open(&app, View::Overview, None),
     })
 }

@@ -5,6 +5,7 @@ use clickatell_core::context::Context;
 use clickatell_core::history::History;
 use clickatell_core::monitor::{Clock, MonitorHandle};
 use clickatell_core::notifier::{ActionHandler, Notifier};
+use clickatell_core::snapshot::Snapshot;
 use clickatell_core::Settings;
 use parking_lot::Mutex;
 use std::sync::Arc;
@@ -65,5 +66,30 @@ impl AppState {
     /// The account the window shows first: the first watched one.
     pub fn primary(&self) -> Option<Watched> {
         self.watched.lock().first().cloned()
+    }
+
+    /// Reads account `id` now, or every watched account when none is named, asking a locked
+    /// keyring again (the user asked: it may prompt once more); the first one's snapshot.
+    pub async fn refresh(&self, id: Option<&str>) -> Option<Snapshot> {
+        self.context.keyring.open();
+        let targets: Vec<Watched> = match id {
+            Some(id) => self
+                .watched()
+                .into_iter()
+                .filter(|w| w.account.id == id)
+                .collect(),
+            None => self.watched(),
+        };
+        let mut first = None;
+        for w in targets {
+            let snapshot = w.monitor.refresh().await;
+            first.get_or_insert(snapshot);
+        }
+        first
+    }
+
+    /// Opens the saved top-up page in the default browser.
+    pub fn open_top_up(&self) {
+        clickatell_core::top_up::open_in_browser(&self.settings().top_up_url);
     }
 }

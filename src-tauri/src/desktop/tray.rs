@@ -141,18 +141,10 @@ pub fn install<R: Runtime>(
             "refresh" => {
                 let app = app.clone();
                 tauri::async_runtime::spawn(async move {
-                    let state = app.state::<AppState>();
-                    // Asked for: the keyring may prompt for its password once more.
-                    state.context.keyring.open();
-                    let watched = state.watched();
-                    for w in watched {
-                        w.monitor.refresh().await;
-                    }
+                    app.state::<AppState>().refresh(None).await;
                 });
             }
-            "top-up" => clickatell_core::top_up::open_in_browser(
-                &app.state::<AppState>().settings().top_up_url,
-            ),
+            "top-up" => app.state::<AppState>().open_top_up(),
             "open" => window_host::open(app, View::Overview, None),
             "settings" => window_host::open(app, View::Settings, None),
             "quit" => app.exit(0),
