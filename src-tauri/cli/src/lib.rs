@@ -7,7 +7,7 @@ pub mod exit;
 pub mod logging;
 
 use cli::{generate_assets, Invocation};
-use clickatell_core::context::Context;
+use clickatell_core::context::{Context, RunOptions};
 use exit::{CliError, Outcome};
 use std::path::PathBuf;
 
@@ -21,10 +21,11 @@ pub fn run() -> Result<Outcome, CliError> {
         Invocation::Cli(cli) => cli,
         Invocation::GenerateAssets(dir) => return generate_assets::run(&dir),
     };
+    let options = cli.run_options();
     match cli.command {
         Some(command) => {
             started(&cli.global, command.name());
-            cli::execute(&context(&cli.global), command)
+            cli::execute(&context(options), command)
         }
         None => launch_app(),
     }
@@ -41,7 +42,7 @@ pub fn run_app(desktop: impl FnOnce(Context) -> Result<(), String>) -> Result<Ou
         &cli.global,
         cli.command.as_ref().map_or("tray app", cli::Command::name),
     );
-    let context = context(&cli.global);
+    let context = context(cli.run_options());
     match cli.command {
         Some(command) => cli::execute(&context, command),
         None => desktop(context)
@@ -51,8 +52,8 @@ pub fn run_app(desktop: impl FnOnce(Context) -> Result<(), String>) -> Result<Ou
 }
 
 /// The run's context from its flags, its notices said once on stderr.
-fn context(global: &cli::GlobalArgs) -> Context {
-    let context = Context::resolve(global.run_options());
+fn context(options: RunOptions) -> Context {
+    let context = Context::resolve(options);
     for notice in &context.notices {
         eprintln!("clickatell-balance: warning: {notice}");
     }

@@ -16,7 +16,8 @@ use crate::{
     balance_source, Api, ApiToken, Balance, BalanceSource, FetchError, Format, HttpClient,
     Settings, SettingsStore, SourceConfig,
 };
-use parking_lot::Mutex;
+use parking_lot::{Mutex, RwLock};
+use rust_decimal::Decimal;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -42,6 +43,12 @@ pub struct RunOptions {
     pub token_file: Option<PathBuf>,
     /// Started at login, when the desktop's panel may still be starting.
     pub at_login: bool,
+    /// Alert levels for this run (`watch --warning`, `--critical`), for every account.
+    pub warning_level: Option<Decimal>,
+    pub critical_level: Option<Decimal>,
+    /// How often to poll this run (`watch --interval`), which may go below the settings'
+    /// minimum, for trying things out.
+    pub interval: Option<Duration>,
 }
 
 impl RunOptions {
@@ -71,8 +78,9 @@ pub struct Context {
     pub profile: Profile,
     /// Where settings are saved, if there is a place for them.
     pub store: Option<SettingsStore>,
-    /// The settings as saved (or the defaults, or the demo's): what a settings form edits.
-    pub saved: Settings,
+    /// The settings as saved (or the defaults, or the demo's): what a settings form edits,
+    /// kept current as the window saves them.
+    saved: RwLock<Settings>,
     /// Where the token may come from, in order.
     pub token_sources: TokenSources,
     /// What the user should be told once about how the context was made (a settings file set
@@ -124,7 +132,7 @@ impl Context {
             options,
             profile,
             store,
-            saved,
+            saved: RwLock::new(saved),
             token_sources,
             notices,
             http: Arc::default(),
@@ -137,11 +145,21 @@ impl Context {
         self.options.demo
     }
 
+    /// The settings as saved now.
+    pub fn saved(&self) -> Settings {
+        self.saved.read().clone()
+    }
+
+    /// Takes `saved` as the settings saved now (the window saved them).
+    pub fn set_saved(&self, saved: Settings) {
+        *self.saved.write() = saved;
+    }
+
     /// `account`'s name where the app must say which account it speaks of: always in the
-    /// demo, and whenever `saved` has several accounts; none for a single account of the
+    /// demo, and whenever several accounts are set up; none for a single account of the
     /// user's own.
-    pub fn account_label(&self, saved: &Settings, account: &Account) -> Option<String> {
-        (self.options.demo || saved.accounts.len() > 1).then(|| account.name.clone())
+    pub fn account_label(&self, account: &Account) -> Option<String> {
+        (self.options.demo || self.saved.read().accounts.len() > 1).then(|| account.name.clone())
     }
 
     /// Whether the run was started at login.
@@ -151,11 +169,17 @@ impl Context {
 
     /// `saved` with this run's overrides on top: flags override settings, settings override
     /// defaults, for every account. A different API without a base URL drops the saved base
-    /// URL, which belonged to the other API.
+    /// URL, which belonged to the other API. The one place the run's overrides are applied.
     pub fn effective(&self, saved: &Settings) -> Settings {
         let o = &self.options;
         let mut settings = saved.clone();
         for account in &mut settings.accounts {
+            if o.warning_level.is_some() {
+                account.warning_level = o.warning_level;
+            }
+            if o.critical_level.is_some() {
+                account.critical_level = o.critical_level;
+            }
             if let Some(api) = o.api {
                 if o.base_url.is_none() && account.api != api {
                     account.base_url = None;
@@ -181,9 +205,9 @@ impl Context {
         settings
     }
 
-    /// The settings in force at start.
+    /// The settings in force now: the saved ones with the run's overrides.
     pub fn settings(&self) -> Settings {
-        self.effective(&self.saved)
+        self.effective(&self.saved.read())
     }
 
     /// The accounts this run watches: the one `--account` names (even if disabled), else
@@ -214,6 +238,7 @@ impl Context {
     pub fn choice_message(&self, choice: &Choice) -> String {
         let names = self
             .saved
+            .read()
             .accounts
             .iter()
             .map(|a| format!("{} ({})", a.name, a.id))
@@ -229,15 +254,11 @@ impl Context {
         }
     }
 
-    /// `account`'s monitor configuration from `saved` settings; the demo polls faster.
-    /// `position` is its place among the accounts watched, which staggers its first poll.
-    pub fn monitor_config(
-        &self,
-        saved: &Settings,
-        account: &Account,
-        position: usize,
-    ) -> MonitorConfig {
-        let settings = self.effective(saved);
+    /// `account`'s monitor configuration from the settings in force; the demo polls faster,
+    /// and a run may set its own interval. `position` is its place among the accounts
+    /// watched, which staggers its first poll.
+    pub fn monitor_config(&self, account: &Account, position: usize) -> MonitorConfig {
+        let settings = self.settings();
         let account = settings
             .accounts
             .iter()
@@ -245,7 +266,10 @@ impl Context {
             .cloned()
             .unwrap_or_else(|| account.clone());
         let count = settings.accounts.len().max(1) as u32;
-        let interval_override = self.options.demo.then_some(DEMO_INTERVAL);
+        let interval_override = self
+            .options
+            .interval
+            .or(self.options.demo.then_some(DEMO_INTERVAL));
         let interval = interval_override.unwrap_or(account.interval());
         MonitorConfig {
             account,
@@ -276,10 +300,10 @@ impl Context {
     }
 
     /// Who `account`'s token is for: whether the single-account ways of giving a token
-    /// serve it (it is the account `--account` names, or the first of `saved`), and whether
-    /// it is the first, which inherits the single-account versions' keyring entry.
-    pub fn token_for(&self, saved: &Settings, account: &Account) -> TokenFor {
-        let first = saved.first().id == account.id;
+    /// serve it (it is the account `--account` names, or the first), and whether it is the
+    /// first, which inherits the single-account versions' keyring entry.
+    pub fn token_for(&self, account: &Account) -> TokenFor {
+        let first = self.saved.read().first().id == account.id;
         let primary = match &self.options.account {
             Some(key) => account.answers_to(key),
             None => first,
@@ -294,12 +318,12 @@ impl Context {
     /// How the monitor finds `account`'s token: the demo's stand-in, or the first source
     /// that has one (its own variables, the single-account ways if they serve it, the
     /// systemd credential, the keyring). While the keyring is locked, it is left alone.
-    pub fn token_lookup(&self, saved: &Settings, account: &Account) -> TokenLookup {
+    pub fn token_lookup(&self, account: &Account) -> TokenLookup {
         if self.options.demo {
             return Arc::new(|| Ok(Some(demo_token())));
         }
         let sources = self.token_sources.clone();
-        let whose = self.token_for(saved, account);
+        let whose = self.token_for(account);
         let gate = self.keyring.clone();
         Arc::new(move || {
             if gate.is_closed() && whose.outside_keyring(&sources).is_none() {
@@ -318,21 +342,20 @@ impl Context {
     /// `account`'s token (as this run's settings have it), or the sentence saying why there
     /// is none.
     pub fn token(&self, account: &Account) -> Result<ApiToken, String> {
-        let saved = &self.saved;
-        (self.token_lookup(saved, account))()
+        (self.token_lookup(account))()
             .map_err(|e| e.user_message())?
             .ok_or_else(|| {
-                let headless = if self.token_for(saved, account).primary {
+                let headless = if self.token_for(account).primary {
                     format!("--token-file, {TOKEN_FILE_ENV} or {TOKEN_ENV}")
                 } else {
                     format!("{} or {}", account.token_file_env(), account.token_env())
                 };
-                let set = if self.saved.accounts.len() > 1 {
+                let set = if self.saved.read().accounts.len() > 1 {
                     format!("clickatell-balance token set --account {}", account.id)
                 } else {
                     "clickatell-balance token set".into()
                 };
-                let whose = match self.account_label(saved, account) {
+                let whose = match self.account_label(account) {
                     Some(name) => format!(" for {name}"),
                     None => String::new(),
                 };
@@ -404,19 +427,18 @@ impl Context {
         }
     }
 
-    /// Everything `account`'s monitor talks to, for this run with `saved` settings.
+    /// Everything `account`'s monitor talks to, for this run.
     pub fn monitor_deps(
         &self,
-        saved: &Settings,
         account: &Account,
         notifier: Arc<dyn Notifier>,
         history: Option<Arc<History>>,
         clock: Arc<dyn Clock>,
     ) -> MonitorDeps {
-        let first = self.token_for(saved, account).first;
+        let first = self.token_for(account).first;
         MonitorDeps {
             make_source: self.source_factory(account),
-            token: self.token_lookup(saved, account),
+            token: self.token_lookup(account),
             notifier,
             history,
             alert_state_path: monitor::default_alert_state_path(self.profile, &account.id, first),
@@ -515,21 +537,15 @@ mod tests {
             ..RunOptions::default()
         });
         let main = Account::default();
-        assert_eq!(
-            demo.account_label(&demo.saved, &main).as_deref(),
-            Some("Main")
-        );
+        assert_eq!(demo.account_label(&main).as_deref(), Some("Main"));
         assert_eq!(demo.profile, Profile::Demo);
         assert_eq!(
-            demo.monitor_config(&demo.saved, &main, 0).interval_override,
+            demo.monitor_config(&main, 0).interval_override,
             Some(DEMO_INTERVAL)
         );
         let real = context(RunOptions::default());
-        assert_eq!(real.account_label(&real.saved, &main), None);
-        assert_eq!(
-            real.monitor_config(&real.saved, &main, 0).interval_override,
-            None
-        );
+        assert_eq!(real.account_label(&main), None);
+        assert_eq!(real.monitor_config(&main, 0).interval_override, None);
     }
 
     fn several() -> Settings {
@@ -575,11 +591,11 @@ mod tests {
         );
         let saved = several();
         let eu = &saved.accounts[1];
-        assert_eq!(all.account_label(&saved, eu).as_deref(), Some("EU"));
-        let whose = all.token_for(&saved, eu);
+        assert_eq!(all.account_label(eu).as_deref(), Some("EU"));
+        let whose = all.token_for(eu);
         assert!(!whose.primary && !whose.first);
-        assert!(pick(Some("EU")).token_for(&saved, eu).primary);
-        assert!(all.token_for(&saved, &saved.accounts[0]).first);
+        assert!(pick(Some("EU")).token_for(eu).primary);
+        assert!(all.token_for(&saved.accounts[0]).first);
     }
 
     #[test]
@@ -595,10 +611,7 @@ mod tests {
         );
         assert_eq!(stagger(0, 1, five_min), Duration::ZERO);
         let ctx = Context::with(RunOptions::default(), None, several(), Vec::new());
-        let eu = &ctx.saved.accounts[1].clone();
-        assert_eq!(
-            ctx.monitor_config(&ctx.saved, eu, 1).stagger,
-            Duration::from_secs(10)
-        );
+        let eu = &ctx.saved().accounts[1].clone();
+        assert_eq!(ctx.monitor_config(eu, 1).stagger, Duration::from_secs(10));
     }
 }

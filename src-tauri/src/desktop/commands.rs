@@ -16,6 +16,7 @@ use clickatell_core::limits;
 use clickatell_core::monitor;
 use clickatell_core::network::{ProxyPassword, ProxyPasswordStore, ProxySetting};
 use clickatell_core::notifier::{Notification, Urgency};
+use clickatell_core::token_store::TokenFor;
 use clickatell_core::{ApiToken, HttpClient};
 use serde_json::Value;
 use tauri::{AppHandle, Manager, Runtime};
@@ -140,7 +141,7 @@ async fn refresh_now(state: &AppState, id: Option<&str>) -> SnapshotView {
 }
 
 /// The account a token command acts on (`id`, else the window's first), as saved now.
-fn token_account(state: &AppState, id: Option<&str>) -> Result<(Settings, Account), CommandError> {
+fn token_account(state: &AppState, id: Option<&str>) -> Result<Account, CommandError> {
     let saved = state.settings();
     let id = match id {
         Some(id) => Some(id.to_owned()),
@@ -155,7 +156,7 @@ fn token_account(state: &AppState, id: Option<&str>) -> Result<(Settings, Accoun
             .ok_or_else(|| CommandError::message("There is no such account; reopen Settings."))?,
         None => saved.first().clone(),
     };
-    Ok((saved, account))
+    Ok(account)
 }
 
 /// Tells the account's monitor its token changed, if it is watched.
@@ -191,9 +192,17 @@ async fn save_settings<R: Runtime>(
             .await?
             .map_err(|e| CommandError::message(format!("The settings could not be saved: {e}.")))?;
     }
-    let previous = std::mem::replace(&mut *state.settings.lock(), settings.clone());
-    monitors::apply_settings(app, &settings).await;
-    forget_removed(state, &previous, &settings).await?;
+    let previous = state.context.saved();
+    // Whose tokens the removed accounts had, as the settings they were in say.
+    let removed: Vec<TokenFor> = previous
+        .accounts
+        .iter()
+        .filter(|a| settings.accounts.iter().all(|b| b.id != a.id))
+        .map(|a| state.context.token_for(a))
+        .collect();
+    state.context.set_saved(settings.clone());
+    monitors::apply_settings(app).await;
+    forget_removed(state, removed).await?;
     if previous.start_at_login != settings.start_at_login {
         let (app, enabled) = (app.clone(), settings.start_at_login);
         blocking(move || set_autostart(&app, enabled)).await??;
@@ -201,22 +210,12 @@ async fn save_settings<R: Runtime>(
     Ok(settings)
 }
 
-/// Deletes what belonged to accounts `previous` had and `settings` no longer has: the token
-/// in the keyring, the readings in the history and the alert state. The settings were saved
-/// first, so an error here leaves no account behind, only its leftovers (and says so).
-async fn forget_removed(
-    state: &AppState,
-    previous: &Settings,
-    settings: &Settings,
-) -> Result<(), CommandError> {
-    let removed: Vec<Account> = previous
-        .accounts
-        .iter()
-        .filter(|a| settings.accounts.iter().all(|b| b.id != a.id))
-        .cloned()
-        .collect();
-    for account in removed {
-        let token = state.context.token_for(previous, &account);
+/// Deletes what belonged to the accounts no longer set up (`removed`, by their tokens): the
+/// token in the keyring, the readings in the history and the alert state. The settings were
+/// saved first, so an error here leaves no account behind, only its leftovers (and says so).
+async fn forget_removed(state: &AppState, removed: Vec<TokenFor>) -> Result<(), CommandError> {
+    for token in removed {
+        let name = token.account.name.clone();
         let profile = state.context.profile;
         let history = state.history.clone();
         let failed = blocking(move || {
@@ -238,8 +237,7 @@ async fn forget_removed(
         .await?;
         if !failed.is_empty() {
             return Err(CommandError::message(format!(
-                "{} was removed, but not all it left behind could be deleted: {}",
-                account.name,
+                "{name} was removed, but not all it left behind could be deleted: {}",
                 failed.join(" ")
             )));
         }
@@ -317,7 +315,7 @@ async fn test_token(
     token: &str,
 ) -> Result<Balance, CommandError> {
     let token = parse_token(token)?;
-    let (_, account) = token_account(state, id)?;
+    let account = token_account(state, id)?;
     let settings = state.effective_settings();
     let account = settings
         .accounts
@@ -347,8 +345,8 @@ async fn save_token(
     token: &str,
 ) -> Result<TokenStatus, CommandError> {
     let token = parse_token(token)?;
-    let (saved, account) = token_account(state, id)?;
-    let whose = state.context.token_for(&saved, &account);
+    let account = token_account(state, id)?;
+    let whose = state.context.token_for(&account);
     blocking(move || whose.set(&token))
         .await?
         .map_err(|e| CommandError::message(format!("{} Nothing was stored.", e.user_message())))?;
@@ -358,8 +356,8 @@ async fn save_token(
 
 /// Removes the token from the OS keyring.
 async fn delete_token(state: &AppState, id: Option<&str>) -> Result<TokenStatus, CommandError> {
-    let (saved, account) = token_account(state, id)?;
-    let whose = state.context.token_for(&saved, &account);
+    let account = token_account(state, id)?;
+    let whose = state.context.token_for(&account);
     blocking(move || whose.delete())
         .await?
         .map_err(|e| CommandError::message(e.user_message()))?;
@@ -369,11 +367,11 @@ async fn delete_token(state: &AppState, id: Option<&str>) -> Result<TokenStatus,
 
 /// Whether a token is stored, and in which keyring.
 async fn read_token_status(state: &AppState, id: Option<&str>) -> TokenStatus {
-    let (saved, account) = match token_account(state, id) {
+    let account = match token_account(state, id) {
         Ok(found) => found,
         Err(e) => return TokenStatus::new(Err(e.message), None),
     };
-    let whose = state.context.token_for(&saved, &account);
+    let whose = state.context.token_for(&account);
     let sources = state.context.token_sources.clone();
     let looked_up = blocking(move || {
         let instead = whose.outside_keyring(&sources).map(|o| o.to_string());
@@ -404,7 +402,7 @@ async fn get_history(
             HistoryRange::Month => time::Duration::days(30),
             HistoryRange::All => time::Duration::days(RETENTION_DAYS),
         };
-    let (_, account) = token_account(state, id)?;
+    let account = token_account(state, id)?;
     blocking(move || history.series(&account.id, from, now, 400))
         .await?
         .map_err(|e| CommandError::message(format!("The history could not be read: {e}.")))
@@ -431,7 +429,7 @@ async fn test_connection(
         return Err(CommandError::fields(errors));
     }
     let settings = state.context.effective(&form);
-    let (saved, account) = token_account(state, id)?;
+    let account = token_account(state, id)?;
     let account = settings
         .accounts
         .iter()
@@ -444,7 +442,7 @@ async fn test_connection(
             config.network.proxy = ProxySetting::Url(proxy.carrying(&ProxyPassword::new(password)));
         }
     }
-    let lookup = state.context.token_lookup(&saved, &account);
+    let lookup = state.context.token_lookup(&account);
     let token = blocking(move || lookup()).await?.ok().flatten();
     let client =
         HttpClient::new(&config.network).map_err(|e| CommandError::message(e.user_message()))?;

@@ -94,7 +94,6 @@ fn setup<R: Runtime>(app: &AppHandle<R>, context: Context) {
     let (changes, changed) = tokio::sync::mpsc::unbounded_channel();
     app.manage(AppState {
         watched: parking_lot::Mutex::default(),
-        settings: parking_lot::Mutex::new(context.saved.clone()),
         context,
         notifier: Arc::new(DesktopNotifier::default()),
         history,
@@ -103,8 +102,7 @@ fn setup<R: Runtime>(app: &AppHandle<R>, context: Context) {
         focus: parking_lot::Mutex::default(),
         notification_actions: action_handler(app),
     });
-    let saved = app.state::<AppState>().settings();
-    let configure = tauri::async_runtime::block_on(async { monitors::watch_accounts(app, &saved) });
+    let configure = tauri::async_runtime::block_on(async { monitors::watch_accounts(app) });
     debug_assert!(configure.is_empty(), "nothing runs yet to reconfigure");
     app.manage(tray::TrayState::default());
     app.manage(tray::MenuSlot::<R>::default());

@@ -4,26 +4,24 @@
 use super::state::{AppState, Watched};
 use clickatell_core::monitor::{self, MonitorConfig};
 use clickatell_core::notifier::Action;
-use clickatell_core::Settings;
 use tauri::{AppHandle, Manager, Runtime};
 
-/// Brings the monitors in line with `saved`: one per enabled account, in order. An account
+/// Brings the monitors in line with the saved settings: one per enabled account, in order.
+/// An account
 /// already watched under the same name keeps its monitor (returned with its new
 /// configuration, to apply once the lock is released); a new one, or one whose name in
 /// notifications changed, gets a new monitor; one no longer enabled stops. Must run on the
 /// async runtime (monitors are spawned on it).
-pub fn watch_accounts<R: Runtime>(
-    app: &AppHandle<R>,
-    saved: &Settings,
-) -> Vec<(Watched, MonitorConfig)> {
+pub fn watch_accounts<R: Runtime>(app: &AppHandle<R>) -> Vec<(Watched, MonitorConfig)> {
     let state = app.state::<AppState>();
     let context = &state.context;
+    let saved = context.saved();
     let mut running = state.watched.lock();
     let mut next = Vec::new();
     let mut reconfigure = Vec::new();
     for (position, account) in saved.enabled().enumerate() {
-        let label = context.account_label(saved, account);
-        let config = context.monitor_config(saved, account, position);
+        let label = context.account_label(account);
+        let config = context.monitor_config(account, position);
         let kept = running
             .iter()
             .position(|w| w.account.id == account.id && w.label == label);
@@ -43,7 +41,6 @@ pub fn watch_accounts<R: Runtime>(
                     )),
                 );
                 let deps = context.monitor_deps(
-                    saved,
                     account,
                     notifier,
                     state.history.clone(),
@@ -74,9 +71,9 @@ pub fn watch_accounts<R: Runtime>(
     reconfigure
 }
 
-/// Applies `saved` to the monitors (see [`watch_accounts`]), on the async runtime.
-pub async fn apply_settings<R: Runtime>(app: &AppHandle<R>, saved: &Settings) {
-    for (watched, config) in watch_accounts(app, saved) {
+/// Applies the saved settings to the monitors (see [`watch_accounts`]), on the async runtime.
+pub async fn apply_settings<R: Runtime>(app: &AppHandle<R>) {
+    for (watched, config) in watch_accounts(app) {
         watched.monitor.configure(config).await;
     }
 }

@@ -24,8 +24,6 @@ pub struct Watched {
 pub struct AppState {
     /// The enabled accounts' monitors, in the settings' order.
     pub watched: Mutex<Vec<Watched>>,
-    /// The settings as saved now (the run's overrides are applied on top, never saved).
-    pub settings: Mutex<Settings>,
     /// The run's context, resolved once at start.
     pub context: Context,
     /// Notifications not about one account (the test notification).
@@ -43,9 +41,9 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// The saved settings.
+    /// The saved settings (the run's overrides are applied on top, never saved).
     pub fn settings(&self) -> Settings {
-        self.settings.lock().clone()
+        self.context.saved()
     }
 
     /// The settings in force for this run (saved ones plus the run's overrides).

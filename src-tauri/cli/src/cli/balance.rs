@@ -63,7 +63,7 @@ pub fn run(context: &Context, json: bool, all: bool, verbose: bool) -> Result<Ou
             ..Reading::empty(&account)
         };
         println!("{}", serde_json::to_string(&reading).unwrap_or_default());
-    } else if let Some(label) = context.account_label(&context.saved, &account) {
+    } else if let Some(label) = context.account_label(&account) {
         println!("{balance} ({label})");
     } else {
         println!("{balance}");

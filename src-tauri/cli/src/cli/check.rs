@@ -29,7 +29,7 @@ fn evaluate(
         Ok(a) => a,
         Err(choice) => return report_unknown(None, &context.choice_message(&choice)),
     };
-    let label = context.account_label(&context.saved, &account);
+    let label = context.account_label(&account);
     let label = label.as_deref();
     let levels = match CheckLevels::resolve(warning, critical, account.thresholds()) {
         Ok(levels) => levels,

@@ -74,21 +74,36 @@ pub struct GlobalArgs {
     pub at_login: bool,
 }
 
-impl GlobalArgs {
-    /// What these flags ask of the run, for the context that resolves them.
+impl Cli {
+    /// What the flags ask of the run, for the context that resolves them: the global ones,
+    /// and `watch`'s levels and interval.
     pub fn run_options(&self) -> RunOptions {
-        RunOptions {
-            demo: self.demo,
-            account: self.account.clone(),
-            api: self.api,
-            format: self.format,
-            base_url: self.base_url.clone(),
-            timeout_secs: self.timeout,
-            proxy: self.proxy.clone(),
-            ca_file: self.ca_file.clone(),
-            token_file: self.token_file.clone(),
-            at_login: self.at_login,
+        let g = &self.global;
+        let mut options = RunOptions {
+            demo: g.demo,
+            account: g.account.clone(),
+            api: g.api,
+            format: g.format,
+            base_url: g.base_url.clone(),
+            timeout_secs: g.timeout,
+            proxy: g.proxy.clone(),
+            ca_file: g.ca_file.clone(),
+            token_file: g.token_file.clone(),
+            at_login: g.at_login,
+            ..RunOptions::default()
+        };
+        if let Some(Command::Watch {
+            interval,
+            warning,
+            critical,
+            ..
+        }) = &self.command
+        {
+            options.interval = *interval;
+            options.warning_level = *warning;
+            options.critical_level = *critical;
         }
+        options
     }
 }
 
@@ -236,17 +251,12 @@ pub fn execute(context: &Context, command: Command) -> Result<Outcome, CliError>
         Command::Token { action } => token::run(context, action),
         Command::Proxy { action } => proxy::run(context, action),
         Command::Watch {
-            interval,
-            warning,
-            critical,
             metrics_listen,
             metrics_allow_remote,
+            ..
         } => watch::run(
             context,
             watch::Options {
-                interval,
-                warning,
-                critical,
                 metrics: metrics_listen.map(|addr| metrics::Endpoint {
                     addr,
                     allow_remote: metrics_allow_remote,

@@ -13,12 +13,12 @@ const MAX_INPUT: u64 = 64 * 1024;
 /// Runs a token action on the account the run is about; the token's value is never printed.
 pub fn run(context: &Context, action: TokenAction) -> Result<Outcome, CliError> {
     let account = one_account(context)?;
-    let whose = context.token_for(&context.saved, &account);
+    let whose = context.token_for(&account);
     let entry = format!(
         "the {KEYRING_NAME} (service {SERVICE}, user {})",
         account.id
     );
-    let of = match context.account_label(&context.saved, &account) {
+    let of = match context.account_label(&account) {
         Some(name) => format!(" of {name}"),
         None => String::new(),
     };

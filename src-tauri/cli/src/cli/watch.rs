@@ -9,17 +9,12 @@ use clickatell_core::context::Context;
 use clickatell_core::monitor::{self, MonitorConfig, SystemClock};
 use clickatell_core::notifier::{Action, ActionHandler};
 use clickatell_core::snapshot::Snapshot;
-use clickatell_core::Decimal;
 use std::sync::Arc;
-use std::time::Duration;
 use time::format_description::well_known::Rfc3339;
 
-/// What `watch` was asked for beyond the global options.
+/// What `watch` was asked for beyond the run's options (its levels and interval are those:
+/// see `Cli::run_options`).
 pub struct Options {
-    /// Poll interval for this run instead of the saved one.
-    pub interval: Option<Duration>,
-    pub warning: Option<Decimal>,
-    pub critical: Option<Decimal>,
     /// Where to serve Prometheus metrics, if anywhere.
     pub metrics: Option<metrics::Endpoint>,
 }
@@ -38,16 +33,7 @@ pub fn run(context: &Context, options: Options) -> Result<Outcome, CliError> {
     };
     let mut configs = Vec::with_capacity(accounts.len());
     for (position, account) in accounts.iter().enumerate() {
-        let mut config = context.monitor_config(&context.saved, account, position);
-        if options.warning.is_some() {
-            config.account.warning_level = options.warning;
-        }
-        if options.critical.is_some() {
-            config.account.critical_level = options.critical;
-        }
-        if options.interval.is_some() {
-            config.interval_override = options.interval;
-        }
+        let config = context.monitor_config(account, position);
         if let Err(message) = config.account.thresholds().validate() {
             return Err(failed(format!("Invalid levels: {message}.")));
         }
@@ -89,18 +75,12 @@ async fn watch(
     let (changes, mut lines) = tokio::sync::mpsc::unbounded_channel();
     for (i, config) in configs.into_iter().enumerate() {
         let account = config.account.clone();
-        let label = context.account_label(&context.saved, &account);
+        let label = context.account_label(&account);
         let notifier = context.notifier(
             label.clone(),
             Some((top_up_action(&config), &[Action::TopUp])),
         );
-        let deps = context.monitor_deps(
-            &context.saved,
-            &account,
-            notifier,
-            history.clone(),
-            Arc::new(SystemClock),
-        );
+        let deps = context.monitor_deps(&account, notifier, history.clone(), Arc::new(SystemClock));
         let handle = monitor::spawn(config, deps);
         let mut snapshots = handle.subscribe();
         let changes = changes.clone();

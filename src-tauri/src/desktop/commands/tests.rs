@@ -153,7 +153,7 @@ fn rig_with(setup: Setup) -> Rig {
         keyring: context.keyring.clone(),
     };
     let saved = Settings::default();
-    let config = context.monitor_config(&saved, saved.first(), 0);
+    let config = context.monitor_config(saved.first(), 0);
     let account = config.account.clone();
     let handle = tauri::async_runtime::block_on(async move { monitor::spawn(config, deps) });
     let (changes, _) = tokio::sync::mpsc::unbounded_channel();
@@ -168,7 +168,6 @@ fn rig_with(setup: Setup) -> Rig {
                 label: None,
                 monitor: handle,
             }]),
-            settings: parking_lot::Mutex::new(saved),
             context,
             notifier: Arc::new(Quiet),
             history: Some(history),
