@@ -162,3 +162,28 @@ fn without_a_notification_server_monitoring_goes_on() {
     assert!(log.contains("warning 10.00 credits"), "{log}");
     assert!(log.contains("notification could not be shown"), "{log}");
 }
+
+#[test]
+fn without_a_token_watch_says_how_to_store_one_and_polls_nothing() {
+    let home = Sandbox::with_keyring();
+    let server = FakeClickatell::always(Reply::rest_balance("10.00"));
+    let child = home.spawn(
+        &["--base-url", &server.url(), "watch", "--interval", "1s"],
+        &[],
+    );
+    // It waits for the user: there is no request to wait for, so give it a few polls' time.
+    std::thread::sleep(Duration::from_secs(3));
+    let log = stop(child);
+    assert!(
+        log.contains(
+            "token-missing - No Clickatell token is stored. Store one with \
+             `clickatell-balance token set` (or, for headless use, give --token-file"
+        ),
+        "{log}"
+    );
+    assert!(
+        !log.contains("Add one in Settings"),
+        "the window's words: {log}"
+    );
+    assert!(server.requests().is_empty());
+}

@@ -10,7 +10,6 @@ use crate::keyring_gate::KeyringGate;
 use crate::monitor::{self, Clock, MonitorConfig, MonitorDeps, SourceFactory, TokenLookup};
 use crate::notifier::{Action, ActionHandler, DesktopNotifier, Labelled, Notifier};
 use crate::paths::Profile;
-use crate::token_names::{TOKEN_ENV, TOKEN_FILE_ENV};
 use crate::token_store::{TokenFor, TokenSources, TokenStoreError};
 use crate::{
     balance_source, Api, ApiToken, Balance, BalanceSource, FetchError, Format, HttpClient,
@@ -69,6 +68,15 @@ pub enum Choice {
     Unknown(String),
     /// Several accounts are watched and none was named.
     Ambiguous,
+}
+
+/// Why an account has no token to read its balance with.
+#[derive(Debug)]
+pub enum NoToken {
+    /// Where it would be could not be read (a locked or missing keyring, a bad file).
+    Unreadable(TokenStoreError),
+    /// None is stored anywhere this run looks.
+    NotStored,
 }
 
 /// Everything a run needs, resolved once.
@@ -339,31 +347,11 @@ impl Context {
         })
     }
 
-    /// `account`'s token (as this run's settings have it), or the sentence saying why there
-    /// is none.
-    pub fn token(&self, account: &Account) -> Result<ApiToken, String> {
+    /// `account`'s token (as this run's settings have it), or why there is none.
+    pub fn token(&self, account: &Account) -> Result<ApiToken, NoToken> {
         (self.token_lookup(account))()
-            .map_err(|e| e.user_message())?
-            .ok_or_else(|| {
-                let headless = if self.token_for(account).primary {
-                    format!("--token-file, {TOKEN_FILE_ENV} or {TOKEN_ENV}")
-                } else {
-                    format!("{} or {}", account.token_file_env(), account.token_env())
-                };
-                let set = if self.saved.read().accounts.len() > 1 {
-                    format!("clickatell-balance token set --account {}", account.id)
-                } else {
-                    "clickatell-balance token set".into()
-                };
-                let whose = match self.account_label(account) {
-                    Some(name) => format!(" for {name}"),
-                    None => String::new(),
-                };
-                format!(
-                    "No Clickatell token is stored{whose}. Store one with `{set}` (or, for \
-                 headless use, give {headless})."
-                )
-            })
+            .map_err(NoToken::Unreadable)?
+            .ok_or(NoToken::NotStored)
     }
 
     /// How `account`'s balance source is built: its demo account, or Clickatell per the

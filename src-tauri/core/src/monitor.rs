@@ -409,12 +409,9 @@ impl Engine {
             }
             Outcome::NoToken => {
                 self.pause = Pause::UntilUserActs;
+                // Each edge says where to store one (the window, the command line).
                 self.snapshot.status = Status::TokenMissing;
-                self.snapshot.error = Some(
-                    "No Clickatell token is stored. Add one in Settings (or with \
-                     `clickatell-balance token set`)."
-                        .into(),
-                );
+                self.snapshot.error = None;
                 Vec::new()
             }
             Outcome::KeyringFailed(TokenStoreError::Locked { .. }) => {

@@ -37,7 +37,7 @@ pub fn run(context: &Context, json: bool, all: bool, verbose: bool) -> Result<Ou
     }
     let account = one_account(context)?;
     let source = context.settings().source_config(&account);
-    let token = context.token(&account).map_err(failed)?;
+    let token = super::token(context, &account).map_err(failed)?;
     let read = if verbose {
         context.test_connection_once(&account, &token).map(|test| {
             eprintln!("Route: {}", test.report.route);
@@ -145,7 +145,7 @@ fn read_all(
     let tasks: Vec<_> = accounts
         .iter()
         .map(|account| {
-            let token = context.token(account);
+            let token = super::token(context, account);
             let source = (context.source_factory(account))(&settings.source_config(account));
             runtime.spawn(async move {
                 let source = source.map_err(|e| e.user_message())?;

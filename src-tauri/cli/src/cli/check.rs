@@ -35,7 +35,7 @@ fn evaluate(
         Ok(levels) => levels,
         Err(message) => return report_unknown(label, &format!("invalid levels: {message}")),
     };
-    let token = match context.token(&account) {
+    let token = match super::token(context, &account) {
         Ok(t) => t,
         Err(message) => return report_unknown(label, &message),
     };

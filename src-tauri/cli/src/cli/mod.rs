@@ -12,11 +12,12 @@ use clap::builder::TypedValueParser;
 use clap::{Args, Parser, Subcommand};
 use clickatell_core::account::Account;
 use clickatell_core::clickatell::parse_exact;
-use clickatell_core::context::{Context, RunOptions};
+use clickatell_core::context::{Context, NoToken, RunOptions};
 use clickatell_core::limits;
 use clickatell_core::network::ProxySetting;
 use clickatell_core::plugin_range::PluginRange;
-use clickatell_core::{Api, Decimal, Format};
+use clickatell_core::token_names::{TOKEN_ENV, TOKEN_FILE_ENV};
+use clickatell_core::{Api, ApiToken, Decimal, Format};
 use strum::VariantNames;
 
 use crate::exit::{CliError, Outcome};
@@ -319,6 +320,37 @@ fn one_account(context: &Context) -> Result<Account, CliError> {
     context
         .account()
         .map_err(|choice| CliError::Usage(context.choice_message(&choice)))
+}
+
+/// `account`'s token, or the sentence saying why there is none.
+fn token(context: &Context, account: &Account) -> Result<ApiToken, String> {
+    context.token(account).map_err(|e| match e {
+        NoToken::Unreadable(e) => e.user_message(),
+        NoToken::NotStored => no_token(context, account),
+    })
+}
+
+/// The command line's one sentence for an account with no token: how to store one, and the
+/// ways to give one without a keyring.
+fn no_token(context: &Context, account: &Account) -> String {
+    let headless = if context.token_for(account).primary {
+        format!("--token-file, {TOKEN_FILE_ENV} or {TOKEN_ENV}")
+    } else {
+        format!("{} or {}", account.token_file_env(), account.token_env())
+    };
+    let set = if context.saved().accounts.len() > 1 {
+        format!("clickatell-balance token set --account {}", account.id)
+    } else {
+        "clickatell-balance token set".into()
+    };
+    let whose = match context.account_label(account) {
+        Some(name) => format!(" for {name}"),
+        None => String::new(),
+    };
+    format!(
+        "No Clickatell token is stored{whose}. Store one with `{set}` (or, for headless use, \
+         give {headless})."
+    )
 }
 
 /// A failure from the core, worded by it.

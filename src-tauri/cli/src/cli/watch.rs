@@ -8,7 +8,7 @@ use clickatell_core::balance::group_thousands;
 use clickatell_core::context::Context;
 use clickatell_core::monitor::{self, MonitorConfig, SystemClock};
 use clickatell_core::notifier::{Action, ActionHandler};
-use clickatell_core::snapshot::Snapshot;
+use clickatell_core::snapshot::{Snapshot, Status};
 use std::sync::Arc;
 use time::format_description::well_known::Rfc3339;
 
@@ -99,7 +99,7 @@ async fn watch(
             critical_level: account.critical_level,
             snapshots: handle.subscribe(),
         });
-        handles.push((handle, label));
+        handles.push((handle, label, super::no_token(context, &account)));
     }
     drop(changes);
     if let Some(listener) = listener {
@@ -117,7 +117,7 @@ async fn watch(
                 let Some((i, snapshot)) = next else {
                     return Err(failed("The monitor stopped unexpectedly."));
                 };
-                let mut line = describe(&snapshot);
+                let mut line = describe(&snapshot, &handles[i].2);
                 if let Some(label) = &handles[i].1 {
                     line = format!("{label}: {line}");
                 }
@@ -132,14 +132,19 @@ async fn watch(
     }
 }
 
-/// One line for a snapshot: the state, the balance and what went wrong, if anything.
-fn describe(s: &Snapshot) -> String {
+/// One line for a snapshot: the state, the balance and what went wrong, if anything (for a
+/// missing token, `no_token`: how to store one).
+fn describe(s: &Snapshot, no_token: &str) -> String {
     let mut line = s.status.as_str().to_owned();
     if let Some(b) = &s.balance {
         line.push_str(&format!(" {} {}", group_thousands(b.amount), b.unit()));
     }
-    if let Some(error) = &s.error {
-        line.push_str(&format!(" - {error}"));
+    let problem = match s.status {
+        Status::TokenMissing => Some(no_token),
+        _ => s.error.as_deref(),
+    };
+    if let Some(problem) = problem {
+        line.push_str(&format!(" - {problem}"));
     }
     if let Some(e) = &s.notification_error {
         line.push_str(&format!(" [{e}]"));

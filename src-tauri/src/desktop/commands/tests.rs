@@ -13,7 +13,7 @@ use clickatell_core::context::{Context, RunOptions};
 use clickatell_core::history::History;
 use clickatell_core::monitor::{self, Clock, MonitorDeps};
 use clickatell_core::notifier::{Notification, Notifier, NotifyError};
-use clickatell_core::snapshot::Snapshot;
+use clickatell_core::snapshot::{Snapshot, Status};
 use clickatell_core::token_store::TokenStoreError;
 use clickatell_core::{Api, ApiToken, Balance, Settings, SettingsStore};
 use serde::Serialize;
@@ -206,7 +206,7 @@ impl Rig {
         let state = tauri::Manager::state::<AppState>(&self.app);
         let mut rx = state.primary().unwrap().monitor.subscribe();
         tauri::async_runtime::block_on(async move {
-            let settled = rx.wait_for(|s| s.fetched_at.is_some() || s.error.is_some());
+            let settled = rx.wait_for(|s| s.status != Status::Starting);
             tokio::time::timeout(Duration::from_secs(10), settled)
                 .await
                 .expect("the monitor's first poll")
