@@ -1,13 +1,32 @@
-//! A real HTTP server on loopback that plays Clickatell: scripted replies, faults and delays,
-//! and a record of every request it saw (method, path, headers).
+//! The one Clickatell stand-in of the Rust tests: a real HTTP/1.1 server on loopback, on raw
+//! sockets so it can fail where a real network fails (before the headers, in the middle of the
+//! body, with a reset). It answers from a script (in order, or by request number), keeps
+//! connections open as a real server does, and records every request it saw (method, path,
+//! headers) and the most ever in flight at once. The end-to-end tests, the core's fault matrix
+//! and soak, and the desktop's command tests all use it (the last two through `#[path]`).
 
 use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
+
+/// What the server does with one request: an answer, or a fault.
+#[derive(Debug, Clone)]
+pub enum Act {
+    /// A complete answer.
+    Answer,
+    /// Reads the request and never answers (a header timeout for the client).
+    Silent,
+    /// Sends the headers of a 40-byte JSON body, then one byte every `every`.
+    Trickle { every: Duration },
+    /// Sends the headers and 10 of 100 body bytes, then resets the connection.
+    ResetMidBody,
+    /// Reads the request and closes the connection without a byte.
+    CloseWithoutReply,
+}
 
 /// One reply the server gives.
 #[derive(Debug, Clone)]
@@ -15,7 +34,9 @@ pub struct Reply {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// How long the server waits before it answers.
     pub delay: Duration,
+    pub act: Act,
 }
 
 impl Reply {
@@ -25,6 +46,7 @@ impl Reply {
             headers: vec![("Content-Type".into(), content_type.into())],
             body: body.into(),
             delay: Duration::ZERO,
+            act: Act::Answer,
         }
     }
 
@@ -49,6 +71,14 @@ impl Reply {
                 r#"{{"error":{{"code":"{code}","description":"{description}","documentation":"http://www.clickatell.com/help/apidocs/error/{code}.htm"}}}}"#
             ),
         )
+    }
+
+    /// A fault instead of an answer.
+    pub fn fault(act: Act) -> Self {
+        Self {
+            act,
+            ..Self::json(200, "")
+        }
     }
 
     pub fn header(mut self, name: &str, value: &str) -> Self {
@@ -81,40 +111,49 @@ impl Seen {
     }
 }
 
+/// Where the replies come from: a list given in order (its last one repeated), or a function
+/// of the request's number (from 0).
+enum Script {
+    Queue(VecDeque<Reply>),
+    ByNumber(Box<dyn Fn(usize) -> Reply + Send>),
+}
+
 struct State {
-    script: VecDeque<Reply>,
+    script: Script,
     seen: Vec<Seen>,
 }
 
-/// The server; it stops when dropped.
+/// Counts kept as requests come and go.
+#[derive(Default)]
+struct Counters {
+    requests: AtomicUsize,
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
+}
+
+/// The server; it stops accepting when dropped.
 pub struct FakeClickatell {
-    port: u16,
+    addr: SocketAddr,
     state: Arc<Mutex<State>>,
-    in_flight: Arc<AtomicUsize>,
-    max_in_flight: Arc<AtomicUsize>,
+    counters: Arc<Counters>,
     stop: Arc<AtomicBool>,
 }
 
 impl FakeClickatell {
-    /// A server that gives the replies in order, repeating the last one.
-    pub fn scripted(replies: Vec<Reply>) -> Self {
-        assert!(!replies.is_empty(), "a script needs at least one reply");
+    fn serving(script: Script) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-        let port = listener.local_addr().unwrap().port();
         let server = Self {
-            port,
+            addr: listener.local_addr().unwrap(),
             state: Arc::new(Mutex::new(State {
-                script: replies.into(),
+                script,
                 seen: Vec::new(),
             })),
-            in_flight: Arc::default(),
-            max_in_flight: Arc::default(),
+            counters: Arc::default(),
             stop: Arc::default(),
         };
-        let (state, in_flight, max, stop) = (
+        let (state, counters, stop) = (
             server.state.clone(),
-            server.in_flight.clone(),
-            server.max_in_flight.clone(),
+            server.counters.clone(),
             server.stop.clone(),
         );
         thread::spawn(move || {
@@ -123,16 +162,17 @@ impl FakeClickatell {
                     break;
                 }
                 let Ok(stream) = stream else { continue };
-                let (state, in_flight, max) = (state.clone(), in_flight.clone(), max.clone());
-                thread::spawn(move || {
-                    let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-                    max.fetch_max(now, Ordering::SeqCst);
-                    serve(stream, &state);
-                    in_flight.fetch_sub(1, Ordering::SeqCst);
-                });
+                let (state, counters) = (state.clone(), counters.clone());
+                thread::spawn(move || serve(stream, &state, &counters));
             }
         });
         server
+    }
+
+    /// A server that gives the replies in order, repeating the last one.
+    pub fn scripted(replies: Vec<Reply>) -> Self {
+        assert!(!replies.is_empty(), "a script needs at least one reply");
+        Self::serving(Script::Queue(replies.into()))
     }
 
     /// A server that always gives the same reply.
@@ -140,79 +180,166 @@ impl FakeClickatell {
         Self::scripted(vec![reply])
     }
 
+    /// A server that answers request number n (from 0) with `script(n)`. It only counts
+    /// its requests (`request_count`) and records none, so a soak of many thousands measures
+    /// the client's memory, not the server's.
+    pub fn by_number(script: impl Fn(usize) -> Reply + Send + 'static) -> Self {
+        Self::serving(Script::ByNumber(Box::new(script)))
+    }
+
     /// From now on, gives this reply to every request (the account's balance changed).
     pub fn switch_to(&self, reply: Reply) {
-        self.state.lock().unwrap().script = vec![reply].into();
+        self.state.lock().unwrap().script = Script::Queue(vec![reply].into());
     }
 
     /// The base URL to pass as `--base-url`.
     pub fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
+        format!("http://{}", self.addr)
     }
 
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// Every request seen, in order (none for a server made `by_number`).
     pub fn requests(&self) -> Vec<Seen> {
         self.state.lock().unwrap().seen.clone()
     }
 
+    /// How many requests arrived, without copying them.
+    pub fn request_count(&self) -> usize {
+        self.counters.requests.load(Ordering::SeqCst)
+    }
+
     /// The most requests that were ever being served at once.
     pub fn max_concurrent(&self) -> usize {
-        self.max_in_flight.load(Ordering::SeqCst)
+        self.counters.max_in_flight.load(Ordering::SeqCst)
     }
 }
 
 impl Drop for FakeClickatell {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(("127.0.0.1", self.port));
+        let _ = TcpStream::connect(self.addr);
     }
 }
 
-fn serve(stream: TcpStream, state: &Mutex<State>) {
-    let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
-    let mut request_line = String::new();
-    if reader.read_line(&mut request_line).unwrap_or(0) == 0 {
-        return;
-    }
-    let mut parts = request_line.split_whitespace();
-    let method = parts.next().unwrap_or("").to_owned();
-    let path = parts.next().unwrap_or("").to_owned();
-    let mut headers = Vec::new();
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 || line.trim().is_empty() {
-            break;
+/// Reads one request head; `None` when the client closed or went quiet. Clients send a GET
+/// without a body and wait for the answer before their next request, so a read never takes
+/// bytes of the next request.
+fn read_head(stream: &mut TcpStream) -> Option<Vec<u8>> {
+    let mut head = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while !head.ends_with(b"\r\n\r\n") {
+        match stream.read(&mut chunk) {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => head.extend_from_slice(&chunk[..n]),
         }
-        if let Some((name, value)) = line.split_once(':') {
-            headers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
+        if head.len() > 16 * 1024 {
+            return None;
         }
     }
-    let reply = {
-        let mut state = state.lock().unwrap();
-        state.seen.push(Seen {
-            method,
-            path,
-            headers,
-            at: Instant::now(),
-        });
-        if state.script.len() > 1 {
-            state.script.pop_front().unwrap()
-        } else {
-            state.script.front().unwrap().clone()
-        }
-    };
-    thread::sleep(reply.delay);
-    let mut out = stream;
-    let mut head = format!("HTTP/1.1 {} Scripted\r\n", reply.status);
-    for (name, value) in &reply.headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
+    Some(head)
+}
+
+/// The request line and headers of `head`.
+fn seen(head: &[u8]) -> Seen {
+    let text = String::from_utf8_lossy(head);
+    let mut lines = text.split("\r\n");
+    let mut parts = lines.next().unwrap_or_default().split_whitespace();
+    let method = parts.next().unwrap_or_default().to_owned();
+    let path = parts.next().unwrap_or_default().to_owned();
+    let headers = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_owned()))
+        .collect();
+    Seen {
+        method,
+        path,
+        headers,
+        at: Instant::now(),
     }
-    head.push_str(&format!(
-        "Content-Length: {}\r\nConnection: close\r\n\r\n",
-        reply.body.len()
-    ));
-    let _ = out.write_all(head.as_bytes());
-    let _ = out.write_all(&reply.body);
-    let _ = out.flush();
-    let _ = out.shutdown(Shutdown::Write);
-    let _ = reader.read(&mut [0u8; 64]);
+}
+
+fn serve(mut stream: TcpStream, state: &Mutex<State>, counters: &Counters) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
+    // Trickled bytes go out one by one, as a slow server sends them.
+    let _ = stream.set_nodelay(true);
+    while let Some(head) = read_head(&mut stream) {
+        let number = counters.requests.fetch_add(1, Ordering::SeqCst);
+        let now = counters.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        counters.max_in_flight.fetch_max(now, Ordering::SeqCst);
+        let reply = {
+            let mut state = state.lock().unwrap();
+            if matches!(state.script, Script::Queue(_)) {
+                state.seen.push(seen(&head));
+            }
+            match &mut state.script {
+                Script::Queue(queue) if queue.len() > 1 => queue.pop_front().unwrap(),
+                Script::Queue(queue) => queue.front().unwrap().clone(),
+                Script::ByNumber(script) => script(number),
+            }
+        };
+        thread::sleep(reply.delay);
+        let keep_open = act(&mut stream, reply);
+        counters.in_flight.fetch_sub(1, Ordering::SeqCst);
+        if !keep_open {
+            return;
+        }
+    }
+}
+
+/// Carries out one reply; whether the connection can serve another request.
+fn act(stream: &mut TcpStream, reply: Reply) -> bool {
+    match reply.act {
+        Act::Answer => {
+            let mut head = format!(
+                "HTTP/1.1 {} Scripted\r\nContent-Length: {}\r\n",
+                reply.status,
+                reply.body.len()
+            );
+            for (name, value) in &reply.headers {
+                head.push_str(&format!("{name}: {value}\r\n"));
+            }
+            head.push_str("\r\n");
+            let mut answer = head.into_bytes();
+            answer.extend_from_slice(&reply.body);
+            stream.write_all(&answer).is_ok()
+        }
+        Act::Silent => {
+            // Until the client gives up and closes.
+            let deadline = Instant::now() + Duration::from_secs(30);
+            let mut sink = [0u8; 64];
+            while Instant::now() < deadline && matches!(stream.read(&mut sink), Ok(n) if n > 0) {}
+            false
+        }
+        Act::Trickle { every } => {
+            let body = br#"{"data":{"balance":"300.50"}}          "#;
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+                body.len()
+            );
+            if stream.write_all(head.as_bytes()).is_err() {
+                return false;
+            }
+            for b in body {
+                thread::sleep(every);
+                if stream.write_all(&[*b]).is_err() {
+                    return false;
+                }
+            }
+            false
+        }
+        Act::ResetMidBody => {
+            let head =
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n";
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(br#"{"data":{""#);
+            let _ = stream.flush();
+            thread::sleep(Duration::from_millis(50));
+            let _ = socket2::SockRef::from(&*stream).set_linger(Some(Duration::ZERO));
+            false
+        }
+        Act::CloseWithoutReply => false,
+    }
 }

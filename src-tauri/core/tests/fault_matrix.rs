@@ -9,7 +9,8 @@ use clickatell_core::account::Account;
 use clickatell_core::snapshot::{Snapshot, Status};
 use clickatell_core::{Api, Decimal, Format, Settings};
 use std::time::{Duration, SystemTime};
-use support::fault_server::{ClosedPort, Fault, FaultServer, SelfSignedTls, Unanswered};
+use support::clickatell::{Act, FakeClickatell, Reply};
+use support::network_faults::{ClosedPort, SelfSignedTls, Unanswered};
 
 const TOKEN: &str = "tok_MATRIX-5e6f7a8b9c";
 const INTERVAL_SECS: i64 = 300;
@@ -72,7 +73,7 @@ struct Row {
     _server: Option<Box<dyn std::any::Any>>,
 }
 
-fn row(fault: impl Into<String>, server: FaultServer, status: Status, retry: Retry) -> Row {
+fn row(fault: impl Into<String>, server: FakeClickatell, status: Status, retry: Retry) -> Row {
     Row {
         fault: fault.into(),
         api: Api::Rest,
@@ -121,8 +122,8 @@ fn rest_error_xml(code: &str, description: &str) -> String {
     )
 }
 
-fn json_balance(balance: &str) -> Fault {
-    Fault::json(200, &format!(r#"{{"data":{{"balance":"{balance}"}}}}"#))
+fn json_balance(balance: &str) -> Reply {
+    Reply::json(200, &format!(r#"{{"data":{{"balance":"{balance}"}}}}"#))
 }
 
 /// What each documented status means when its body says nothing more.
@@ -200,7 +201,7 @@ fn documented_status_rows(rows: &mut Vec<Row>) {
         rows.push(
             row(
                 format!("{status} + JSON error {code}"),
-                FaultServer::always(Fault::json(status, &body)),
+                FakeClickatell::always(Reply::json(status, &body)),
                 expected,
                 retry,
             )
@@ -210,7 +211,7 @@ fn documented_status_rows(rows: &mut Vec<Row>) {
         rows.push(
             row(
                 format!("{status} + XML error {code}"),
-                FaultServer::always(Fault::xml(status, &body)),
+                FakeClickatell::always(Reply::xml(status, &body)),
                 expected,
                 retry,
             )
@@ -223,7 +224,7 @@ fn documented_status_rows(rows: &mut Vec<Row>) {
         rows.push(
             row(
                 format!("{status}, no body"),
-                FaultServer::always(Fault::reply(status, "text/plain", "")),
+                FakeClickatell::always(Reply::new(status, "text/plain", "")),
                 expected,
                 retry,
             )
@@ -232,7 +233,7 @@ fn documented_status_rows(rows: &mut Vec<Row>) {
         rows.push(
             row(
                 format!("{status}, HTML body"),
-                FaultServer::always(Fault::reply(status, "text/html", "<h1>Error</h1>")),
+                FakeClickatell::always(Reply::new(status, "text/html", "<h1>Error</h1>")),
                 expected,
                 retry,
             )
@@ -243,7 +244,7 @@ fn documented_status_rows(rows: &mut Vec<Row>) {
     for status in [202, 207] {
         rows.push(row(
             format!("{status} with a balance"),
-            FaultServer::always(Fault::json(status, r#"{"data":{"balance":"300.50"}}"#)),
+            FakeClickatell::always(Reply::json(status, r#"{"data":{"balance":"300.50"}}"#)),
             Status::Ok,
             Retry::Interval,
         ));
@@ -264,7 +265,7 @@ fn documented_status_rows(rows: &mut Vec<Row>) {
         rows.push(
             row(
                 format!("One API {status} + error {code}"),
-                FaultServer::always(Fault::json(status, &nested)),
+                FakeClickatell::always(Reply::json(status, &nested)),
                 expected,
                 retry,
             )
@@ -275,7 +276,7 @@ fn documented_status_rows(rows: &mut Vec<Row>) {
         rows.push(
             row(
                 format!("One API {status} + errorCode {code}"),
-                FaultServer::always(Fault::json(status, &flat)),
+                FakeClickatell::always(Reply::json(status, &flat)),
                 expected,
                 retry,
             )
@@ -288,7 +289,7 @@ fn documented_status_rows(rows: &mut Vec<Row>) {
         rows.push(
             row(
                 format!("One API {status}, no body"),
-                FaultServer::always(Fault::reply(status, "text/plain", "")),
+                FakeClickatell::always(Reply::new(status, "text/plain", "")),
                 expected,
                 retry,
             )
@@ -302,7 +303,7 @@ fn retry_after_rows(rows: &mut Vec<Row>) {
     rows.push(
         row(
             "429 + Retry-After: 120",
-            FaultServer::always(Fault::json(429, "{}").with_header("Retry-After", "120")),
+            FakeClickatell::always(Reply::json(429, "{}").header("Retry-After", "120")),
             Status::RateLimited,
             Retry::NotBefore(120),
         )
@@ -313,8 +314,8 @@ fn retry_after_rows(rows: &mut Vec<Row>) {
     rows.push(
         row(
             "503 + Retry-After: <date in 200 s>",
-            FaultServer::start(move |_| {
-                Fault::json(503, "{}").with_header("Retry-After", &in_200_s())
+            FakeClickatell::by_number(move |_| {
+                Reply::json(503, "{}").header("Retry-After", &in_200_s())
             }),
             Status::Error,
             Retry::NotBefore(200),
@@ -324,7 +325,7 @@ fn retry_after_rows(rows: &mut Vec<Row>) {
     rows.push(
         row(
             "429 + Retry-After: garbage",
-            FaultServer::always(Fault::json(429, "{}").with_header("Retry-After", "soon")),
+            FakeClickatell::always(Reply::json(429, "{}").header("Retry-After", "soon")),
             Status::RateLimited,
             Retry::Backoff,
         )
@@ -336,7 +337,7 @@ fn transport_rows(rows: &mut Vec<Row>) {
     let closed = ClosedPort::new();
     let mut refused = row(
         "connection refused",
-        FaultServer::always(Fault::CloseWithoutReply),
+        FakeClickatell::always(Reply::fault(Act::CloseWithoutReply)),
         Status::Offline,
         Retry::Backoff,
     )
@@ -349,7 +350,7 @@ fn transport_rows(rows: &mut Vec<Row>) {
     // a network namespace with no network) is tested end to end in tests/balance.rs.
     let mut unresolvable = row(
         "impossible host name (label > 63 bytes)",
-        FaultServer::always(Fault::CloseWithoutReply),
+        FakeClickatell::always(Reply::fault(Act::CloseWithoutReply)),
         Status::Offline,
         Retry::Backoff,
     )
@@ -405,7 +406,7 @@ fn transport_rows(rows: &mut Vec<Row>) {
     rows.push(
         row(
             "header timeout (request read, no answer)",
-            FaultServer::always(Fault::Silent),
+            FakeClickatell::always(Reply::fault(Act::Silent)),
             Status::Offline,
             Retry::Backoff,
         )
@@ -414,9 +415,9 @@ fn transport_rows(rows: &mut Vec<Row>) {
     rows.push(
         row(
             "body timeout (trickling body)",
-            FaultServer::always(Fault::Trickle {
+            FakeClickatell::always(Reply::fault(Act::Trickle {
                 every: Duration::from_millis(200),
-            }),
+            })),
             Status::Offline,
             Retry::Backoff,
         )
@@ -425,7 +426,7 @@ fn transport_rows(rows: &mut Vec<Row>) {
     rows.push(
         row(
             "reset in the middle of the body",
-            FaultServer::always(Fault::ResetMidBody),
+            FakeClickatell::always(Reply::fault(Act::ResetMidBody)),
             Status::Offline,
             Retry::Backoff,
         )
@@ -434,7 +435,7 @@ fn transport_rows(rows: &mut Vec<Row>) {
     rows.push(
         row(
             "connection closed, no answer",
-            FaultServer::always(Fault::CloseWithoutReply),
+            FakeClickatell::always(Reply::fault(Act::CloseWithoutReply)),
             Status::Offline,
             Retry::Backoff,
         )
@@ -443,16 +444,16 @@ fn transport_rows(rows: &mut Vec<Row>) {
 }
 
 fn body_rows(rows: &mut Vec<Row>) {
-    let cases: [(&str, Fault, Status, &[&'static str]); 10] = [
+    let cases: [(&str, Reply, Status, &[&'static str]); 10] = [
         (
             "200, empty body",
-            Fault::json(200, ""),
+            Reply::json(200, ""),
             Status::Error,
             &["could not be read"],
         ),
         (
             "200, 100 kB body",
-            Fault::json(
+            Reply::json(
                 200,
                 &format!(
                     r#"{{"data":{{"balance":"1","pad":"{}"}}}}"#,
@@ -464,19 +465,19 @@ fn body_rows(rows: &mut Vec<Row>) {
         ),
         (
             "200, wrong content type",
-            Fault::reply(200, "text/html", "<html>login</html>"),
+            Reply::new(200, "text/html", "<html>login</html>"),
             Status::Error,
             &["content type \"text/html\""],
         ),
         (
             "200, malformed JSON",
-            Fault::json(200, r#"{"data":{"bal"#),
+            Reply::json(200, r#"{"data":{"bal"#),
             Status::Error,
             &["could not be read"],
         ),
         (
             "200, JSON without a balance",
-            Fault::json(200, r#"{"data":{}}"#),
+            Reply::json(200, r#"{"data":{}}"#),
             Status::Error,
             &["balance"],
         ),
@@ -488,7 +489,7 @@ fn body_rows(rows: &mut Vec<Row>) {
         ),
         (
             "200, balance 1e40",
-            Fault::json(200, r#"{"data":{"balance":1e40}}"#),
+            Reply::json(200, r#"{"data":{"balance":1e40}}"#),
             Status::Error,
             &["too large"],
         ),
@@ -500,7 +501,7 @@ fn body_rows(rows: &mut Vec<Row>) {
         ),
         (
             "200, balance as an object",
-            Fault::json(200, r#"{"data":{"balance":{"v":1}}}"#),
+            Reply::json(200, r#"{"data":{"balance":{"v":1}}}"#),
             Status::Error,
             &["balance"],
         ),
@@ -513,12 +514,12 @@ fn body_rows(rows: &mut Vec<Row>) {
     ];
     for (name, fault, status, phrases) in cases {
         let retry = Retry::Interval;
-        rows.push(row(name, FaultServer::always(fault), status, retry).says(phrases));
+        rows.push(row(name, FakeClickatell::always(fault), status, retry).says(phrases));
     }
     rows.push(
         row(
             "200, malformed XML",
-            FaultServer::always(Fault::xml(200, "<response><data><balance>3")),
+            FakeClickatell::always(Reply::xml(200, "<response><data><balance>3")),
             Status::Error,
             Retry::Interval,
         )
@@ -528,7 +529,7 @@ fn body_rows(rows: &mut Vec<Row>) {
     rows.push(
         row(
             "200, XML without a balance",
-            FaultServer::always(Fault::xml(200, "<response><data/></response>")),
+            FakeClickatell::always(Reply::xml(200, "<response><data/></response>")),
             Status::Error,
             Retry::Interval,
         )
@@ -538,7 +539,7 @@ fn body_rows(rows: &mut Vec<Row>) {
     rows.push(
         row(
             "One API 200, balance as a string \"x\"",
-            FaultServer::always(Fault::json(200, r#"{"balance":"x","currency":"ZAR"}"#)),
+            FakeClickatell::always(Reply::json(200, r#"{"balance":"x","currency":"ZAR"}"#)),
             Status::Error,
             Retry::Interval,
         )
@@ -548,7 +549,7 @@ fn body_rows(rows: &mut Vec<Row>) {
     rows.push(
         row(
             "401 echoing the token back",
-            FaultServer::always(Fault::json(
+            FakeClickatell::always(Reply::json(
                 401,
                 &rest_error_json("001", &format!("Authentication failed for {TOKEN}")),
             )),
@@ -559,12 +560,12 @@ fn body_rows(rows: &mut Vec<Row>) {
     );
 }
 
-fn redirect_row(rows: &mut Vec<Row>, elsewhere: &FaultServer) {
+fn redirect_row(rows: &mut Vec<Row>, elsewhere: &FakeClickatell) {
     let to = format!("http://localhost:{}/steal", elsewhere.port());
     rows.push(
         row(
             "302 to another host",
-            FaultServer::always(Fault::json(302, "").with_header("Location", &to)),
+            FakeClickatell::always(Reply::json(302, "").header("Location", &to)),
             Status::Error,
             Retry::Interval,
         )
@@ -574,7 +575,7 @@ fn redirect_row(rows: &mut Vec<Row>, elsewhere: &FaultServer) {
 
 /// A proxy that answers CONNECT itself: with 407, with a refusal, or not at all.
 fn proxy_rows(rows: &mut Vec<Row>) {
-    let asks = FaultServer::always(Fault::reply(407, "text/plain", ""));
+    let asks = FakeClickatell::always(Reply::new(407, "text/plain", ""));
     let proxy = asks.url();
     rows.push(
         row("proxy: 407 to CONNECT", asks, Status::Error, Retry::Paused)
@@ -584,7 +585,7 @@ fn proxy_rows(rows: &mut Vec<Row>) {
                 "proxy set-password",
             ]),
     );
-    let refuses = FaultServer::always(Fault::reply(403, "text/html", "<h1>Forbidden</h1>"));
+    let refuses = FakeClickatell::always(Reply::new(403, "text/html", "<h1>Forbidden</h1>"));
     let proxy = refuses.url();
     rows.push(
         row(
@@ -600,7 +601,7 @@ fn proxy_rows(rows: &mut Vec<Row>) {
     let proxy = format!("http://{}", closed.addr);
     let mut unreachable = row(
         "proxy: unreachable",
-        FaultServer::always(json_balance("1")),
+        FakeClickatell::always(json_balance("1")),
         Status::Offline,
         Retry::Backoff,
     )
@@ -644,7 +645,7 @@ async fn run(row: &Row) -> Snapshot {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_fault_gives_the_right_state_sentence_and_retry() {
-    let elsewhere = FaultServer::always(json_balance("1"));
+    let elsewhere = FakeClickatell::always(json_balance("1"));
     let mut rows = Vec::new();
     documented_status_rows(&mut rows);
     retry_after_rows(&mut rows);
@@ -702,7 +703,11 @@ async fn every_fault_gives_the_right_state_sentence_and_retry() {
         }
     }
     println!("\n{}\n", table.join("\n"));
-    assert_eq!(elsewhere.requests(), 0, "the redirect target was contacted");
+    assert_eq!(
+        elsewhere.request_count(),
+        0,
+        "the redirect target was contacted"
+    );
     assert!(
         failures.is_empty(),
         "{} rows wrong:\n{}",

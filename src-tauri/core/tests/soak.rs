@@ -10,7 +10,7 @@ use clickatell_core::account::Account;
 use clickatell_core::alert_policy::AlertState;
 use clickatell_core::{Decimal, Settings};
 use std::time::{Duration, Instant};
-use support::fault_server::{Fault, FaultServer};
+use support::clickatell::{Act, FakeClickatell, Reply};
 
 const POLLS: usize = 20_000;
 const WARM_UP: usize = 2_000;
@@ -18,24 +18,24 @@ const WARM_UP: usize = 2_000;
 const PHASE: usize = 100;
 const CYCLE_AMOUNTS: [&str; 4] = ["150.00", "90.00", "40.00", "200.00"];
 
-fn script(n: usize) -> Fault {
+fn script(n: usize) -> Reply {
     if n >= POLLS {
-        return Fault::json(200, r#"{"data":{"balance":"200.00"}}"#);
+        return Reply::json(200, r#"{"data":{"balance":"200.00"}}"#);
     }
     match n % 50 {
         7 => {
-            return Fault::json(
+            return Reply::json(
                 503,
                 r#"{"error":{"code":"901","description":"Internal error"}}"#,
             )
         }
-        19 => return Fault::ResetMidBody,
-        31 => return Fault::json(200, r#"{"data":{"bal"#),
-        43 => return Fault::CloseWithoutReply,
+        19 => return Reply::fault(Act::ResetMidBody),
+        31 => return Reply::json(200, r#"{"data":{"bal"#),
+        43 => return Reply::fault(Act::CloseWithoutReply),
         _ => {}
     }
     let amount = CYCLE_AMOUNTS[(n / PHASE) % CYCLE_AMOUNTS.len()];
-    Fault::json(200, &format!(r#"{{"data":{{"balance":"{amount}"}}}}"#))
+    Reply::json(200, &format!(r#"{{"data":{{"balance":"{amount}"}}}}"#))
 }
 
 /// Resident memory of this process, in kB.
@@ -54,8 +54,8 @@ fn open_fds() -> usize {
 
 /// Waits until the server has seen `n` requests, lets the answer settle, and returns
 /// (rss kB, open fds) then.
-async fn sample_at(server: &FaultServer, n: usize) -> (u64, usize) {
-    while server.requests() < n {
+async fn sample_at(server: &FakeClickatell, n: usize) -> (u64, usize) {
+    while server.request_count() < n {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     tokio::time::sleep(Duration::from_millis(50)).await;
@@ -64,7 +64,7 @@ async fn sample_at(server: &FaultServer, n: usize) -> (u64, usize) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn twenty_thousand_polls_with_faults_stay_flat_and_alert_exactly() {
-    let server = FaultServer::start(script);
+    let server = FakeClickatell::by_number(script);
     let dir = tempfile::tempdir().unwrap();
     let state_path = dir.path().join("alert-state.json");
     let settings = Settings {
@@ -115,10 +115,10 @@ async fn twenty_thousand_polls_with_faults_stay_flat_and_alert_exactly() {
         "\nsoak: {} requests in {:.1} s ({:.0}/s), at most {} in flight; RSS {} → {} kB ({:+} kB) \
          after {WARM_UP} warm-up requests; open fds {fds_start} → {fds_end}; {} notifications \
          ({warnings} warning, {criticals} critical) for {cycles} cycles; final status {}\n",
-        server.requests(),
+        server.request_count(),
         elapsed.as_secs_f64(),
-        server.requests() as f64 / elapsed.as_secs_f64(),
-        server.max_in_flight(),
+        server.request_count() as f64 / elapsed.as_secs_f64(),
+        server.max_concurrent(),
         rss_start,
         rss_end,
         rss_end as i64 - rss_start as i64,
@@ -127,7 +127,7 @@ async fn twenty_thousand_polls_with_faults_stay_flat_and_alert_exactly() {
     );
 
     assert_eq!(
-        server.max_in_flight(),
+        server.max_concurrent(),
         1,
         "two requests were in flight at once"
     );

@@ -9,6 +9,7 @@ use super::super::contract::{CommandRequest, ProxyPasswordStatus, TokenStatus, E
 use super::super::link::{self, Request, ToWindow};
 use super::super::state::{AppState, Watched};
 use super::super::{window_host, window_process};
+use clickatell::{FakeClickatell, Reply};
 use clickatell_core::context::{Context, RunOptions};
 use clickatell_core::history::History;
 use clickatell_core::monitor::{self, Clock, MonitorDeps};
@@ -18,7 +19,6 @@ use clickatell_core::token_store::TokenStoreError;
 use clickatell_core::{Api, ApiToken, Balance, Settings, SettingsStore};
 use serde::Serialize;
 use serde_json::{json, Value};
-use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -28,6 +28,11 @@ use tauri::webview::InvokeRequest;
 use tauri::{WebviewUrl, WebviewWindowBuilder};
 use time::macros::datetime;
 use time::OffsetDateTime;
+
+/// The Rust tests' one Clickatell stand-in.
+#[allow(dead_code)]
+#[path = "../../../../tests/support/clickatell.rs"]
+mod clickatell;
 
 /// The moment every fixture is taken at.
 const NOW: OffsetDateTime = datetime!(2026-11-28 14:28 UTC);
@@ -46,28 +51,6 @@ impl Notifier for Quiet {
     fn notify(&self, _: &Notification) -> Result<(), NotifyError> {
         Ok(())
     }
-}
-
-/// A loopback HTTP server giving every request the same answer, playing Clickatell.
-fn clickatell(status: u16, body: &'static str) -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        for mut stream in listener.incoming().flatten() {
-            let mut head = Vec::new();
-            let mut byte = [0u8; 1];
-            while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
-                head.push(byte[0]);
-            }
-            let reply = format!(
-                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
-                 Connection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = stream.write_all(reply.as_bytes());
-        }
-    });
-    url
 }
 
 /// What a rig's app is connected to.
@@ -96,6 +79,7 @@ impl Default for Setup {
 
 struct Rig {
     _dir: tempfile::TempDir,
+    _clickatell: FakeClickatell,
     store: SettingsStore,
     app: tauri::App<tauri::test::MockRuntime>,
 }
@@ -115,10 +99,11 @@ fn rig_with(setup: Setup) -> Rig {
         };
         history.record("main", *at, &balance).unwrap();
     }
+    let clickatell = FakeClickatell::always(Reply::json(setup.answer.0, setup.answer.1));
     let mut context = Context::with(
         RunOptions {
             api: Some(setup.api),
-            base_url: Some(clickatell(setup.answer.0, setup.answer.1)),
+            base_url: Some(clickatell.url()),
             ..RunOptions::default()
         },
         Some(store.clone()),
@@ -195,6 +180,7 @@ fn rig_with(setup: Setup) -> Rig {
     tauri::Manager::manage(&app, relay);
     Rig {
         _dir: dir,
+        _clickatell: clickatell,
         store,
         app,
     }
