@@ -1,9 +1,14 @@
 //! The layering the folder tree promises: the domain (`src-tauri/core`) knows no desktop
 //! toolkit and no command line; the desktop shell borrows the core's resolved context and
-//! imports no command-line module (only `main.rs` hands the parsed command line over).
+//! imports no command-line module (only `main.rs` hands the parsed command line over); no two
+//! modules of a crate import each other, round a circle; and the window may call exactly the
+//! commands of the one command list.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+
+// The window's command list, as build.rs reads it: `COMMANDS`.
+include!("../src-tauri/src/desktop/command_list.rs");
 
 fn sources(dir: &Path) -> Vec<(PathBuf, String)> {
     let mut found = Vec::new();
@@ -218,4 +223,35 @@ fn no_two_modules_import_each_other_in_the_core_or_the_desktop() {
             panic!("{dir}: these modules import each other in a circle: {circle:?}");
         }
     }
+}
+
+#[test]
+fn the_capability_grants_exactly_the_listed_commands() {
+    let path = root().join("src-tauri/capabilities/default.json");
+    let capability: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let granted: BTreeSet<&str> = capability["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .filter(|p| !p.starts_with("core:event:"))
+        .collect();
+    let listed: Vec<String> = COMMANDS
+        .iter()
+        .map(|name| format!("allow-{}", name.replace('_', "-")))
+        .collect();
+    let listed: BTreeSet<&str> = listed.iter().map(String::as_str).collect();
+    assert_eq!(
+        granted.difference(&listed).collect::<Vec<_>>(),
+        Vec::<&&str>::new(),
+        "{} grants what the command list does not have",
+        path.display()
+    );
+    assert_eq!(
+        listed.difference(&granted).collect::<Vec<_>>(),
+        Vec::<&&str>::new(),
+        "{} does not grant every listed command",
+        path.display()
+    );
 }

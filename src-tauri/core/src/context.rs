@@ -3,11 +3,12 @@
 //! is read, how the user is told, whether this is the demo). Nothing else decides these.
 
 use crate::account::Account;
+use crate::alert_state::AlertStateFile;
 use crate::connection_test::{test_connection, ConnectionTest};
 use crate::demo::{demo_settings, demo_token, DemoSource, DEMO_INTERVAL};
 use crate::history::History;
 use crate::keyring_gate::KeyringGate;
-use crate::monitor::{self, Clock, MonitorConfig, MonitorDeps, SourceFactory, TokenLookup};
+use crate::monitor::{Clock, MonitorConfig, MonitorDeps, SourceFactory, TokenLookup};
 use crate::notifier::{Action, ActionHandler, DesktopNotifier, Labelled, Notifier};
 use crate::paths::Profile;
 use crate::token_store::{TokenFor, TokenSources, TokenStoreError};
@@ -429,7 +430,7 @@ impl Context {
             token: self.token_lookup(account),
             notifier,
             history,
-            alert_state_path: monitor::default_alert_state_path(self.profile, &account.id, first),
+            alert_state: AlertStateFile::for_account(self.profile, &account.id, first),
             clock,
             keyring: self.keyring.clone(),
         }

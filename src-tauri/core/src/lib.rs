@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod alert_policy;
+pub mod alert_state;
 mod atomic_file;
 pub mod backoff;
 pub mod balance;

@@ -7,7 +7,7 @@
 
 use crate::account::Account;
 use crate::alert_policy::{AlertPolicy, AlertState};
-use crate::atomic_file::write_atomically;
+use crate::alert_state::AlertStateFile;
 use crate::backoff::retry_delay;
 use crate::clickatell::{Disposition, FetchError};
 use crate::forecast::{Forecast, RecentReadings};
@@ -17,7 +17,6 @@ use crate::notifier::Notifier;
 use crate::snapshot::{Snapshot, Status};
 use crate::token_store::TokenStoreError;
 use crate::{ApiToken, Balance, BalanceSource, Settings, SourceConfig};
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use time::OffsetDateTime;
@@ -62,29 +61,10 @@ pub struct MonitorDeps {
     pub notifier: Arc<dyn Notifier>,
     pub history: Option<Arc<History>>,
     /// Where the alert state is kept across restarts; `None` keeps it in memory only.
-    pub alert_state_path: Option<PathBuf>,
+    pub alert_state: Option<AlertStateFile>,
     pub clock: Arc<dyn Clock>,
     /// Closed while the keyring is locked; the monitor resumes when it opens.
     pub keyring: Arc<KeyringGate>,
-}
-
-/// The usual place of an account's alert state, beside the history. The single-account
-/// versions' `alert-state.json` becomes the first account's the first time it is asked for.
-pub fn default_alert_state_path(
-    profile: crate::paths::Profile,
-    account: &str,
-    first: bool,
-) -> Option<PathBuf> {
-    let dir = crate::paths::data_dir(profile)?;
-    let path = dir.join(format!("alert-state-{account}.json"));
-    let legacy = dir.join("alert-state.json");
-    if first && !path.exists() && legacy.exists() {
-        if let Err(e) = std::fs::rename(&legacy, &path) {
-            tracing::warn!(error = %e, "could not move the alert state to the first account's");
-            return Some(legacy);
-        }
-    }
-    Some(path)
 }
 
 /// One account's monitor: the account, the app-wide settings (timeout, notifications) and
@@ -228,10 +208,9 @@ impl Engine {
     ) -> Self {
         let now = deps.clock.now();
         let alerts = deps
-            .alert_state_path
+            .alert_state
             .as_ref()
-            .and_then(|p| std::fs::read(p).ok())
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .map(AlertStateFile::load)
             .unwrap_or_default();
         let keyring_opened = deps.keyring.opened();
         Self {
@@ -568,16 +547,14 @@ impl Engine {
     /// Saves what has been said (an fsync'd write, off the runtime's workers; awaited, so
     /// saves land in order).
     async fn save_alert_state(&self) {
-        let Some(path) = self.deps.alert_state_path.clone() else {
+        let Some(file) = self.deps.alert_state.clone() else {
             return;
         };
-        let json = serde_json::to_vec_pretty(&self.alerts).expect("alert state serializes");
-        let saved = tokio::task::spawn_blocking(move || {
-            write_atomically(&path, &json).map_err(|e| (e, path))
-        })
-        .await;
-        if let Ok(Err((e, path))) = saved {
-            tracing::warn!(error = %e, path = %path.display(), "could not save the alert state");
+        let state = self.alerts.clone();
+        let saved =
+            tokio::task::spawn_blocking(move || file.save(&state).map_err(|e| (e, file))).await;
+        if let Ok(Err((e, file))) = saved {
+            tracing::warn!(error = %e, path = %file.path().display(), "could not save the alert state");
         }
     }
 

@@ -9,11 +9,11 @@ use super::contract::{
 use super::monitors;
 use super::state::{AppState, Watched};
 use clickatell_core::account::Account;
+use clickatell_core::alert_state::AlertStateFile;
 use clickatell_core::decimal_text;
 use clickatell_core::field_error::FieldError;
 use clickatell_core::history::RETENTION_DAYS;
 use clickatell_core::limits;
-use clickatell_core::monitor;
 use clickatell_core::network::{ProxyPassword, ProxyPasswordStore, ProxySetting};
 use clickatell_core::notifier::{Notification, Urgency};
 use clickatell_core::token_store::TokenFor;
@@ -229,8 +229,8 @@ async fn forget_removed(state: &AppState, removed: Vec<TokenFor>) -> Result<(), 
                     failed.push(e.to_string());
                 }
             }
-            if let Some(path) = monitor::default_alert_state_path(profile, id, false) {
-                let _ = std::fs::remove_file(path);
+            if let Some(file) = AlertStateFile::for_account(profile, id, false) {
+                file.remove();
             }
             failed
         })

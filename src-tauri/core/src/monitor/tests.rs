@@ -88,7 +88,7 @@ fn rig_with_debounce(interval: Duration, delay: Duration, debounce: Duration) ->
         }),
         notifier: Arc::new(Silent),
         history: None,
-        alert_state_path: None,
+        alert_state: None,
         clock: clock.clone(),
         keyring: KeyringGate::new(),
     };
@@ -324,7 +324,7 @@ fn locked_rig(
         }),
         notifier: Arc::new(Silent),
         history: None,
-        alert_state_path: None,
+        alert_state: None,
         clock: Arc::new(SystemClock),
         keyring: gate,
     };

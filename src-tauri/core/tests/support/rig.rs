@@ -41,7 +41,7 @@ pub fn monitor(
         token: Arc::new(move || Ok(Some(ApiToken::parse(&token).unwrap()))),
         notifier: notes.clone(),
         history: None,
-        alert_state_path,
+        alert_state: alert_state_path.map(clickatell_core::alert_state::AlertStateFile::at),
         clock: Arc::new(SystemClock),
         keyring: clickatell_core::keyring_gate::KeyringGate::new(),
     };
