@@ -103,6 +103,7 @@ fn every_documented_error_gives_a_one_line_sentence_with_the_fix() {
     let cases: Vec<(&[&str], Reply, &str)> = vec![
         (&[], Reply::rest_error(401, "001", "Authentication failed"), "rejected the API token"),
         (&[], Reply::rest_error(401, "002", "Unknown username or password"), "Paste a new token"),
+        (&[], Reply::rest_error(401, "001", "Authentication failed"), "`clickatell-balance token set`"),
         (&[], Reply::rest_error(401, "007", "IP lockdown violation"), "IP lockdown"),
         (&[], Reply::rest_error(401, "004", "Account frozen"), "frozen"),
         (&[], Reply::rest_error(402, "301", "No credit left"), "no credit left"),

@@ -113,6 +113,12 @@ fn a_rejected_token_stops_polling_and_notifies_once() {
         log.contains("token-rejected - Clickatell rejected the API token"),
         "{log}"
     );
+    // The command line's words for the remedy, not the window's.
+    assert!(
+        log.contains("Store a new token with `clickatell-balance token set`."),
+        "{log}"
+    );
+    assert!(!log.contains("in Settings"), "{log}");
     let shown = home.wait_for_notifications(1);
     assert_eq!(shown.len(), 1, "{shown:?}");
     assert_eq!(shown[0].0, "Clickatell token rejected");

@@ -4,11 +4,6 @@
 // user's locale.
 import { dateTime, formatAmount, unitOf } from './format.js';
 
-const fixes = {
-  'token-missing': ['Add your API token in Settings.', '#settings'],
-  'token-rejected': ['Paste a new token from the Clickatell portal in Settings.', '#settings'],
-};
-
 /** What the Refresh button does in each state: a locked keyring is asked again. */
 const refreshLabel = (status) => (status === 'keyring-locked' ? 'Unlock keyring…' : 'Refresh now');
 
@@ -44,13 +39,14 @@ export function renderOverview(snapshot) {
   const text = [snapshot.error, snapshot.notification_error].filter(Boolean).join(' ');
   problem.hidden = !text || firstRun;
   $('problem-text').textContent = text;
-  const fix = fixes[snapshot.status];
+  // What to do, in the window's words (from the core, as the other texts): each points
+  // into Settings.
   const fixEl = $('problem-fix');
   fixEl.replaceChildren();
-  if (fix) {
+  if (texts.fix) {
     const link = document.createElement('a');
-    link.href = fix[1];
-    link.textContent = fix[0];
+    link.href = '#settings';
+    link.textContent = texts.fix;
     fixEl.append(link);
   }
 }

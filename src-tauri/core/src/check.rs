@@ -2,7 +2,7 @@
 
 use crate::levels::{Level, Thresholds};
 use crate::plugin_range::PluginRange;
-use crate::{Balance, FetchError};
+use crate::Balance;
 use rust_decimal::Decimal;
 
 /// The plugin states, whose numbers are the exit codes monitoring systems expect.
@@ -138,11 +138,6 @@ pub fn report_unknown(account: Option<&str>, reason: &str) -> CheckReport {
         status: CheckStatus::Unknown,
         line: format!("{} UNKNOWN - {one_line}", service(account)),
     }
-}
-
-/// The UNKNOWN report for a failed fetch.
-pub fn report_fetch_error(account: Option<&str>, error: &FetchError) -> CheckReport {
-    report_unknown(account, &error.user_message())
 }
 
 /// The line's first word, the service: `CLICKATELL`, or with the account that needs naming

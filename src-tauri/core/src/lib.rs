@@ -25,6 +25,7 @@ pub mod network;
 pub mod notifier;
 pub mod paths;
 pub mod plugin_range;
+pub mod remedy;
 pub mod runtime;
 pub mod settings;
 pub mod snapshot;

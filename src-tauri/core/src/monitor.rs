@@ -382,6 +382,7 @@ impl Engine {
                 self.snapshot.balance = Some(balance);
                 self.snapshot.fetched_at = Some(now);
                 self.snapshot.error = None;
+                self.snapshot.remedy = None;
                 self.snapshot.failing_since = None;
                 self.snapshot.forecast = forecast;
                 alerts
@@ -391,6 +392,7 @@ impl Engine {
                 // Each edge says where to store one (the window, the command line).
                 self.snapshot.status = Status::TokenMissing;
                 self.snapshot.error = None;
+                self.snapshot.remedy = None;
                 Vec::new()
             }
             Outcome::KeyringFailed(TokenStoreError::Locked { .. }) => {
@@ -402,10 +404,12 @@ impl Engine {
                     .to_owned();
                 let alerts = self.blind_check(now, &message);
                 self.snapshot.error = Some(message);
+                self.snapshot.remedy = None;
                 alerts
             }
             Outcome::KeyringFailed(e) => {
                 let message = e.user_message();
+                self.snapshot.remedy = e.remedy();
                 self.failures += 1;
                 self.next_due = now + retry_delay(self.failures, interval, None, fastrand::f64());
                 self.snapshot.status = Status::Error;
@@ -456,6 +460,7 @@ impl Engine {
     ) -> Vec<crate::alert_policy::Alert> {
         let message = e.user_message();
         self.snapshot.status = e.status();
+        self.snapshot.remedy = e.remedy();
         let alerts = if self.snapshot.status == Status::TokenRejected {
             self.policy.on_token_rejected(&mut self.alerts, &message)
         } else {

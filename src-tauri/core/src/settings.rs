@@ -111,8 +111,8 @@ impl Settings {
             Ok(ProxySetting::Url(proxy)) if proxy.password().is_some() => {
                 errors.push(FieldError::new(
                     "proxy",
-                    "must not hold the password: keep it in the keyring (Settings, or \
-                     `clickatell-balance proxy set-password`) and write http://USER@HOST:PORT"
+                    "must not hold the password: keep it in the keyring and write \
+                     http://USER@HOST:PORT"
                         .into(),
                 ))
             }

@@ -2,6 +2,7 @@
 
 use crate::forecast::Forecast;
 use crate::levels::Level;
+use crate::remedy::Remedy;
 use crate::Balance;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -118,6 +119,9 @@ pub struct Snapshot {
     pub failing_since: Option<OffsetDateTime>,
     /// What went wrong with the last attempt, as a sentence for the user.
     pub error: Option<String>,
+    /// What the user can do about it, where that depends on where they are (each edge words
+    /// it beside the sentence).
+    pub remedy: Option<Remedy>,
     #[serde(with = "time::serde::rfc3339::option")]
     pub next_poll_at: Option<OffsetDateTime>,
     pub forecast: Option<Forecast>,

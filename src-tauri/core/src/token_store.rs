@@ -3,6 +3,7 @@
 //! the keyring cannot be used the caller is told: there is no plain-text fallback.
 
 use crate::account::Account;
+use crate::remedy::Remedy;
 use crate::token::{ApiToken, TokenError};
 use crate::token_names::{CREDENTIAL, TOKEN_ENV, TOKEN_FILE_ENV};
 use std::collections::BTreeMap;
@@ -45,21 +46,16 @@ impl TokenStoreError {
         match self {
             Self::Unavailable { .. } => format!(
                 "{self}. Start a Secret Service provider such as gnome-keyring or KeePassXC in \
-                 your desktop session, or for headless use give --token-file, {TOKEN_FILE_ENV} \
-                 or {TOKEN_ENV}."
+                 your desktop session."
             ),
             Self::Locked { .. } => {
                 format!("{self}. Unlock your keyring (log in to the desktop) and try again.")
             }
-            Self::StoredTokenInvalid(_) => {
-                format!("{self}. Store a new one with `clickatell-balance token set`.")
-            }
+            Self::StoredTokenInvalid(_) => format!("{self}."),
             Self::EnvTokenInvalid { var, .. } => {
                 format!("{self}. Fix or unset {var}.")
             }
-            Self::FileUnreadable { .. } => {
-                format!("{self}. Check the path (--token-file or {TOKEN_FILE_ENV}).")
-            }
+            Self::FileUnreadable { .. } => format!("{self}."),
             Self::FileTooOpen { path, .. } => format!(
                 "{self}; a token must be readable by its owner only. Run `chmod 600 {}`, then \
                  try again. Nothing was fetched.",
@@ -69,6 +65,20 @@ impl TokenStoreError {
                 format!("{self}. Put only the token in the file.")
             }
             Self::Failed { .. } => format!("{self}. Try again; if it persists, check the keyring."),
+        }
+    }
+
+    /// What the user can do that depends on where they are (each edge words it).
+    pub fn remedy(&self) -> Option<Remedy> {
+        match self {
+            Self::Unavailable { .. } => Some(Remedy::TokenWithoutKeyring),
+            Self::StoredTokenInvalid(_) => Some(Remedy::NewToken),
+            Self::FileUnreadable { .. } => Some(Remedy::TokenFilePath),
+            Self::Locked { .. }
+            | Self::EnvTokenInvalid { .. }
+            | Self::FileTooOpen { .. }
+            | Self::FileTokenInvalid { .. }
+            | Self::Failed { .. } => None,
         }
     }
 }

@@ -1,7 +1,9 @@
-//! The words the window shows for a snapshot: the state, the reading's age, the next check
-//! and the forecast, computed here (with the tray's own rules for ages) and sent with the
-//! snapshot, so the UI only places them.
+//! The words the window shows for a snapshot: the state, the reading's age, the next check,
+//! the forecast and what to do about a problem (the window's words for a remedy, which its
+//! commands' errors use too), computed here (with the tray's own rules for ages) and sent
+//! with the snapshot, so the UI only places them.
 
+use crate::remedy::Remedy;
 use crate::snapshot::{Snapshot, Status};
 use crate::tray_text::{ago, duration_text};
 use serde::Serialize;
@@ -18,6 +20,8 @@ pub struct SnapshotTexts {
     pub next_check: Option<String>,
     /// "≈ 12 days left at current usage.", once there is a forecast.
     pub forecast: Option<String>,
+    /// What to do about the problem, in the window's words, when it depends on where.
+    pub fix: Option<&'static str>,
 }
 
 /// The texts for `s` at `now`.
@@ -33,6 +37,24 @@ pub fn snapshot_texts(s: &Snapshot, now: OffsetDateTime) -> SnapshotTexts {
             }
         }),
         forecast: s.forecast.as_ref().map(|f| sentence(&f.summary())),
+        fix: s.remedy.map(remedy_words),
+    }
+}
+
+/// What the window tells the user to do, pointing into its Settings.
+pub fn remedy_words(remedy: Remedy) -> &'static str {
+    match remedy {
+        Remedy::NewToken => "Paste a new token from the Clickatell portal in Settings.",
+        Remedy::TokenWithoutKeyring => {
+            "Or start the app with CLICKATELL_TOKEN_FILE or CLICKATELL_TOKEN set."
+        }
+        Remedy::TokenFilePath => "Check the path in CLICKATELL_TOKEN_FILE (or --token-file).",
+        Remedy::CaFile => "Set the CA file in Settings, under Network.",
+        Remedy::ProxyUserAndPassword => {
+            "In Settings, under Network, put the user in the proxy address and store its \
+             password."
+        }
+        Remedy::ProxyPassword => "Store the proxy's password in Settings, under Network.",
     }
 }
 
@@ -65,6 +87,33 @@ fn sentence(phrase: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_window_words_each_remedy_by_its_settings_never_a_command() {
+        for remedy in [
+            Remedy::NewToken,
+            Remedy::TokenWithoutKeyring,
+            Remedy::TokenFilePath,
+            Remedy::CaFile,
+            Remedy::ProxyUserAndPassword,
+            Remedy::ProxyPassword,
+        ] {
+            let words = remedy_words(remedy);
+            assert!(!words.contains("clickatell-balance "), "a command: {words}");
+        }
+        assert!(remedy_words(Remedy::NewToken).contains("in Settings"));
+        let rejected = Snapshot {
+            status: Status::TokenRejected,
+            remedy: Some(Remedy::NewToken),
+            ..Snapshot::default()
+        };
+        let now = OffsetDateTime::now_utc();
+        assert_eq!(
+            snapshot_texts(&rejected, now).fix,
+            Some("Paste a new token from the Clickatell portal in Settings.")
+        );
+        assert_eq!(snapshot_texts(&Snapshot::default(), now).fix, None);
+    }
     use crate::forecast::Forecast;
     use time::macros::datetime;
 

@@ -6,6 +6,7 @@
 mod support;
 
 use clickatell_core::account::Account;
+use clickatell_core::remedy::Remedy;
 use clickatell_core::snapshot::{Snapshot, Status};
 use clickatell_core::{Api, Decimal, Format, Settings};
 use std::time::{Duration, SystemTime};
@@ -65,6 +66,8 @@ struct Row {
     base_url: String,
     status: Status,
     phrases: Vec<&'static str>,
+    /// What the user can do, as the snapshot names it for the edges to word.
+    remedy: Option<Remedy>,
     retry: Retry,
     /// The proxy setting the row runs with (`none` unless it is about a proxy, so the
     /// machine's own proxy variables never change a row).
@@ -81,6 +84,7 @@ fn row(fault: impl Into<String>, server: FakeClickatell, status: Status, retry: 
         base_url: server.url(),
         status,
         phrases: Vec::new(),
+        remedy: None,
         retry,
         proxy: "none".into(),
         _server: Some(Box::new(server)),
@@ -98,6 +102,10 @@ impl Row {
     }
     fn says(mut self, phrases: &[&'static str]) -> Self {
         self.phrases.extend_from_slice(phrases);
+        self
+    }
+    fn remedy(mut self, remedy: Remedy) -> Self {
+        self.remedy = Some(remedy);
         self
     }
     /// The row's request goes through `proxy` to Clickatell's own address (never resolved
@@ -365,11 +373,8 @@ fn transport_rows(rows: &mut Vec<Row>) {
         format: Format::Json,
         base_url: format!("https://127.0.0.1:{}", tls.port),
         status: Status::Error,
-        phrases: vec![
-            "self-signed certificate (\"127.0.0.1\")",
-            "does not trust",
-            "ca_file",
-        ],
+        phrases: vec!["self-signed certificate (\"127.0.0.1\")", "does not trust"],
+        remedy: Some(Remedy::CaFile),
         retry: Retry::Backoff,
         proxy: "none".into(),
         _server: Some(Box::new(tls)),
@@ -386,6 +391,7 @@ fn transport_rows(rows: &mut Vec<Row>) {
             "is signed by \"Example Corp TLS Inspection CA\", which this machine does not trust",
             "update-ca-certificates",
         ],
+        remedy: Some(Remedy::CaFile),
         retry: Retry::Backoff,
         proxy: "none".into(),
         _server: Some(Box::new(inspected)),
@@ -399,6 +405,7 @@ fn transport_rows(rows: &mut Vec<Row>) {
         base_url: format!("http://{}", unanswered.addr),
         status: Status::Offline,
         phrases: vec!["did not answer within 1 s"],
+        remedy: None,
         retry: Retry::Backoff,
         proxy: "none".into(),
         _server: Some(Box::new(unanswered)),
@@ -580,10 +587,8 @@ fn proxy_rows(rows: &mut Vec<Row>) {
     rows.push(
         row("proxy: 407 to CONNECT", asks, Status::Error, Retry::Paused)
             .through(proxy)
-            .says(&[
-                "asks for a user name and password (HTTP 407)",
-                "proxy set-password",
-            ]),
+            .says(&["asks for a user name and password (HTTP 407)"])
+            .remedy(Remedy::ProxyUserAndPassword),
     );
     let refuses = FakeClickatell::always(Reply::new(403, "text/html", "<h1>Forbidden</h1>"));
     let proxy = refuses.url();
@@ -694,6 +699,12 @@ async fn every_fault_gives_the_right_state_sentence_and_retry() {
             if !sentence.to_lowercase().contains(&phrase.to_lowercase()) {
                 wrong.push(format!("sentence lacks {phrase:?}"));
             }
+        }
+        if row.remedy.is_some() && snapshot.remedy != row.remedy {
+            wrong.push(format!(
+                "remedy {:?}, expected {:?}",
+                snapshot.remedy, row.remedy
+            ));
         }
         if sentence.contains(TOKEN) || format!("{snapshot:?}").contains(TOKEN) {
             wrong.push("the token leaked into the snapshot".into());

@@ -16,7 +16,9 @@ use clickatell_core::history::RETENTION_DAYS;
 use clickatell_core::limits;
 use clickatell_core::network::{ProxyPassword, ProxyPasswordStore, ProxySetting};
 use clickatell_core::notifier::{Notification, Urgency};
+use clickatell_core::remedy::Remedy;
 use clickatell_core::token_store::TokenFor;
+use clickatell_core::window_text;
 use clickatell_core::{ApiToken, HttpClient};
 use serde_json::Value;
 use tauri::{AppHandle, Manager, Runtime};
@@ -65,6 +67,14 @@ pub async fn dispatch<R: Runtime>(
             answer(save_proxy_password(state, password).await?)
         }
         CommandRequest::ProxyPasswordStatus {} => answer(read_proxy_password_status(state).await),
+    }
+}
+
+/// A sentence from the core with the window's words for its remedy after it.
+fn say(sentence: String, remedy: Option<Remedy>) -> String {
+    match remedy {
+        Some(remedy) => format!("{sentence} {}", window_text::remedy_words(remedy)),
+        None => sentence,
     }
 }
 
@@ -324,11 +334,11 @@ async fn test_token(
         .unwrap_or(&account);
     let config = settings.source_config(account);
     let source = (state.context.source_factory(account))(&config)
-        .map_err(|e| CommandError::message(e.user_message()))?;
+        .map_err(|e| CommandError::message(say(e.user_message(), e.remedy())))?;
     source
         .fetch(&token)
         .await
-        .map_err(|e| CommandError::message(e.user_message()))
+        .map_err(|e| CommandError::message(say(e.user_message(), e.remedy())))
 }
 
 fn parse_token(raw: &str) -> Result<ApiToken, CommandError> {
@@ -347,9 +357,12 @@ async fn save_token(
     let token = parse_token(token)?;
     let account = token_account(state, id)?;
     let whose = state.context.token_for(&account);
-    blocking(move || whose.set(&token))
-        .await?
-        .map_err(|e| CommandError::message(format!("{} Nothing was stored.", e.user_message())))?;
+    blocking(move || whose.set(&token)).await?.map_err(|e| {
+        CommandError::message(format!(
+            "{} Nothing was stored.",
+            say(e.user_message(), e.remedy())
+        ))
+    })?;
     token_changed(state, &account).await;
     Ok(read_token_status(state, Some(&account.id)).await)
 }
@@ -360,7 +373,7 @@ async fn delete_token(state: &AppState, id: Option<&str>) -> Result<TokenStatus,
     let whose = state.context.token_for(&account);
     blocking(move || whose.delete())
         .await?
-        .map_err(|e| CommandError::message(e.user_message()))?;
+        .map_err(|e| CommandError::message(say(e.user_message(), e.remedy())))?;
     token_changed(state, &account).await;
     Ok(read_token_status(state, Some(&account.id)).await)
 }
@@ -380,7 +393,7 @@ async fn read_token_status(state: &AppState, id: Option<&str>) -> TokenStatus {
     .await;
     match looked_up {
         Ok((Ok(token), instead)) => TokenStatus::new(Ok(token.is_some()), instead),
-        Ok((Err(e), instead)) => TokenStatus::new(Err(e.user_message()), instead),
+        Ok((Err(e), instead)) => TokenStatus::new(Err(say(e.user_message(), e.remedy())), instead),
         Err(e) => TokenStatus::new(Err(e.message), None),
     }
 }
@@ -444,12 +457,12 @@ async fn test_connection(
     }
     let lookup = state.context.token_lookup(&account);
     let token = blocking(move || lookup()).await?.ok().flatten();
-    let client =
-        HttpClient::new(&config.network).map_err(|e| CommandError::message(e.user_message()))?;
+    let client = HttpClient::new(&config.network)
+        .map_err(|e| CommandError::message(say(e.user_message(), e.remedy())))?;
     clickatell_core::connection_test::test_connection(client, &config, token.as_ref())
         .await
         .map(|test| test.report)
-        .map_err(|e| CommandError::message(e.user_message()))
+        .map_err(|e| CommandError::message(say(e.user_message(), e.remedy())))
 }
 
 /// The keyring entry of the saved proxy's user, or why there is none.

@@ -53,7 +53,9 @@ pub fn run(context: &Context, json: bool, all: bool, verbose: bool) -> Result<Ou
     } else {
         context.fetch_once(&account, &token).map(Ok)
     };
-    let balance = read.and_then(|r| r).map_err(|e| failed(e.user_message()))?;
+    let balance = read
+        .and_then(|r| r)
+        .map_err(|e| failed(super::say(e.user_message(), e.remedy())))?;
     if json {
         let reading = Reading {
             balance: Some(balance.amount.to_string()),
@@ -148,9 +150,12 @@ fn read_all(
             let token = super::token(context, account);
             let source = (context.source_factory(account))(&settings.source_config(account));
             runtime.spawn(async move {
-                let source = source.map_err(|e| e.user_message())?;
+                let source = source.map_err(|e| super::say(e.user_message(), e.remedy()))?;
                 let token = token?;
-                source.fetch(&token).await.map_err(|e| e.user_message())
+                source
+                    .fetch(&token)
+                    .await
+                    .map_err(|e| super::say(e.user_message(), e.remedy()))
             })
         })
         .collect();

@@ -1,8 +1,6 @@
 //! `clickatell-balance check`: the monitoring-plugin mode, one account per check.
 
-use clickatell_core::check::{
-    report_balance, report_fetch_error, report_unknown, CheckLevels, CheckReport,
-};
+use clickatell_core::check::{report_balance, report_unknown, CheckLevels, CheckReport};
 use clickatell_core::context::Context;
 use clickatell_core::plugin_range::PluginRange;
 
@@ -41,6 +39,6 @@ fn evaluate(
     };
     match context.fetch_once(&account, &token) {
         Ok(balance) => report_balance(label, &balance, &levels),
-        Err(e) => report_fetch_error(label, &e),
+        Err(e) => report_unknown(label, &super::say(e.user_message(), e.remedy())),
     }
 }

@@ -16,6 +16,7 @@ use clickatell_core::context::{Context, NoToken, RunOptions};
 use clickatell_core::limits;
 use clickatell_core::network::ProxySetting;
 use clickatell_core::plugin_range::PluginRange;
+use clickatell_core::remedy::Remedy;
 use clickatell_core::token_names::{TOKEN_ENV, TOKEN_FILE_ENV};
 use clickatell_core::{Api, ApiToken, Decimal, Format};
 use strum::VariantNames;
@@ -325,9 +326,36 @@ fn one_account(context: &Context) -> Result<Account, CliError> {
 /// `account`'s token, or the sentence saying why there is none.
 fn token(context: &Context, account: &Account) -> Result<ApiToken, String> {
     context.token(account).map_err(|e| match e {
-        NoToken::Unreadable(e) => e.user_message(),
+        NoToken::Unreadable(e) => say(e.user_message(), e.remedy()),
         NoToken::NotStored => no_token(context, account),
     })
+}
+
+/// A sentence from the core with the command line's words for its remedy after it.
+fn say(sentence: String, remedy: Option<Remedy>) -> String {
+    match remedy {
+        Some(remedy) => format!("{sentence} {}", remedy_words(remedy)),
+        None => sentence,
+    }
+}
+
+/// What the command line tells the user to do, by its commands and flags.
+fn remedy_words(remedy: Remedy) -> String {
+    match remedy {
+        Remedy::NewToken => "Store a new token with `clickatell-balance token set`.".into(),
+        Remedy::TokenWithoutKeyring => {
+            format!("For headless use, give --token-file, {TOKEN_FILE_ENV} or {TOKEN_ENV} instead.")
+        }
+        Remedy::TokenFilePath => format!("Check the path (--token-file or {TOKEN_FILE_ENV})."),
+        Remedy::CaFile => "The CA file is --ca-file, or ca_file in settings.json.".into(),
+        Remedy::ProxyUserAndPassword => "The proxy is --proxy, or proxy in settings.json; store \
+                                         its password with `clickatell-balance proxy \
+                                         set-password`."
+            .into(),
+        Remedy::ProxyPassword => {
+            "Store the password with `clickatell-balance proxy set-password`.".into()
+        }
+    }
 }
 
 /// The command line's one sentence for an account with no token: how to store one, and the
@@ -378,6 +406,36 @@ mod tests {
         match parse_from(args.map(Into::into).collect()) {
             Err(CliError::Arguments { plugin, .. }) => plugin,
             other => panic!("not refused: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_command_line_words_each_remedy_by_its_commands_and_flags() {
+        assert_eq!(say("Something failed.".into(), None), "Something failed.");
+        let said = say("The token was rejected.".into(), Some(Remedy::NewToken));
+        assert_eq!(
+            said,
+            "The token was rejected. Store a new token with `clickatell-balance token set`."
+        );
+        let headless = remedy_words(Remedy::TokenWithoutKeyring);
+        assert!(
+            headless.contains("--token-file") && headless.contains(TOKEN_ENV),
+            "{headless}"
+        );
+        for remedy in [
+            Remedy::NewToken,
+            Remedy::TokenWithoutKeyring,
+            Remedy::TokenFilePath,
+            Remedy::CaFile,
+            Remedy::ProxyUserAndPassword,
+            Remedy::ProxyPassword,
+        ] {
+            let words = remedy_words(remedy);
+            assert!(!words.contains("Settings"), "the window's words: {words}");
+            assert!(
+                words.contains("--") || words.contains("clickatell-balance"),
+                "{words}"
+            );
         }
     }
 

@@ -27,7 +27,7 @@ pub fn run(context: &Context, action: TokenAction) -> Result<Outcome, CliError> 
         TokenAction::Delete => match whose.delete() {
             Ok(true) => done(&format!("The token{of} was removed from {entry}.")),
             Ok(false) => done(&format!("No token{of} was stored in {entry}.")),
-            Err(e) => Err(failed(e.user_message())),
+            Err(e) => Err(failed(super::say(e.user_message(), e.remedy()))),
         },
         TokenAction::Status => status(&whose, &context.token_sources, &entry, &of),
     }
@@ -41,9 +41,10 @@ fn set(whose: &TokenFor, entry: &str, of: &str) -> Result<Outcome, CliError> {
             "That token cannot be used: {e}. Nothing was stored."
         ))
     })?;
-    whose
-        .set(&token)
-        .map_err(|e| failed(format!("{} Nothing was stored.", e.user_message())))?;
+    whose.set(&token).map_err(|e| {
+        let sentence = super::say(e.user_message(), e.remedy());
+        failed(format!("{sentence} Nothing was stored."))
+    })?;
     done(&format!("The token{of} was stored in {entry}."))
 }
 
@@ -83,6 +84,6 @@ fn status(
             println!("No token{of} is stored in {entry}.");
             Ok(Outcome::Shown)
         }
-        Err(e) => Err(failed(e.user_message())),
+        Err(e) => Err(failed(super::say(e.user_message(), e.remedy()))),
     }
 }

@@ -146,6 +146,9 @@ fn describe(s: &Snapshot, no_token: &str) -> String {
     if let Some(problem) = problem {
         line.push_str(&format!(" - {problem}"));
     }
+    if let Some(remedy) = s.remedy {
+        line.push_str(&format!(" {}", super::remedy_words(remedy)));
+    }
     if let Some(e) = &s.notification_error {
         line.push_str(&format!(" [{e}]"));
     }

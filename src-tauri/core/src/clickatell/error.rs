@@ -1,6 +1,7 @@
 //! Everything that can go wrong fetching a balance, typed, with the sentence a user needs.
 
 use crate::network::{RouteOrigin, TrustError};
+use crate::remedy::Remedy;
 use crate::snapshot::Status;
 use std::time::Duration;
 use thiserror::Error;
@@ -179,6 +180,21 @@ impl FetchError {
         }
     }
 
+    /// What the user can do that depends on where they are (each edge words it).
+    pub fn remedy(&self) -> Option<Remedy> {
+        match self {
+            Self::Trust(_) | Self::UntrustedCertificate { .. } => Some(Remedy::CaFile),
+            Self::ProxyAuthRequired {
+                user: None,
+                origin: RouteOrigin::Settings,
+                ..
+            } => Some(Remedy::ProxyUserAndPassword),
+            Self::ProxyAuthRequired { user: Some(_), .. } => Some(Remedy::ProxyPassword),
+            Self::Api(e) if e.kind == ApiErrorKind::TokenRejected => Some(Remedy::NewToken),
+            _ => None,
+        }
+    }
+
     /// The wait Clickatell asked for with `Retry-After`, if any.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
@@ -203,14 +219,14 @@ impl FetchError {
                 "Cannot reach Clickatell: {self}. Check the network connection and try again."
             ),
             Self::Trust(_) => format!(
-                "Cannot check Clickatell's certificate: {self}. Fix the CA file setting \
-                 (ca_file in Settings, or --ca-file): it must name a PEM file of CA certificates."
+                "Cannot check Clickatell's certificate: {self}. Fix the CA file: it must name a \
+                 PEM file of CA certificates."
             ),
             Self::UntrustedCertificate { .. } => format!(
                 "Cannot reach Clickatell securely: {self}. If your company inspects HTTPS, \
-                 install its CA certificate system-wide (`update-ca-certificates`) or set \
-                 ca_file to it (Settings, or --ca-file); otherwise this network is intercepting \
-                 the connection. Nothing was sent."
+                 install its CA certificate system-wide (`update-ca-certificates`) or trust it \
+                 with the CA file; otherwise this network is intercepting the connection. \
+                 Nothing was sent."
             ),
             Self::ProxyAuthRequired {
                 proxy,
@@ -223,9 +239,8 @@ impl FetchError {
                     }
                     RouteOrigin::Desktop => "enter them in the desktop's proxy settings".to_owned(),
                     RouteOrigin::Settings => format!(
-                        "put the user in the proxy address (http://USER@{proxy}, in Settings or \
-                         --proxy) and store the password with `clickatell-balance proxy \
-                         set-password`"
+                        "put the user in the proxy address (http://USER@{proxy}) and store the \
+                         password in the keyring"
                     ),
                 };
                 format!(
@@ -236,8 +251,9 @@ impl FetchError {
             Self::ProxyAuthRequired {
                 user: Some(user), ..
             } => format!(
-                "Cannot reach Clickatell through the proxy: {self}. Store {user}'s right password (Settings, or `clickatell-balance proxy \
-                 set-password`). Polling waits until then, so the proxy does not lock the account."
+                "Cannot reach Clickatell through the proxy: {self}. Store {user}'s right \
+                 password in the keyring. Polling waits until then, so the proxy does not lock \
+                 the account."
             ),
             Self::ProxyRefused { host, .. } => format!(
                 "Cannot reach Clickatell through the proxy: {self}. The proxy does not let this machine reach Clickatell: ask your IT \
@@ -364,7 +380,7 @@ fn api_message(e: &ApiError) -> String {
     match e.kind {
         ApiErrorKind::TokenRejected => format!(
             "Clickatell rejected the API token ({facts}). Paste a new token from the Clickatell \
-             portal (Settings, or `clickatell-balance token set`)."
+             portal."
         ),
         ApiErrorKind::IpLockdown => match &e.via_proxy {
             Some(proxy) => format!(
