@@ -243,26 +243,6 @@ impl Context {
         }
     }
 
-    /// The sentence for a [`Choice`] failure: what went wrong and the names to choose from.
-    pub fn choice_message(&self, choice: &Choice) -> String {
-        let names = self
-            .saved
-            .read()
-            .accounts
-            .iter()
-            .map(|a| format!("{} ({})", a.name, a.id))
-            .collect::<Vec<_>>()
-            .join(", ");
-        match choice {
-            Choice::Unknown(key) => {
-                format!("No account is called {key:?}. The accounts are: {names}.")
-            }
-            Choice::Ambiguous => format!(
-                "Several accounts are watched; say which with --account NAME (or ID): {names}."
-            ),
-        }
-    }
-
     /// `account`'s monitor configuration from the settings in force; the demo polls faster,
     /// and a run may set its own interval. `position` is its place among the accounts
     /// watched, which staggers its first poll.
@@ -563,11 +543,6 @@ mod tests {
         };
         assert_eq!(ids(&all), ["main", "eu"], "enabled ones, in order");
         assert_eq!(all.account(), Err(Choice::Ambiguous));
-        let message = all.choice_message(&Choice::Ambiguous);
-        assert!(
-            message.contains("--account") && message.contains("EU (eu)"),
-            "{message}"
-        );
         assert_eq!(pick(Some("eu")).account().unwrap().name, "EU");
         assert_eq!(
             pick(Some("old")).account().unwrap().id,

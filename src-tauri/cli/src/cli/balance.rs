@@ -98,7 +98,7 @@ fn now() -> String {
 fn run_all(context: &Context, json: bool) -> Result<Outcome, CliError> {
     let accounts = context
         .accounts()
-        .map_err(|choice| failed(context.choice_message(&choice)))?;
+        .map_err(|choice| failed(super::choice_message(context, &choice)))?;
     let results = read_all(context, &accounts)?;
     let fetched_at = now();
     if json {

@@ -25,7 +25,7 @@ fn evaluate(
 ) -> CheckReport {
     let account = match context.account() {
         Ok(a) => a,
-        Err(choice) => return report_unknown(None, &context.choice_message(&choice)),
+        Err(choice) => return report_unknown(None, &super::choice_message(context, &choice)),
     };
     let label = context.account_label(&account);
     let label = label.as_deref();

@@ -12,7 +12,7 @@ use clap::builder::TypedValueParser;
 use clap::{Args, Parser, Subcommand};
 use clickatell_core::account::Account;
 use clickatell_core::clickatell::parse_exact;
-use clickatell_core::context::{Context, NoToken, RunOptions};
+use clickatell_core::context::{Choice, Context, NoToken, RunOptions};
 use clickatell_core::limits;
 use clickatell_core::network::ProxySetting;
 use clickatell_core::plugin_range::PluginRange;
@@ -320,7 +320,25 @@ fn parse_from(args: Vec<std::ffi::OsString>) -> Result<Invocation, CliError> {
 fn one_account(context: &Context) -> Result<Account, CliError> {
     context
         .account()
-        .map_err(|choice| CliError::Usage(context.choice_message(&choice)))
+        .map_err(|choice| CliError::Usage(choice_message(context, &choice)))
+}
+
+/// The command line's sentence for a run that does not say which account: what went wrong
+/// and the names to choose from.
+fn choice_message(context: &Context, choice: &Choice) -> String {
+    let names = context
+        .saved()
+        .accounts
+        .iter()
+        .map(|a| format!("{} ({})", a.name, a.id))
+        .collect::<Vec<_>>()
+        .join(", ");
+    match choice {
+        Choice::Unknown(key) => format!("No account is called {key:?}. The accounts are: {names}."),
+        Choice::Ambiguous => {
+            format!("Several accounts are watched; say which with --account NAME (or ID): {names}.")
+        }
+    }
 }
 
 /// `account`'s token, or the sentence saying why there is none.

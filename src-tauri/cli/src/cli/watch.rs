@@ -29,7 +29,7 @@ pub fn run(context: &Context, options: Options) -> Result<Outcome, CliError> {
                 "Every account is disabled; enable one in the settings.",
             ))
         }
-        Err(choice) => return Err(failed(context.choice_message(&choice))),
+        Err(choice) => return Err(failed(super::choice_message(context, &choice))),
     };
     let mut configs = Vec::with_capacity(accounts.len());
     for (position, account) in accounts.iter().enumerate() {
