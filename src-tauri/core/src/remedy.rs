@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A remedy the user's own place decides the words of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::VariantArray)]
 #[serde(rename_all = "kebab-case")]
 pub enum Remedy {
     /// Store a new API token: the stored one is unusable, or Clickatell rejected it.

@@ -90,14 +90,7 @@ mod tests {
 
     #[test]
     fn the_window_words_each_remedy_by_its_settings_never_a_command() {
-        for remedy in [
-            Remedy::NewToken,
-            Remedy::TokenWithoutKeyring,
-            Remedy::TokenFilePath,
-            Remedy::CaFile,
-            Remedy::ProxyUserAndPassword,
-            Remedy::ProxyPassword,
-        ] {
+        for &remedy in <Remedy as strum::VariantArray>::VARIANTS {
             let words = remedy_words(remedy);
             assert!(!words.contains("clickatell-balance "), "a command: {words}");
         }

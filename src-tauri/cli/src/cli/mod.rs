@@ -440,14 +440,7 @@ mod tests {
             headless.contains("--token-file") && headless.contains(TOKEN_ENV),
             "{headless}"
         );
-        for remedy in [
-            Remedy::NewToken,
-            Remedy::TokenWithoutKeyring,
-            Remedy::TokenFilePath,
-            Remedy::CaFile,
-            Remedy::ProxyUserAndPassword,
-            Remedy::ProxyPassword,
-        ] {
+        for &remedy in <Remedy as strum::VariantArray>::VARIANTS {
             let words = remedy_words(remedy);
             assert!(!words.contains("Settings"), "the window's words: {words}");
             assert!(
