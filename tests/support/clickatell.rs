@@ -1,9 +1,10 @@
-//! The one Clickatell stand-in of the Rust tests: a real HTTP/1.1 server on loopback, on raw
-//! sockets so it can fail where a real network fails (before the headers, in the middle of the
-//! body, with a reset). It answers from a script (in order, or by request number), keeps
-//! connections open as a real server does, and records every request it saw (method, path,
-//! headers) and the most ever in flight at once. The end-to-end tests, the core's fault matrix
-//! and soak, and the desktop's command tests all use it (the last two through `#[path]`).
+//! The one HTTP stand-in of the Rust tests, playing Clickatell and the webhook receivers
+//! alike: a real HTTP/1.1 server on loopback, on raw sockets so it can fail where a real
+//! network fails (before the headers, in the middle of the body, with a reset). It answers
+//! from a script (in order, or by request number), keeps connections open as a real server
+//! does, and records every request it saw (method, path, headers, body) and the most ever in
+//! flight at once. The end-to-end tests, the core's fault matrix and soak, and the desktop's
+//! command tests all use it (the last two through `#[path]`).
 
 use std::collections::VecDeque;
 use std::io::{Read, Write};
@@ -98,6 +99,8 @@ pub struct Seen {
     pub method: String,
     pub path: String,
     pub headers: Vec<(String, String)>,
+    /// What it carried (a webhook's payload); empty for a GET.
+    pub body: Vec<u8>,
     /// When its head had arrived, for tests of the schedule.
     pub at: Instant,
 }
@@ -224,26 +227,41 @@ impl Drop for FakeClickatell {
     }
 }
 
-/// Reads one request head; `None` when the client closed or went quiet. Clients send a GET
-/// without a body and wait for the answer before their next request, so a read never takes
-/// bytes of the next request.
-fn read_head(stream: &mut TcpStream) -> Option<Vec<u8>> {
-    let mut head = Vec::new();
+/// Reads one request: its head, and the body its `Content-Length` announces; `None` when the
+/// client closed or went quiet. Clients wait for the answer before their next request, so a
+/// read never takes bytes of the next request.
+fn read_request(stream: &mut TcpStream) -> Option<(Vec<u8>, Vec<u8>)> {
+    let mut data = Vec::new();
     let mut chunk = [0u8; 4096];
-    while !head.ends_with(b"\r\n\r\n") {
-        match stream.read(&mut chunk) {
-            Ok(0) | Err(_) => return None,
-            Ok(n) => head.extend_from_slice(&chunk[..n]),
+    let end = loop {
+        if let Some(at) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at + 4;
         }
-        if head.len() > 16 * 1024 {
+        if data.len() > 16 * 1024 {
             return None;
         }
+        match stream.read(&mut chunk) {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => data.extend_from_slice(&chunk[..n]),
+        }
+    };
+    let body = data.split_off(end);
+    let length = seen(&data, Vec::new())
+        .header("content-length")
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(0);
+    let mut body = body;
+    while body.len() < length {
+        match stream.read(&mut chunk) {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => body.extend_from_slice(&chunk[..n]),
+        }
     }
-    Some(head)
+    Some((data, body))
 }
 
-/// The request line and headers of `head`.
-fn seen(head: &[u8]) -> Seen {
+/// The request line and headers of `head`, with its `body`.
+fn seen(head: &[u8], body: Vec<u8>) -> Seen {
     let text = String::from_utf8_lossy(head);
     let mut lines = text.split("\r\n");
     let mut parts = lines.next().unwrap_or_default().split_whitespace();
@@ -257,6 +275,7 @@ fn seen(head: &[u8]) -> Seen {
         method,
         path,
         headers,
+        body,
         at: Instant::now(),
     }
 }
@@ -265,14 +284,14 @@ fn serve(mut stream: TcpStream, state: &Mutex<State>, counters: &Counters) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
     // Trickled bytes go out one by one, as a slow server sends them.
     let _ = stream.set_nodelay(true);
-    while let Some(head) = read_head(&mut stream) {
+    while let Some((head, body)) = read_request(&mut stream) {
         let number = counters.requests.fetch_add(1, Ordering::SeqCst);
         let now = counters.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         counters.max_in_flight.fetch_max(now, Ordering::SeqCst);
         let reply = {
             let mut state = state.lock().unwrap();
             if matches!(state.script, Script::Queue(_)) {
-                state.seen.push(seen(&head));
+                state.seen.push(seen(&head, body));
             }
             match &mut state.script {
                 Script::Queue(queue) if queue.len() > 1 => queue.pop_front().unwrap(),

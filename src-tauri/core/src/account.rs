@@ -178,6 +178,16 @@ pub fn validate_list(accounts: &[Account]) -> Vec<FieldError> {
 }
 
 fn check_id(id: &str) -> Result<(), String> {
+    check_slug(id)?;
+    if RESERVED_IDS.contains(&id) || id.starts_with("file-") {
+        return Err(format!("{id:?} is reserved"));
+    }
+    Ok(())
+}
+
+/// The shape of a name that goes into keyring entries, file and variable names (an
+/// account's id, an alert channel's name): lowercase letters, digits and inner dashes.
+pub(crate) fn check_slug(id: &str) -> Result<(), String> {
     let shaped = !id.is_empty()
         && id.len() <= MAX_ID_LEN
         && id
@@ -189,9 +199,6 @@ fn check_id(id: &str) -> Result<(), String> {
         return Err(format!(
             "must be 1 to {MAX_ID_LEN} lowercase letters, digits or inner dashes"
         ));
-    }
-    if RESERVED_IDS.contains(&id) || id.starts_with("file-") {
-        return Err(format!("{id:?} is reserved"));
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! is read, how the user is told, whether this is the demo). Nothing else decides these.
 
 use crate::account::Account;
+use crate::alert_channel::{AlertOutbox, RetryPolicy, SecretLookup, SecretSources};
 use crate::alert_state::AlertStateFile;
 use crate::connection_test::{test_connection, ConnectionTest};
 use crate::demo::{demo_settings, demo_token, DemoSource, DEMO_INTERVAL};
@@ -99,6 +100,10 @@ pub struct Context {
     http: Arc<Mutex<Option<HttpClient>>>,
     /// Closed while the keyring is locked, for every account at once.
     pub keyring: Arc<KeyringGate>,
+    /// Where the alert channels' secrets may come from besides the keyring.
+    pub secret_sources: SecretSources,
+    /// The alert channels' outbox, started with the first monitor.
+    outbox: Mutex<Option<AlertOutbox>>,
 }
 
 impl Context {
@@ -146,6 +151,8 @@ impl Context {
             notices,
             http: Arc::default(),
             keyring: KeyringGate::new(),
+            secret_sources: SecretSources::from_environment(),
+            outbox: Mutex::new(None),
         }
     }
 
@@ -161,7 +168,34 @@ impl Context {
 
     /// Takes `saved` as the settings saved now (the window saved them).
     pub fn set_saved(&self, saved: Settings) {
+        let settings = self.effective(&saved);
         *self.saved.write() = saved;
+        if let Some(outbox) = self.outbox.lock().as_ref() {
+            outbox.configure(settings.alert_channels.clone(), &settings.network());
+        }
+    }
+
+    /// Finds an alert channel's secret: its file or credential, else the keyring.
+    pub fn secret_lookup(&self) -> SecretLookup {
+        let sources = self.secret_sources.clone();
+        Arc::new(move |channel: &str| sources.lookup(channel))
+    }
+
+    /// The outbox every monitor hands its alerts to for the channels; started on the current
+    /// tokio runtime the first time it is asked for.
+    pub fn alert_outbox(&self) -> AlertOutbox {
+        self.outbox
+            .lock()
+            .get_or_insert_with(|| {
+                let settings = self.settings();
+                AlertOutbox::start(
+                    settings.alert_channels.clone(),
+                    &settings.network(),
+                    self.secret_lookup(),
+                    RetryPolicy::default(),
+                )
+            })
+            .clone()
     }
 
     /// `account`'s name where the app must say which account it speaks of: always in the
@@ -413,6 +447,7 @@ impl Context {
             alert_state: AlertStateFile::for_account(self.profile, &account.id, first),
             clock,
             keyring: self.keyring.clone(),
+            channels: self.alert_outbox(),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! tray app and the tests all share one tested core.
 
 pub mod account;
+pub mod alert_channel;
 pub mod alert_policy;
 pub mod alert_state;
 mod atomic_file;
@@ -27,6 +28,7 @@ pub mod paths;
 pub mod plugin_range;
 pub mod remedy;
 pub mod runtime;
+mod secret_file;
 pub mod settings;
 pub mod snapshot;
 pub mod token;

@@ -6,6 +6,7 @@
 //! polled within about a minute.
 
 use crate::account::Account;
+use crate::alert_channel::{AlertEvent, AlertOutbox};
 use crate::alert_policy::{AlertPolicy, AlertState};
 use crate::alert_state::AlertStateFile;
 use crate::backoff::retry_delay;
@@ -65,6 +66,8 @@ pub struct MonitorDeps {
     pub clock: Arc<dyn Clock>,
     /// Closed while the keyring is locked; the monitor resumes when it opens.
     pub keyring: Arc<KeyringGate>,
+    /// Where alerts go besides the desktop; takes them without waiting.
+    pub channels: AlertOutbox,
 }
 
 /// One account's monitor: the account, the app-wide settings (timeout, notifications) and
@@ -520,8 +523,10 @@ impl Engine {
         Some(self.recent.forecast(self.config.account.warning_level))
     }
 
+    /// Tells the alert channels (handed over, never awaited) and the desktop (unless its
+    /// notifications are off).
     async fn notify(&mut self, alerts: Vec<crate::alert_policy::Alert>) {
-        if alerts.is_empty() || !self.config.settings.notifications.enabled {
+        if alerts.is_empty() {
             return;
         }
         let unit = self
@@ -530,6 +535,21 @@ impl Engine {
             .as_ref()
             .map(|b| b.unit().to_owned())
             .unwrap_or_else(|| "credits".into());
+        let amount = self.snapshot.balance.as_ref().map(|b| b.amount);
+        let now = self.deps.clock.now();
+        for alert in &alerts {
+            self.deps.channels.send(&AlertEvent::new(
+                alert,
+                &self.config.account,
+                amount,
+                &unit,
+                now,
+                &self.config.settings.top_up_url,
+            ));
+        }
+        if !self.config.settings.notifications.enabled {
+            return;
+        }
         let notes: Vec<_> = alerts.iter().map(|a| a.notification(&unit)).collect();
         let notifier = self.deps.notifier.clone();
         let result = tokio::task::spawn_blocking(move || {

@@ -2,6 +2,7 @@
 //! The token is not a setting and never appears here.
 
 use crate::account::{self, Account};
+use crate::alert_channel::{self, ChannelSettings};
 use crate::atomic_file::write_atomically;
 use crate::clickatell::SourceConfig;
 use crate::field_error::FieldError;
@@ -36,6 +37,8 @@ pub struct Settings {
     /// A PEM file of CA certificates trusted besides the machine's store (a company's
     /// TLS-inspecting proxy).
     pub ca_file: Option<PathBuf>,
+    /// Where alerts go besides the desktop: webhooks (their addresses live in the keyring).
+    pub alert_channels: Vec<ChannelSettings>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -68,6 +71,7 @@ impl Default for Settings {
             top_up_url: DEFAULT_TOP_UP_URL.to_owned(),
             proxy: "system".to_owned(),
             ca_file: None,
+            alert_channels: Vec::new(),
             extra: Map::new(),
         }
     }
@@ -128,6 +132,7 @@ impl Settings {
                 "must be a full path, like /usr/local/share/ca-certificates/company.crt".into(),
             ));
         }
+        errors.extend(alert_channel::validate_list(&self.alert_channels));
         errors.extend(account::validate_list(&self.accounts));
         errors.extend(self.accounts.iter().flat_map(Account::validate));
         errors

@@ -4,6 +4,7 @@
 
 use crate::account::Account;
 use crate::remedy::Remedy;
+use crate::secret_file::SecretFileError;
 use crate::token::{ApiToken, TokenError};
 use crate::token_names::{CREDENTIAL, TOKEN_ENV, TOKEN_FILE_ENV};
 use std::collections::BTreeMap;
@@ -193,29 +194,18 @@ fn env_token(raw: &str, var: String) -> Result<Option<(ApiToken, TokenOrigin)>, 
     }
 }
 
-/// Reads a token file; with `private`, refuses one that group or others may read, as ssh does
-/// with keys, before reading a byte of it.
+/// Reads a token file; with `private`, refuses one that group or others may read.
 fn read_token_file(path: &Path, private: bool) -> Result<ApiToken, TokenStoreError> {
-    let unreadable = |e: std::io::Error| TokenStoreError::FileUnreadable {
-        path: path.to_owned(),
-        detail: e.to_string(),
-    };
-    #[cfg(unix)]
-    if private {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path)
-            .map_err(unreadable)?
-            .permissions()
-            .mode()
-            & 0o7777;
-        if mode & 0o077 != 0 {
-            return Err(TokenStoreError::FileTooOpen {
-                path: path.to_owned(),
-                mode,
-            });
-        }
-    }
-    let text = std::fs::read_to_string(path).map_err(unreadable)?;
+    let text = crate::secret_file::read(path, private).map_err(|e| match e {
+        SecretFileError::Unreadable(e) => TokenStoreError::FileUnreadable {
+            path: path.to_owned(),
+            detail: e.to_string(),
+        },
+        SecretFileError::TooOpen { mode } => TokenStoreError::FileTooOpen {
+            path: path.to_owned(),
+            mode,
+        },
+    })?;
     ApiToken::parse(&text).map_err(|source| TokenStoreError::FileTokenInvalid {
         path: path.to_owned(),
         source,

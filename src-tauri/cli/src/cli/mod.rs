@@ -1,5 +1,6 @@
 //! The command line: argument definitions and the commands behind them.
 
+mod alert;
 mod balance;
 mod check;
 pub mod generate_assets;
@@ -166,6 +167,12 @@ pub enum Command {
         #[command(subcommand)]
         action: ProxyAction,
     },
+    /// Team alert channels (webhooks, set up in the settings): store a channel's webhook
+    /// address in the OS keyring, or send a test alert.
+    Alert {
+        #[command(subcommand)]
+        action: AlertAction,
+    },
 }
 
 impl Command {
@@ -177,6 +184,7 @@ impl Command {
             Self::Watch { .. } => "watch",
             Self::Token { .. } => "token",
             Self::Proxy { .. } => "proxy",
+            Self::Alert { .. } => "alert",
         }
     }
 }
@@ -190,6 +198,30 @@ pub enum TokenAction {
     Delete,
     /// Say whether a token is stored and where (never its value).
     Status,
+}
+
+/// What to do with a team alert channel.
+#[derive(Debug, Clone, Subcommand)]
+pub enum AlertAction {
+    /// Store a channel's webhook address (it carries the receiver's token): read from
+    /// standard input when piped, else asked for without echo.
+    SetSecret {
+        /// The channel, by its name in the settings.
+        #[arg(long)]
+        channel: String,
+    },
+    /// Remove a channel's stored webhook address.
+    DeleteSecret {
+        /// The channel, by its name in the settings.
+        #[arg(long)]
+        channel: String,
+    },
+    /// Send a test alert to every channel (or the one named) once; fails if one fails.
+    Test {
+        /// Only this channel, by its name in the settings.
+        #[arg(long)]
+        channel: Option<String>,
+    },
 }
 
 /// What to do with the proxy's stored password.
@@ -252,6 +284,7 @@ pub fn execute(context: &Context, command: Command) -> Result<Outcome, CliError>
         Command::Check { warning, critical } => Ok(check::run(context, warning, critical)),
         Command::Token { action } => token::run(context, action),
         Command::Proxy { action } => proxy::run(context, action),
+        Command::Alert { action } => alert::run(context, action),
         Command::Watch {
             metrics_listen,
             metrics_allow_remote,

@@ -33,7 +33,8 @@ pub fn endpoint_url(base: &str, path: &str) -> Result<Url, FetchError> {
     Url::parse(&joined).map_err(|e| invalid(&e.to_string()))
 }
 
-fn is_loopback(host: &Host<&str>) -> bool {
+/// Whether `host` is this machine: the only place plain `http://` (or plain SMTP) may go.
+pub fn is_loopback(host: &Host<&str>) -> bool {
     match host {
         Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
         Host::Ipv4(ip) => IpAddr::V4(*ip).is_loopback(),

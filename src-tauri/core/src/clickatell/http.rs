@@ -122,6 +122,27 @@ impl HttpClient {
         url: &Url,
         headers: &[(&str, &str)],
     ) -> Result<RawResponse, FetchError> {
+        self.send(reqwest::Method::GET, url, headers, None).await
+    }
+
+    /// Sends a POST of `body` (an alert to a webhook) and reads the answer, as [`Self::get`].
+    pub async fn post(
+        &self,
+        url: &Url,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> Result<RawResponse, FetchError> {
+        self.send(reqwest::Method::POST, url, headers, Some(body))
+            .await
+    }
+
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        url: &Url,
+        headers: &[(&str, &str)],
+        body: Option<Vec<u8>>,
+    ) -> Result<RawResponse, FetchError> {
         let host = url.host_str().unwrap_or("-").to_owned();
         let route = self.router.route(url).await;
         // A proxy's password, in both spellings, kept out of every error text.
@@ -134,19 +155,25 @@ impl HttpClient {
                 vec![raw, decoded]
             })
             .unwrap_or_default();
-        let fail = |e: &reqwest::Error| {
+        // The address stays out of every error text too: a webhook's carries its secret.
+        let fail = |e: reqwest::Error| {
             secrets
                 .iter()
-                .fold(self.transport(&host, &route, e), |err, s| err.redact(s))
+                .fold(self.transport(&host, &route, &e.without_url()), |err, s| {
+                    err.redact(s)
+                })
         };
-        let mut request = self.inner.get(url.clone());
+        let mut request = self.inner.request(method, url.clone());
         for (name, value) in headers {
             request = request.header(*name, *value);
+        }
+        if let Some(body) = body {
+            request = request.body(body);
         }
         let mut response = match request.send().await {
             Ok(response) => response,
             Err(e) => {
-                let explained = self.explain_refusal(url, &route, fail(&e)).await;
+                let explained = self.explain_refusal(url, &route, fail(e)).await;
                 return Err(secrets.iter().fold(explained, |err, s| err.redact(s)));
             }
         };
@@ -170,7 +197,7 @@ impl HttpClient {
             });
         }
         let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(|e| fail(&e))? {
+        while let Some(chunk) = response.chunk().await.map_err(fail)? {
             if body.len() + chunk.len() > MAX_BODY_BYTES {
                 return Err(FetchError::BodyTooLarge {
                     limit: MAX_BODY_BYTES,

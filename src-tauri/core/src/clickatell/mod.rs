@@ -9,7 +9,7 @@ mod number;
 mod retry_after;
 mod source;
 
-pub use endpoint::endpoint_url;
+pub use endpoint::{endpoint_url, is_loopback};
 pub use error::{ApiError, ApiErrorKind, Disposition, FetchError};
 pub use http::{HttpClient, RawResponse, MAX_BODY_BYTES};
 pub use number::{parse_exact, NumberError};

@@ -91,6 +91,7 @@ fn rig_with_debounce(interval: Duration, delay: Duration, debounce: Duration) ->
         alert_state: None,
         clock: clock.clone(),
         keyring: KeyringGate::new(),
+        channels: Default::default(),
     };
     let handle = spawn_with_debounce(
         MonitorConfig {
@@ -327,6 +328,7 @@ fn locked_rig(
         alert_state: None,
         clock: Arc::new(SystemClock),
         keyring: gate,
+        channels: Default::default(),
     };
     spawn(
         MonitorConfig {

@@ -44,6 +44,7 @@ pub fn monitor(
         alert_state: alert_state_path.map(clickatell_core::alert_state::AlertStateFile::at),
         clock: Arc::new(SystemClock),
         keyring: clickatell_core::keyring_gate::KeyringGate::new(),
+        channels: Default::default(),
     };
     let handle = monitor::spawn(
         MonitorConfig {

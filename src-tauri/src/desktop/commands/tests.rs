@@ -136,6 +136,7 @@ fn rig_with(setup: Setup) -> Rig {
         alert_state: None,
         clock: clock.clone(),
         keyring: context.keyring.clone(),
+        channels: Default::default(),
     };
     let saved = Settings::default();
     let config = context.monitor_config(saved.first(), 0);
