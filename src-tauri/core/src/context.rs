@@ -266,6 +266,15 @@ impl Context {
         }
     }
 
+    /// The one account `--account` names, else every account set up, enabled or not (an
+    /// export of the history).
+    pub fn named_or_every_account(&self) -> Result<Vec<Account>, Choice> {
+        match &self.options.account {
+            Some(_) => self.accounts(),
+            None => Ok(self.settings().accounts),
+        }
+    }
+
     /// The one account a single-account command acts on: the one `--account` names, else
     /// the only enabled one.
     pub fn account(&self) -> Result<Account, Choice> {

@@ -42,6 +42,17 @@ pub struct Point {
     pub amount: Decimal,
 }
 
+/// One reading as an export holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reading {
+    pub at: OffsetDateTime,
+    pub amount: Decimal,
+    /// The currency, or `None` for credits.
+    pub currency: Option<String>,
+    /// Higher than the reading before it.
+    pub top_up: bool,
+}
+
 /// The readings database (WAL journal, so a crash never corrupts committed readings).
 pub struct History {
     conn: Mutex<rusqlite::Connection>,
@@ -202,6 +213,66 @@ impl History {
              ORDER BY at, rowid",
             rusqlite::params![account, from.unix_timestamp(), to.unix_timestamp()],
         )
+    }
+
+    /// Every reading of `account` from `from` to `to`, oldest first, each with its unit and
+    /// whether it was a top-up (higher than the reading before it, the one just before `from`
+    /// included): what an export holds.
+    pub fn readings(
+        &self,
+        account: &str,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+    ) -> Result<Vec<Reading>, HistoryError> {
+        let conn = self.conn.lock();
+        let (from, to) = (from.unix_timestamp(), to.unix_timestamp());
+        let mut before = conn
+            .prepare_cached(
+                "SELECT amount FROM readings WHERE account = ?1 AND at < ?2 \
+                 ORDER BY at DESC, rowid DESC LIMIT 1",
+            )
+            .map_err(|e| self.sql(e))?;
+        let mut previous: Option<Decimal> = before
+            .query_map(rusqlite::params![account, from], |row| {
+                row.get::<_, String>(0)
+            })
+            .map_err(|e| self.sql(e))?
+            .filter_map(|r| r.ok().and_then(|a| Decimal::from_str(&a).ok()))
+            .next();
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT at, amount, currency FROM readings \
+                 WHERE account = ?1 AND at >= ?2 AND at <= ?3 ORDER BY at, rowid",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map(rusqlite::params![account, from, to], |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, Option<String>>(2)?,
+                ))
+            })
+            .map_err(|e| self.sql(e))?;
+        let mut readings = Vec::new();
+        for row in rows {
+            let (at, amount, currency) = row.map_err(|e| self.sql(e))?;
+            let (Ok(at), Ok(amount)) = (
+                OffsetDateTime::from_unix_timestamp(at),
+                Decimal::from_str(&amount),
+            ) else {
+                continue;
+            };
+            let top_up = previous.is_some_and(|p| amount > p);
+            previous = Some(amount);
+            readings.push(Reading {
+                at,
+                amount,
+                currency,
+                top_up,
+            });
+        }
+        Ok(readings)
     }
 
     /// At most `max_points` points covering `from..=to` for a chart or a forecast: the range

@@ -17,6 +17,7 @@ pub mod demo;
 pub mod field_error;
 pub mod forecast;
 pub mod history;
+pub mod history_export;
 pub mod keyring_entry;
 pub mod keyring_gate;
 pub mod levels;

@@ -4,6 +4,7 @@ mod alert;
 mod balance;
 mod check;
 pub mod generate_assets;
+mod history;
 mod metrics;
 mod proxy;
 mod token;
@@ -14,6 +15,7 @@ use clap::{Args, Parser, Subcommand};
 use clickatell_core::account::Account;
 use clickatell_core::clickatell::parse_exact;
 use clickatell_core::context::{Choice, Context, NoToken, RunOptions};
+use clickatell_core::history_export::ExportFormat;
 use clickatell_core::limits;
 use clickatell_core::network::ProxySetting;
 use clickatell_core::plugin_range::PluginRange;
@@ -39,15 +41,17 @@ pub struct Cli {
 #[derive(Debug, Clone, Default, Args)]
 pub struct GlobalArgs {
     /// The account to act on, by name or id, when several are set up (`balance`, `check`,
-    /// `token`, `watch`); without it, `watch` and `balance --all` take every enabled one.
+    /// `token`, `watch`, `history`); without it, `watch` and `balance --all` take every
+    /// enabled one, `history` every one.
     #[arg(long, global = true, value_name = "NAME|ID")]
     pub account: Option<String>,
     /// Which Clickatell API the token belongs to: rest (legacy) or one-api.
     #[arg(long, global = true, value_parser = one_of::<Api>(), value_name = "rest|one-api")]
     pub api: Option<Api>,
-    /// Response format asked of the legacy REST API.
-    #[arg(long, global = true, value_parser = one_of::<Format>(), value_name = "json|xml")]
-    pub format: Option<Format>,
+    /// Response format asked of the legacy REST API (json, xml); for `history`, the
+    /// export's (csv, the default, or json).
+    #[arg(long, global = true, value_parser = one_of::<FormatFlag>(), value_name = "json|xml|csv")]
+    pub format: Option<FormatFlag>,
     /// Another address for the API (https://, or http:// to this machine for testing).
     #[arg(long, global = true, value_name = "URL")]
     pub base_url: Option<String>,
@@ -77,7 +81,43 @@ pub struct GlobalArgs {
     pub at_login: bool,
 }
 
+/// What `--format` names: the legacy REST API's response format, or the history export's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumString, strum::VariantNames)]
+#[strum(serialize_all = "kebab-case")]
+pub enum FormatFlag {
+    Json,
+    Xml,
+    Csv,
+}
+
 impl Cli {
+    /// Gives `history` its export format from `--format`, and refuses a format the command
+    /// cannot use (`csv` for the API, `xml` for an export).
+    fn settle_format(mut self) -> Result<Self, CliError> {
+        let flag = self.global.format;
+        match (&mut self.command, flag) {
+            (Some(Command::History { .. }), Some(FormatFlag::Xml)) => {
+                return Err(CliError::Usage(
+                    "history exports csv or json, not xml: give --format csv or --format json."
+                        .into(),
+                ));
+            }
+            (Some(Command::History { format, .. }), flag) => {
+                *format = Some(match flag {
+                    Some(FormatFlag::Json) => ExportFormat::Json,
+                    _ => ExportFormat::Csv,
+                });
+            }
+            (_, Some(FormatFlag::Csv)) => {
+                return Err(CliError::Usage(
+                    "--format csv is for `history`; the API's formats are json and xml.".into(),
+                ))
+            }
+            _ => {}
+        }
+        Ok(self)
+    }
+
     /// What the flags ask of the run, for the context that resolves them: the global ones,
     /// and `watch`'s levels and interval.
     pub fn run_options(&self) -> RunOptions {
@@ -86,7 +126,11 @@ impl Cli {
             demo: g.demo,
             account: g.account.clone(),
             api: g.api,
-            format: g.format,
+            format: g.format.and_then(|f| match f {
+                FormatFlag::Json => Some(Format::Json),
+                FormatFlag::Xml => Some(Format::Xml),
+                FormatFlag::Csv => None,
+            }),
             base_url: g.base_url.clone(),
             timeout_secs: g.timeout,
             proxy: g.proxy.clone(),
@@ -167,6 +211,20 @@ pub enum Command {
         #[command(subcommand)]
         action: ProxyAction,
     },
+    /// Print the recorded readings, for accounting: every account's (or --account's), as
+    /// CSV with a header (RFC 4180) or, with --format json, as JSON; exact amounts, UTC
+    /// times, top-ups flagged.
+    History {
+        /// The export's format, from --format.
+        #[arg(skip)]
+        format: Option<ExportFormat>,
+        /// From this day (YYYY-MM-DD, UTC) or time (RFC 3339); default: all kept.
+        #[arg(long, value_name = "DATE", value_parser = history::parse_when)]
+        since: Option<history::When>,
+        /// Up to the end of this day (YYYY-MM-DD, UTC) or this time (RFC 3339); default: now.
+        #[arg(long, value_name = "DATE", value_parser = history::parse_when)]
+        until: Option<history::When>,
+    },
     /// Team alert channels (webhooks, set up in the settings): store a channel's webhook
     /// address in the OS keyring, or send a test alert.
     Alert {
@@ -185,6 +243,7 @@ impl Command {
             Self::Token { .. } => "token",
             Self::Proxy { .. } => "proxy",
             Self::Alert { .. } => "alert",
+            Self::History { .. } => "history",
         }
     }
 }
@@ -285,6 +344,11 @@ pub fn execute(context: &Context, command: Command) -> Result<Outcome, CliError>
         Command::Token { action } => token::run(context, action),
         Command::Proxy { action } => proxy::run(context, action),
         Command::Alert { action } => alert::run(context, action),
+        Command::History {
+            format,
+            since,
+            until,
+        } => history::run(context, format.unwrap_or(ExportFormat::Csv), since, until),
         Command::Watch {
             metrics_listen,
             metrics_allow_remote,
@@ -343,9 +407,8 @@ fn parse_from(args: Vec<std::ffi::OsString>) -> Result<Invocation, CliError> {
             .unwrap_or_default();
         return Ok(Invocation::GenerateAssets(dir));
     }
-    <Cli as clap::FromArgMatches>::from_arg_matches(&matches)
-        .map(|cli| Invocation::Cli(Box::new(cli)))
-        .map_err(refused)
+    let cli = <Cli as clap::FromArgMatches>::from_arg_matches(&matches).map_err(refused)?;
+    Ok(Invocation::Cli(Box::new(cli.settle_format()?)))
 }
 
 /// The one account a command acts on; a run that did not say which is a usage error, with
