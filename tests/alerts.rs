@@ -383,7 +383,7 @@ fn alert_test_sends_each_channel_one_test_and_says_which_failed() {
     assert!(
         all.stderr.contains(
             "The test alert to \"unset\" (ntfy) failed: no webhook address is stored for it. \
-             Store its address with `clickatell-balance alert set-secret --channel unset`."
+             Store its webhook address with `clickatell-balance alert set-secret --channel unset`."
         ),
         "{}",
         all.stderr
@@ -414,4 +414,97 @@ fn alert_test_sends_each_channel_one_test_and_says_which_failed() {
     for out in [&one, &all, &unknown] {
         assert!(!out.stdout.contains(HOOK_SECRET) && !out.stderr.contains(HOOK_SECRET));
     }
+}
+
+#[test]
+fn email_arrives_over_starttls_with_the_facts_and_the_password_stays_secret() {
+    const PASSWORD: &str = "smtp_PASSWORD-9e8d7c";
+    let home = Sandbox::with_keyring();
+    let ca = support::network::TestCa::new("Example Corp Mail CA");
+    let smtp = support::mail::SmtpServer::start(&ca, "alerts", PASSWORD);
+    let channel = |port: u16| {
+        format!(
+            r#"{{"name":"ops-mail","kind":"email","host":"localhost","port":{port},
+                "security":"starttls","username":"alerts",
+                "from":"Clickatell Balance <alerts@example.com>",
+                "to":["ops@example.com","Finance <finance@example.com>"]}}"#
+        )
+    };
+    let with_ca = format!(r#","ca_file":"{}""#, ca.cert().display());
+    home.write_settings(&settings(&channel(smtp.daemon.port), &with_ca));
+
+    // Without the password stored, a test says how to store it.
+    let unset = home.run(&["alert", "test"], None, &[]);
+    unset.expect_code(1);
+    assert!(
+        unset.stderr.contains(
+            "no SMTP password is stored for it. Store its SMTP password with \
+             `clickatell-balance alert set-secret --channel ops-mail`."
+        ),
+        "{}",
+        unset.stderr
+    );
+    let stored = home.run(
+        &["alert", "set-secret", "--channel", "ops-mail"],
+        Some(&format!("{PASSWORD}\n")),
+        &[],
+    );
+    stored.expect_code(0);
+    assert!(stored
+        .stdout
+        .contains("The SMTP password of \"ops-mail\" (email) was stored"));
+
+    let clickatell = FakeClickatell::scripted(vec![
+        Reply::rest_balance("150.00"),
+        Reply::rest_balance("40.00"),
+    ]);
+    let child = watch(&home, &clickatell);
+    let messages = smtp.wait_for(1);
+    let polled = clickatell.requests().len();
+    wait_until("more polls", Duration::from_secs(10), || {
+        clickatell.requests().len() >= polled + 2
+    });
+    let log = stop(child);
+    assert_eq!(smtp.messages().len(), 1, "one message per crossing: {log}");
+    let mail = &messages[0];
+    for line in [
+        "X-Envelope-To: ops@example.com,finance@example.com",
+        "X-Auth-User: alerts",
+        "X-Tls: yes",
+        "From: \"Clickatell Balance\" <alerts@example.com>",
+        "To: ops@example.com, Finance <finance@example.com>",
+        "Subject: Clickatell balance critical (Main)",
+        "Content-Type: text/plain; charset=utf-8",
+        "40.00 credits left, below your critical level of 50.00.",
+        "Account: Main (main)",
+        "Balance: 40.00 credits",
+        "Level: 50",
+        "Severity: critical",
+        "Top up: https://portal.clickatell.com/",
+    ] {
+        assert!(mail.contains(line), "{line:?} missing from:\n{mail}");
+    }
+    assert!(mail.contains("\r\nDate: "), "{mail}");
+
+    let test = home.run(&["alert", "test", "--channel", "ops-mail"], None, &[]);
+    test.expect_code(0);
+    assert!(smtp.wait_for(2)[1].contains("Subject: Clickatell Balance test alert (Main)"));
+
+    // A server whose certificate is not trusted is refused, saying so.
+    home.write_settings(&settings(&channel(smtp.daemon.port), ""));
+    let untrusted = home.run(&["alert", "test"], None, &[]);
+    untrusted.expect_code(1);
+    assert!(
+        untrusted
+            .stderr
+            .contains("The test alert to \"ops-mail\" (email) failed"),
+        "{}",
+        untrusted.stderr
+    );
+    assert_eq!(smtp.messages().len(), 2, "nothing sent without trust");
+    for out in [&unset, &stored, &test, &untrusted] {
+        assert!(!out.stdout.contains(PASSWORD) && !out.stderr.contains(PASSWORD));
+    }
+    assert!(!log.contains(PASSWORD));
+    assert!(home.files_containing(PASSWORD).is_empty());
 }

@@ -5,6 +5,7 @@
 pub mod app;
 pub mod clickatell;
 pub mod desktop;
+pub mod mail;
 pub mod network;
 pub mod secret_service;
 pub mod session;

@@ -49,6 +49,50 @@ impl TestCa {
         self.dir.path().join("ca.pem")
     }
 
+    /// A certificate for `localhost` (and 127.0.0.1) signed by this CA, with its key, for a
+    /// server of the test's own: (certificate, key).
+    pub fn server_cert(&self) -> (PathBuf, PathBuf) {
+        let (key, csr, cert, ext) = (
+            self.dir.path().join("server-key.pem"),
+            self.dir.path().join("server.csr"),
+            self.dir.path().join("server.pem"),
+            self.dir.path().join("server.ext"),
+        );
+        std::fs::write(&ext, "subjectAltName=DNS:localhost,IP:127.0.0.1\n").unwrap();
+        let run = |cmd: &mut Command| {
+            let out = cmd.output().expect("openssl");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        run(Command::new("openssl")
+            .args(["req", "-new", "-newkey", "ec", "-pkeyopt"])
+            .args([
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-subj",
+                "/CN=localhost",
+            ])
+            .arg("-keyout")
+            .arg(&key)
+            .arg("-out")
+            .arg(&csr));
+        run(Command::new("openssl")
+            .args(["x509", "-req", "-days", "2", "-in"])
+            .arg(&csr)
+            .arg("-CA")
+            .arg(self.cert())
+            .arg("-CAkey")
+            .arg(self.dir.path().join("key.pem"))
+            .args(["-CAcreateserial", "-extfile"])
+            .arg(&ext)
+            .arg("-out")
+            .arg(&cert));
+        (cert, key)
+    }
+
     /// The machine's own bundle with this CA added, as `update-ca-certificates` writes it.
     pub fn system_bundle_with_it(&self) -> PathBuf {
         let path = self.dir.path().join("ca-certificates.crt");
@@ -82,7 +126,7 @@ pub struct Daemon {
 impl Daemon {
     /// Starts `command(port)` on free ports until one stays up and accepts connections
     /// (the port may be taken between finding it free and the daemon binding it).
-    fn start(dir: tempfile::TempDir, what: &str, command: impl Fn(u16) -> Command) -> Self {
+    pub fn start(dir: tempfile::TempDir, what: &str, command: impl Fn(u16) -> Command) -> Self {
         let log = dir.path().join(format!("{what}.log"));
         for _ in 0..5 {
             let port = TcpListener::bind("127.0.0.1:0")

@@ -1,15 +1,18 @@
 //! Alerts that reach the team where it works: webhooks (Slack, Microsoft Teams, ntfy, any
-//! JSON receiver), for the same alerts the desktop notification gets, from the tray app and
-//! `watch` alike. A channel is an app-wide setting; its secret (a webhook's address, which
-//! carries its own token) lives in the keyring, never in `settings.json`. Delivery is off the
-//! poll path: a channel that fails never costs a reading.
+//! JSON receiver) and email, for the same alerts the desktop notification gets, from the tray
+//! app and `watch` alike. A channel is an app-wide setting; its secret (a webhook's address,
+//! which carries its own token; an SMTP password) lives in the keyring, never in
+//! `settings.json`. Delivery is off the poll path: a channel that fails never costs a reading.
 
 mod delivery;
+mod email;
 mod event;
+mod refusal;
 mod secret;
 mod webhook;
 
 pub use delivery::{deliver, AlertOutbox, ChannelProblem, DeliveryError, RetryPolicy};
+pub use email::{EmailSettings, SmtpSecurity};
 pub use event::{AlertEvent, AlertKind};
 pub use secret::{
     ChannelSecret, ChannelSecretStore, SecretError, SecretLookup, SecretOrigin, SecretSources,
@@ -103,6 +106,18 @@ impl WebhookFormat {
 pub enum ChannelKind {
     /// An HTTP POST to the address kept in the keyring.
     Webhook { format: WebhookFormat },
+    /// A plain-text email over SMTP; the password (if the server asks for one) in the keyring.
+    Email(EmailSettings),
+}
+
+impl ChannelKind {
+    /// What its secret is, in sentences.
+    pub fn secret_name(&self) -> &'static str {
+        match self {
+            Self::Webhook { .. } => "webhook address",
+            Self::Email(_) => "SMTP password",
+        }
+    }
 }
 
 /// One alert channel, as `settings.json` keeps it (without its secret).
@@ -120,8 +135,11 @@ pub struct ChannelSettings {
 impl ChannelSettings {
     /// The channel in sentences: `"team" (Slack)`.
     pub fn describe(&self) -> String {
-        let ChannelKind::Webhook { format } = self.kind;
-        format!("{:?} ({})", self.name, format.label())
+        let what = match &self.kind {
+            ChannelKind::Webhook { format } => format.label(),
+            ChannelKind::Email(_) => "email",
+        };
+        format!("{:?} ({what})", self.name)
     }
 
     /// Whether an alert of `severity` goes to this channel.
@@ -150,6 +168,14 @@ pub fn validate_list(channels: &[ChannelSettings]) -> Vec<FieldError> {
                 "alert_channels",
                 format!("the name {:?} {message}", channel.name),
             ));
+        }
+        if let ChannelKind::Email(email) = &channel.kind {
+            errors.extend(
+                email
+                    .validate()
+                    .into_iter()
+                    .map(|m| FieldError::new("alert_channels", format!("{:?}: {m}", channel.name))),
+            );
         }
         if channels[..i].iter().any(|c| c.name == channel.name) {
             errors.push(FieldError::new(

@@ -1,12 +1,13 @@
-//! `clickatell-balance alert set-secret|delete-secret|test`: a channel's webhook address in
-//! the OS keyring, and a test alert through the same delivery the monitors use.
+//! `clickatell-balance alert set-secret|delete-secret|test`: a channel's secret (a webhook's
+//! address, an SMTP password) in the OS keyring, and a test alert through the same delivery
+//! the monitors use.
 
 use super::token::read_secret;
 use super::{done, failed, AlertAction};
 use crate::exit::{CliError, Outcome};
 use clickatell_core::alert_channel::{
-    deliver, webhook_url, AlertEvent, ChannelSecret, ChannelSecretStore, ChannelSettings,
-    DeliveryError, RetryPolicy, SECRET_SERVICE,
+    deliver, webhook_url, AlertEvent, ChannelKind, ChannelSecret, ChannelSecretStore,
+    ChannelSettings, DeliveryError, RetryPolicy, SECRET_SERVICE,
 };
 use clickatell_core::context::Context;
 use clickatell_core::keyring_entry::KEYRING_NAME;
@@ -19,13 +20,14 @@ pub fn run(context: &Context, action: AlertAction) -> Result<Outcome, CliError> 
         AlertAction::DeleteSecret { channel } => {
             let channel = channel_named(context, &channel)?;
             let entry = entry(&channel);
+            let what = channel.kind.secret_name();
             match ChannelSecretStore::for_channel(&channel.name).delete() {
                 Ok(true) => done(&format!(
-                    "The webhook address of {} was removed from {entry}.",
+                    "The {what} of {} was removed from {entry}.",
                     channel.describe()
                 )),
                 Ok(false) => done(&format!(
-                    "No webhook address of {} was stored in {entry}.",
+                    "No {what} of {} was stored in {entry}.",
                     channel.describe()
                 )),
                 Err(e) => Err(failed(e.user_message())),
@@ -69,22 +71,28 @@ fn entry(channel: &ChannelSettings) -> String {
 }
 
 fn set_secret(channel: &ChannelSettings) -> Result<Outcome, CliError> {
+    let what = channel.kind.secret_name();
     let raw = read_secret(&format!(
-        "Webhook address of {} (input is hidden): ",
+        "The {what} of {} (input is hidden): ",
         channel.describe()
     ))
-    .map_err(|e| failed(format!("Could not read the address: {e}.")))?;
+    .map_err(|e| failed(format!("Could not read the {what}: {e}.")))?;
     let secret = ChannelSecret::new(&raw);
-    if let Err(reason) = webhook_url(secret.expose()) {
+    let usable = match channel.kind {
+        ChannelKind::Webhook { .. } => webhook_url(secret.expose()).map(|_| ()),
+        ChannelKind::Email(_) if secret.expose().is_empty() => Err("it is empty".to_owned()),
+        ChannelKind::Email(_) => Ok(()),
+    };
+    if let Err(reason) = usable {
         return Err(failed(format!(
-            "That webhook address cannot be used: {reason}. Nothing was stored."
+            "That {what} cannot be used: {reason}. Nothing was stored."
         )));
     }
     ChannelSecretStore::for_channel(&channel.name)
         .set(&secret)
         .map_err(|e| failed(format!("{} Nothing was stored.", e.user_message())))?;
     done(&format!(
-        "The webhook address of {} was stored in {}.",
+        "The {what} of {} was stored in {}.",
         channel.describe(),
         entry(channel)
     ))
@@ -132,8 +140,12 @@ fn test(context: &Context, key: Option<&str>) -> Result<Outcome, CliError> {
 /// What to do about a failure, by the command line's commands.
 fn remedy(channel: &ChannelSettings, e: &DeliveryError) -> String {
     match e {
-        DeliveryError::NoSecret | DeliveryError::BadAddress(_) => format!(
-            " Store its address with `clickatell-balance alert set-secret --channel {}`.",
+        DeliveryError::NoSecret(what) => format!(
+            " Store its {what} with `clickatell-balance alert set-secret --channel {}`.",
+            channel.name
+        ),
+        DeliveryError::BadAddress(_) => format!(
+            " Store a new one with `clickatell-balance alert set-secret --channel {}`.",
             channel.name
         ),
         _ => String::new(),

@@ -225,8 +225,8 @@ pub enum Command {
         #[arg(long, value_name = "DATE", value_parser = history::parse_when)]
         until: Option<history::When>,
     },
-    /// Team alert channels (webhooks, set up in the settings): store a channel's webhook
-    /// address in the OS keyring, or send a test alert.
+    /// Team alert channels (webhooks and email, set up in the settings): store a channel's
+    /// secret in the OS keyring, or send a test alert.
     Alert {
         #[command(subcommand)]
         action: AlertAction,
@@ -262,14 +262,14 @@ pub enum TokenAction {
 /// What to do with a team alert channel.
 #[derive(Debug, Clone, Subcommand)]
 pub enum AlertAction {
-    /// Store a channel's webhook address (it carries the receiver's token): read from
-    /// standard input when piped, else asked for without echo.
+    /// Store a channel's secret (a webhook's address, which carries the receiver's token, or
+    /// an SMTP password): read from standard input when piped, else asked for without echo.
     SetSecret {
         /// The channel, by its name in the settings.
         #[arg(long)]
         channel: String,
     },
-    /// Remove a channel's stored webhook address.
+    /// Remove a channel's stored secret.
     DeleteSecret {
         /// The channel, by its name in the settings.
         #[arg(long)]

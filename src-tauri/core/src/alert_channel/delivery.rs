@@ -4,10 +4,12 @@
 //! HTTP client's timeout) and a few attempts with backoff, honouring `Retry-After` on 429; a
 //! channel that keeps failing is said once (the log, the tray, the window), never a storm.
 
+use super::email;
 use super::event::AlertEvent;
+use super::refusal::Refusal;
 use super::secret::{SecretError, SecretLookup};
 use super::webhook::{request, webhook_url};
-use super::{ChannelKind, ChannelSettings, WebhookFormat};
+use super::{ChannelKind, ChannelSettings, EmailSettings, WebhookFormat};
 use crate::clickatell::{parse_retry_after, Disposition, HttpClient};
 use crate::network::NetworkConfig;
 use parking_lot::Mutex;
@@ -47,10 +49,11 @@ impl Default for RetryPolicy {
 /// Why an alert did not reach a channel. Never holds the channel's secret.
 #[derive(Debug, Error)]
 pub enum DeliveryError {
-    #[error("no webhook address is stored for it")]
-    NoSecret,
-    #[error("its webhook address cannot be read: {0}")]
-    Secret(#[from] SecretError),
+    /// What the secret is: "webhook address", "SMTP password".
+    #[error("no {0} is stored for it")]
+    NoSecret(&'static str),
+    #[error("its {0} cannot be read: {1}")]
+    Secret(&'static str, SecretError),
     #[error("its stored webhook address is not usable: {0}")]
     BadAddress(String),
     #[error("the HTTP client could not start: {0}")]
@@ -59,10 +62,10 @@ pub enum DeliveryError {
     Failed(String),
 }
 
-/// One try's failure: worth another, perhaps after the receiver's `Retry-After`, or not.
-enum Refusal {
-    Retry(String, Option<Duration>),
-    Final(String),
+/// Where one channel's alert goes, its secret read and checked.
+enum Target<'a> {
+    Webhook(WebhookFormat, Url),
+    Email(&'a EmailSettings),
 }
 
 /// Sends `event` to `channel`, trying as `retry` allows.
@@ -73,19 +76,35 @@ pub async fn deliver(
     secrets: &SecretLookup,
     retry: &RetryPolicy,
 ) -> Result<(), DeliveryError> {
+    let what = channel.kind.secret_name();
     let lookup = secrets.clone();
     let name = channel.name.clone();
     let secret = tokio::task::spawn_blocking(move || lookup(&name))
         .await
-        .map_err(|e| DeliveryError::Failed(format!("the keyring lookup failed: {e}")))??
-        .ok_or(DeliveryError::NoSecret)?
-        .0;
-    let url = webhook_url(secret.expose()).map_err(DeliveryError::BadAddress)?;
-    let ChannelKind::Webhook { format } = channel.kind;
+        .map_err(|e| DeliveryError::Failed(format!("the keyring lookup failed: {e}")))?
+        .map_err(|e| DeliveryError::Secret(what, e))?
+        .map(|(secret, _)| secret);
+    let target = match (&channel.kind, &secret) {
+        (ChannelKind::Webhook { .. }, None) => return Err(DeliveryError::NoSecret(what)),
+        (ChannelKind::Webhook { format }, Some(secret)) => Target::Webhook(
+            *format,
+            webhook_url(secret.expose()).map_err(DeliveryError::BadAddress)?,
+        ),
+        (ChannelKind::Email(email), None) if email.username.is_some() => {
+            return Err(DeliveryError::NoSecret(what))
+        }
+        (ChannelKind::Email(email), _) => Target::Email(email),
+    };
     let mut delay = retry.first_delay;
     for attempt in 1..=retry.attempts.max(1) {
         let last = attempt >= retry.attempts;
-        match post(http, format, &url, event).await {
+        let sent = match &target {
+            Target::Webhook(format, url) => post(http, *format, url, event).await,
+            Target::Email(email) => {
+                email::send(email, secret.as_ref(), event, http.network()).await
+            }
+        };
+        match sent {
             Ok(()) => return Ok(()),
             Err(Refusal::Final(detail)) => return Err(DeliveryError::Failed(detail)),
             Err(Refusal::Retry(detail, _)) if last => return Err(DeliveryError::Failed(detail)),

@@ -116,13 +116,14 @@ impl AlertEvent {
         Self {
             kind,
             severity,
+            // Whole seconds: what people and receivers read.
+            at: at.replace_nanosecond(0).unwrap_or(at),
             account_id: account.id.clone(),
             account_name: account.name.clone(),
             amount,
             unit: unit.to_owned(),
             threshold,
             forecast_days,
-            at,
             top_up_url: top_up_url.to_owned(),
             summary: note.summary,
             message: note.body,
