@@ -225,6 +225,10 @@ fn no_two_modules_import_each_other_in_the_core_or_the_desktop() {
     }
 }
 
+/// The plugins' permissions the window has besides its own commands: the history export's
+/// save dialog alone (no open dialog, no message boxes, no file system access).
+const PLUGIN_PERMISSIONS: &[&str] = &["dialog:allow-save"];
+
 #[test]
 fn the_capability_grants_exactly_the_listed_commands() {
     let path = root().join("src-tauri/capabilities/default.json");
@@ -236,7 +240,18 @@ fn the_capability_grants_exactly_the_listed_commands() {
         .iter()
         .map(|p| p.as_str().unwrap())
         .filter(|p| !p.starts_with("core:event:"))
+        .filter(|p| !PLUGIN_PERMISSIONS.contains(p))
         .collect();
+    for plugin in PLUGIN_PERMISSIONS {
+        assert!(
+            capability["permissions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p == plugin),
+            "{plugin} is not granted"
+        );
+    }
     let listed: Vec<String> = COMMANDS
         .iter()
         .map(|name| format!("allow-{}", name.replace('_', "-")))

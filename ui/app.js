@@ -5,7 +5,9 @@ import {
 import { renderChart } from './chart.js';
 import { commands, events } from './contract.js';
 import { unitOf } from './format.js';
-import { errorText, invoke, listen } from './ipc.js';
+import {
+  errorText, invoke, listen, saveDialog,
+} from './ipc.js';
 import { renderOverview } from './overview.js';
 import { loadSettings, wireSettings } from './settings.js';
 
@@ -38,6 +40,23 @@ function show(view) {
 
 /** The arguments that make a command act on the account shown (none with one account). */
 const shownAccount = () => (selectedAccount() ? { account: selectedAccount() } : {});
+
+/** "Export CSV…": the shown account's readings, to the file chosen in the save dialog. */
+async function exportCsv() {
+  const result = $('export-result');
+  try {
+    const path = await saveDialog({
+      title: 'Export the history as CSV',
+      defaultPath: 'clickatell-balance-history.csv',
+      filters: [{ name: 'CSV', extensions: ['csv'] }],
+    });
+    if (!path) return;
+    result.textContent = 'Exporting…';
+    result.textContent = await invoke(commands.exportHistory, { path, ...shownAccount() });
+  } catch (error) {
+    result.textContent = errorText(error);
+  }
+}
 
 /** What the overview shows for a disabled account, which has no snapshot. */
 const notWatched = { status: 'disabled', texts: { state: 'Disabled — not watched' } };
@@ -126,6 +145,7 @@ async function start() {
   for (const button of document.querySelectorAll('[data-range]')) {
     button.addEventListener('click', () => { range = button.dataset.range; drawHistory(); });
   }
+  $('export-csv').addEventListener('click', exportCsv);
   window.addEventListener('hashchange', () => show(window.location.hash.slice(1)));
   onSelect((card) => {
     renderOverview(card.snapshot ?? notWatched);

@@ -17,6 +17,10 @@ export const commands = Object.freeze({
   testConnection: 'test_connection',
   saveProxyPassword: 'save_proxy_password',
   proxyPasswordStatus: 'proxy_password_status',
+  channelSecrets: 'channel_secrets',
+  saveChannelSecret: 'save_channel_secret',
+  sendTestAlert: 'send_test_alert',
+  exportHistory: 'export_history',
 });
 
 export const events = Object.freeze({

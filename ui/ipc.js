@@ -8,6 +8,9 @@ const tauri = () => {
 
 export const invoke = (command, args = {}) => tauri().core.invoke(command, args);
 
+/** The native save dialog (the only dialog the window may open): the chosen path, or null. */
+export const saveDialog = (options) => tauri().dialog.save(options);
+
 export const listen = (event, handler) => tauri().event.listen(event, (e) => handler(e.payload));
 
 /** A user-facing sentence from a command's error, whatever its shape. */

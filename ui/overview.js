@@ -36,7 +36,8 @@ export function renderOverview(snapshot) {
   $('refresh-row').hidden = firstRun;
   $('refresh').textContent = refreshLabel(snapshot.status);
   const problem = $('problem');
-  const text = [snapshot.error, snapshot.notification_error].filter(Boolean).join(' ');
+  const text = [snapshot.error, snapshot.notification_error, ...(snapshot.alerts_failing || [])]
+    .filter(Boolean).join(' ');
   problem.hidden = !text || firstRun;
   $('problem-text').textContent = text;
   // What to do, in the window's words (from the core, as the other texts): each points

@@ -3,6 +3,9 @@
 // Validation is the backend's: its field errors are shown beside each field, and nothing is
 // saved while one is invalid.
 import { shownIn } from './accounts.js';
+import {
+  formChannels, loadChannels, saveChannelSecrets, wireChannels,
+} from './channels.js';
 import { commands } from './contract.js';
 import { errorText, invoke } from './ipc.js';
 
@@ -218,7 +221,7 @@ export async function loadSettings() {
   $('top_up_url').value = loaded.top_up_url;
   showProxy(loaded.proxy);
   $('ca_file').value = loaded.ca_file ?? '';
-  await Promise.all([showTokenStatusOf(), showProxyPasswordStatus()]);
+  await Promise.all([showTokenStatusOf(), showProxyPasswordStatus(), loadChannels(loaded)]);
   return loaded;
 }
 
@@ -257,6 +260,7 @@ function formSettings() {
     top_up_url: $('top_up_url').value.trim(),
     proxy: formProxy(),
     ca_file: $('ca_file').value.trim() || null,
+    alert_channels: formChannels(),
     notifications: {
       ...loaded.notifications,
       enabled: $('notify_enabled').checked,
@@ -313,6 +317,7 @@ async function save(event) {
       $('proxy_password').value = '';
     }
     await showProxyPasswordStatus();
+    await saveChannelSecrets(loaded);
     result.textContent = 'Saved. The new settings apply now.';
     window.dispatchEvent(new CustomEvent('accounts-changed'));
   } catch (error) {
@@ -426,6 +431,7 @@ async function testNotification() {
 
 export function wireSettings() {
   $('settings-form').addEventListener('submit', save);
+  wireChannels();
   $('add-account').addEventListener('click', addAccount);
   $('new-account-name').addEventListener('keydown', (event) => {
     if (event.key === 'Enter') { event.preventDefault(); addAccount(); }

@@ -87,6 +87,12 @@ function bridge(responses) {
         return JSON.parse(JSON.stringify(r.value));
       },
     },
+    dialog: {
+      save: async (options) => {
+        window.__dialog = options;
+        return window.__savePath ?? null;
+      },
+    },
     event: {
       listen: async (name, handler) => {
         (window.__listeners[name] ||= []).push(handler);
@@ -114,6 +120,10 @@ async function open(snapshotName, {
     test_connection: { value: await fixture('connection-report') },
     proxy_password_status: { value: await fixture('proxy-password-status') },
     save_proxy_password: { value: await fixture('proxy-password-stored') },
+    channel_secrets: { value: await fixture('channel-secrets') },
+    save_channel_secret: { value: await fixture('channel-secrets') },
+    send_test_alert: await fixture('test-alert'),
+    export_history: await fixture('export-history'),
     __connectionBadProxy: await fixture('connection-bad-proxy'),
     __historyEmpty: { value: await fixture('history-empty') },
     __saveSettings: await fixture(saves),
@@ -478,6 +488,54 @@ test('the history shows what was spent each day, top-ups aside', async () => {
     ]).map((d) => d.spent);
   });
   assert.deepEqual(spent, [10, 29.5], 'the top-up to 200 is not spending');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('team alerts: a channel is added, its address kept write-only, and a test alert sent', async () => {
+  const { page, problems } = await open('snapshot-ok', { hash: '#settings', saves: 'save-settings-channels' });
+  await page.getByRole('button', { name: 'Add channel' }).click();
+  await page.locator('#channel-0-name').fill('team');
+  await page.locator('#channel-0-kind').selectOption('json');
+  const secret = 'https://hooks.example.com/services/T0/B0/browser-secret';
+  await page.locator('#channel-0-secret').fill(secret);
+  assert.equal(await page.locator('#channel-0-secret').getAttribute('type'), 'password');
+  assert.ok(await page.getByRole('button', { name: 'Send test alert' }).isDisabled(), 'a test needs a saved channel');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await page.locator('#settings-result').filter({ hasText: 'Saved' }).waitFor();
+  const sent = await calls(page);
+  const saved = sent.find(([cmd]) => cmd === 'save_settings')[1].settings;
+  assert.deepEqual(saved.alert_channels, [{ name: 'team', min_severity: 'warning', kind: 'webhook', format: 'json' }]);
+  assert.ok(!JSON.stringify(saved).includes('browser-secret'), 'the address is not a setting');
+  assert.deepEqual(sent.filter(([cmd]) => cmd === 'save_channel_secret'), [['save_channel_secret', { channel: 'team', secret }]]);
+  assert.equal(await page.locator('#channel-0-secret').inputValue(), '');
+  assert.match(await page.locator('#channel-0-secret-status').innerText(), /Its webhook address is stored in your keyring/);
+  await page.getByRole('button', { name: 'Send test alert' }).click();
+  await page.locator('#channel-0-result').filter({ hasText: 'A test alert was sent to "team" (JSON webhook).' }).waitFor();
+  assert.ok(!(await page.content()).includes('browser-secret'));
+  await page.locator('#channel-0-kind').selectOption('email');
+  for (const field of ['host', 'port', 'security', 'username', 'from', 'to']) {
+    assert.ok(await page.locator(`#channel-0-${field}`).isVisible(), `email's ${field}`);
+  }
+  await page.screenshot({ path: path.join(artifacts, 'ui-team-alerts.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the history is exported as CSV to the file chosen in the save dialog', async () => {
+  const { page, problems } = await open('snapshot-ok', { hash: '#history' });
+  await page.evaluate(() => { window.__savePath = '/tmp/clickatell-balance-export-fixture.csv'; });
+  await page.getByRole('button', { name: 'Export CSV…' }).click();
+  await page.locator('#export-result').filter({ hasText: 'Exported 2 readings to /tmp/clickatell-balance-export-fixture.csv.' }).waitFor();
+  const dialog = await page.evaluate(() => window.__dialog);
+  assert.deepEqual(dialog.filters, [{ name: 'CSV', extensions: ['csv'] }]);
+  const exported = (await calls(page)).filter(([cmd]) => cmd === 'export_history');
+  assert.deepEqual(exported, [['export_history', { path: '/tmp/clickatell-balance-export-fixture.csv', account: 'main' }]]);
+  // Cancelling the dialog exports nothing.
+  await page.evaluate(() => { window.__savePath = null; });
+  await page.getByRole('button', { name: 'Export CSV…' }).click();
+  await page.waitForFunction(() => window.__dialog && true);
+  assert.equal((await calls(page)).filter(([cmd]) => cmd === 'export_history').length, 1);
   assert.deepEqual(problems, []);
   await page.close();
 });

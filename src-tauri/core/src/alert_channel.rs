@@ -11,7 +11,7 @@ mod refusal;
 mod secret;
 mod webhook;
 
-pub use delivery::{deliver, AlertOutbox, ChannelProblem, DeliveryError, RetryPolicy};
+pub use delivery::{deliver, send_test, AlertOutbox, ChannelProblem, DeliveryError, RetryPolicy};
 pub use email::{EmailSettings, SmtpSecurity};
 pub use event::{AlertEvent, AlertKind};
 pub use secret::{

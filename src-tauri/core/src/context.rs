@@ -175,6 +175,16 @@ impl Context {
         }
     }
 
+    /// The alert channels failing now, in sentences (none before the outbox started).
+    pub fn alerts_failing(&self) -> Vec<String> {
+        self.outbox
+            .lock()
+            .as_ref()
+            .and_then(AlertOutbox::problems)
+            .map(|problems| problems.borrow().iter().map(|p| p.sentence()).collect())
+            .unwrap_or_default()
+    }
+
     /// Finds an alert channel's secret: its file or credential, else the keyring.
     pub fn secret_lookup(&self) -> SecretLookup {
         let sources = self.secret_sources.clone();

@@ -5,7 +5,7 @@ pub mod account;
 pub mod alert_channel;
 pub mod alert_policy;
 pub mod alert_state;
-mod atomic_file;
+pub mod atomic_file;
 pub mod backoff;
 pub mod balance;
 pub mod check;

@@ -28,6 +28,10 @@ macro_rules! with_commands {
             }
             save_proxy_password SaveProxyPassword { password: String }
             proxy_password_status ProxyPasswordStatus {}
+            channel_secrets ChannelSecrets {}
+            save_channel_secret SaveChannelSecret { channel: String, secret: String }
+            send_test_alert SendTestAlert { channel: String }
+            export_history ExportHistory { path: String, account: Option<String> }
         }
     };
 }

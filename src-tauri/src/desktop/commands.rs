@@ -7,6 +7,9 @@ use super::contract::{
     HistoryRange, Point, ProxyPasswordStatus, Settings, SnapshotView, TokenStatus,
 };
 use super::monitors;
+
+mod channels;
+mod export;
 use super::state::{AppState, Watched};
 use clickatell_core::account::Account;
 use clickatell_core::alert_state::AlertStateFile;
@@ -67,6 +70,16 @@ pub async fn dispatch<R: Runtime>(
             answer(save_proxy_password(state, password).await?)
         }
         CommandRequest::ProxyPasswordStatus {} => answer(read_proxy_password_status(state).await),
+        CommandRequest::ChannelSecrets {} => answer(channels::secrets(state).await),
+        CommandRequest::SaveChannelSecret { channel, secret } => {
+            answer(channels::save_secret(state, &channel, secret).await?)
+        }
+        CommandRequest::SendTestAlert { channel } => {
+            answer(channels::send_test_alert(state, &channel).await?)
+        }
+        CommandRequest::ExportHistory { path, account } => {
+            answer(export::export_history(state, &path, account.as_deref()).await?)
+        }
     }
 }
 
@@ -97,7 +110,7 @@ fn get_snapshot(state: &AppState, id: Option<&str>) -> SnapshotView {
     let snapshot = watched(state, id)
         .map(|w| w.monitor.subscribe().borrow().clone())
         .unwrap_or_default();
-    SnapshotView::new(snapshot, state.clock.now())
+    SnapshotView::new(snapshot, state.clock.now(), state.context.alerts_failing())
 }
 
 /// Every account, in order, for the overview's cards: its latest snapshot (none while
@@ -110,10 +123,13 @@ async fn get_accounts(state: &AppState) -> Result<AccountsView, CommandError> {
         .accounts
         .into_iter()
         .map(|a| {
-            let snapshot = watched
-                .iter()
-                .find(|w| w.account.id == a.id)
-                .map(|w| SnapshotView::new(w.monitor.subscribe().borrow().clone(), now));
+            let snapshot = watched.iter().find(|w| w.account.id == a.id).map(|w| {
+                SnapshotView::new(
+                    w.monitor.subscribe().borrow().clone(),
+                    now,
+                    state.context.alerts_failing(),
+                )
+            });
             AccountCard {
                 id: a.id,
                 name: a.name,
@@ -147,7 +163,11 @@ async fn get_accounts(state: &AppState) -> Result<AccountsView, CommandError> {
 /// keyring again); answers with that account's (or the window's first account's) snapshot.
 async fn refresh_now(state: &AppState, id: Option<&str>) -> SnapshotView {
     let first = state.refresh(id).await;
-    SnapshotView::new(first.unwrap_or_default(), state.clock.now())
+    SnapshotView::new(
+        first.unwrap_or_default(),
+        state.clock.now(),
+        state.context.alerts_failing(),
+    )
 }
 
 /// The account a token command acts on (`id`, else the window's first), as saved now.

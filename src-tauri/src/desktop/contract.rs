@@ -22,13 +22,20 @@ pub struct SnapshotView {
     #[serde(flatten)]
     pub snapshot: Snapshot,
     pub texts: SnapshotTexts,
+    /// The alert channels failing now, each in a sentence ("Alerts to "team" (Slack) failing
+    /// since …").
+    pub alerts_failing: Vec<String>,
 }
 
 impl SnapshotView {
-    /// `snapshot` with its texts at `now`.
-    pub fn new(snapshot: Snapshot, now: time::OffsetDateTime) -> Self {
+    /// `snapshot` with its texts at `now`, and the alert channels failing.
+    pub fn new(snapshot: Snapshot, now: time::OffsetDateTime, alerts_failing: Vec<String>) -> Self {
         let texts = clickatell_core::window_text::snapshot_texts(&snapshot, now);
-        Self { snapshot, texts }
+        Self {
+            snapshot,
+            texts,
+            alerts_failing,
+        }
     }
 }
 
@@ -191,6 +198,17 @@ impl ProxyPasswordStatus {
             error,
         }
     }
+}
+
+/// Whether a channel's secret is stored (never the secret itself), for its write-only field.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChannelSecretStatus {
+    pub channel: String,
+    /// What the secret is: "webhook address", "SMTP password".
+    pub what: String,
+    pub stored: bool,
+    /// Why the keyring could not be read, if it could not.
+    pub error: Option<String>,
 }
 
 /// The time ranges the history chart offers.

@@ -104,6 +104,7 @@ fn setup<R: Runtime>(app: &AppHandle<R>, context: Context) {
     });
     let configure = tauri::async_runtime::block_on(async { monitors::watch_accounts(app) });
     debug_assert!(configure.is_empty(), "nothing runs yet to reconfigure");
+    follow_alert_channels(app);
     app.manage(tray::TrayState::default());
     app.manage(tray::MenuSlot::<R>::default());
     match WindowHost::start(app) {
@@ -135,6 +136,22 @@ fn setup<R: Runtime>(app: &AppHandle<R>, context: Context) {
     forward_snapshots(app.clone(), changed);
 }
 
+/// Redraws the tray and the window when an alert channel starts or stops failing.
+fn follow_alert_channels<R: Runtime>(app: &AppHandle<R>) {
+    let state = app.state::<AppState>();
+    let outbox = tauri::async_runtime::block_on(async { state.context.alert_outbox() });
+    let (Some(mut problems), changes) = (outbox.problems(), state.changes.clone()) else {
+        return;
+    };
+    tauri::async_runtime::spawn(async move {
+        while problems.changed().await.is_ok() {
+            if changes.send(()).is_err() {
+                return;
+            }
+        }
+    });
+}
+
 /// The tray's view of every watched account now.
 fn current_overview<R: Runtime>(app: &AppHandle<R>) -> TrayOverview {
     let state = app.state::<AppState>();
@@ -155,11 +172,16 @@ fn current_overview<R: Runtime>(app: &AppHandle<R>) -> TrayOverview {
             peak: peaks.get(&w.account.id).copied().flatten(),
         })
         .collect();
-    tray_overview(
+    let mut overview = tray_overview(
         &accounts,
         time::OffsetDateTime::now_utc(),
         state.context.is_demo(),
-    )
+    );
+    for failing in state.context.alerts_failing() {
+        overview.view.detail.push('\n');
+        overview.view.detail.push_str(&failing);
+    }
+    overview
 }
 
 /// What a notification's button does in the tray app.
@@ -342,11 +364,15 @@ fn forward_snapshots<R: Runtime>(
             }
             let overview = current_overview(&app);
             tray::update(&app, &overview, tray_style(&app), primary.status);
-            let now = app.state::<AppState>().clock.now();
+            let state = app.state::<AppState>();
             window_host::emit(
                 &app,
                 contract::SNAPSHOT_EVENT,
-                contract::SnapshotView::new(primary, now),
+                contract::SnapshotView::new(
+                    primary,
+                    state.clock.now(),
+                    state.context.alerts_failing(),
+                ),
             );
         }
     });

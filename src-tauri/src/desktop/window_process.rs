@@ -171,6 +171,7 @@ pub fn run(args: WindowArgs) -> ExitCode {
     .and_then(Result::ok)
     .unwrap_or(Value::Null);
     let built = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(relay)
         .invoke_handler(handler())
         .on_window_event(|window, event| {

@@ -6,12 +6,11 @@ use super::token::read_secret;
 use super::{done, failed, AlertAction};
 use crate::exit::{CliError, Outcome};
 use clickatell_core::alert_channel::{
-    deliver, webhook_url, AlertEvent, ChannelKind, ChannelSecret, ChannelSecretStore,
-    ChannelSettings, DeliveryError, RetryPolicy, SECRET_SERVICE,
+    send_test, webhook_url, ChannelKind, ChannelSecret, ChannelSecretStore, ChannelSettings,
+    DeliveryError, SECRET_SERVICE,
 };
 use clickatell_core::context::Context;
 use clickatell_core::keyring_entry::KEYRING_NAME;
-use clickatell_core::HttpClient;
 
 /// Carries out `action`.
 pub fn run(context: &Context, action: AlertAction) -> Result<Outcome, CliError> {
@@ -107,21 +106,17 @@ fn test(context: &Context, key: Option<&str>) -> Result<Outcome, CliError> {
         None if settings.alert_channels.is_empty() => return Err(failed(no_channels())),
         None => settings.alert_channels.clone(),
     };
-    let http = HttpClient::new(&settings.network()).map_err(|e| failed(e.user_message()))?;
-    let event = AlertEvent::test(
-        settings.first(),
-        time::OffsetDateTime::now_utc(),
-        &settings.top_up_url,
-    );
     let secrets = context.secret_lookup();
-    let once = RetryPolicy {
-        attempts: 1,
-        ..RetryPolicy::default()
-    };
     let runtime = clickatell_core::runtime::current_thread().map_err(super::no_runtime)?;
     let mut failures = Vec::new();
     for channel in &channels {
-        match runtime.block_on(deliver(channel, &event, &http, &secrets, &once)) {
+        match runtime.block_on(send_test(
+            channel,
+            settings.first(),
+            &settings.network(),
+            &settings.top_up_url,
+            &secrets,
+        )) {
             Ok(()) => println!("A test alert was sent to {}.", channel.describe()),
             Err(e) => failures.push(format!(
                 "The test alert to {} failed: {e}.{}",

@@ -10,6 +10,7 @@ use super::refusal::Refusal;
 use super::secret::{SecretError, SecretLookup};
 use super::webhook::{request, webhook_url};
 use super::{ChannelKind, ChannelSettings, EmailSettings, WebhookFormat};
+use crate::account::Account;
 use crate::clickatell::{parse_retry_after, Disposition, HttpClient};
 use crate::network::NetworkConfig;
 use parking_lot::Mutex;
@@ -60,6 +61,24 @@ pub enum DeliveryError {
     Client(String),
     #[error("{0}")]
     Failed(String),
+}
+
+/// Sends `channel` one test alert about `account`, over `network`, tried once: "Send test
+/// alert" and `alert test`.
+pub async fn send_test(
+    channel: &ChannelSettings,
+    account: &Account,
+    network: &NetworkConfig,
+    top_up_url: &str,
+    secrets: &SecretLookup,
+) -> Result<(), DeliveryError> {
+    let http = HttpClient::new(network).map_err(|e| DeliveryError::Client(e.user_message()))?;
+    let event = AlertEvent::test(account, OffsetDateTime::now_utc(), top_up_url);
+    let once = RetryPolicy {
+        attempts: 1,
+        ..RetryPolicy::default()
+    };
+    deliver(channel, &event, &http, secrets, &once).await
 }
 
 /// Where one channel's alert goes, its secret read and checked.

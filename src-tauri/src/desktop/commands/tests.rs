@@ -10,6 +10,7 @@ use super::super::link::{self, Request, ToWindow};
 use super::super::state::{AppState, Watched};
 use super::super::{window_host, window_process};
 use clickatell::{FakeClickatell, Reply};
+use clickatell_core::alert_channel::SecretSources;
 use clickatell_core::context::{Context, RunOptions};
 use clickatell_core::history::History;
 use clickatell_core::monitor::{self, Clock, MonitorDeps};
@@ -121,6 +122,11 @@ fn rig_with(setup: Setup) -> Rig {
             .per_account
             .insert(var.into(), "unit-test".into());
     }
+    // The alert channel "team" reads its secret from a file of the rig's, never a keyring.
+    context.secret_sources.files.insert(
+        SecretSources::file_env("team"),
+        dir.path().join("team-secret"),
+    );
     let clock: Arc<dyn Clock> = Arc::new(FixedClock);
     let (token, locked) = (setup.token, setup.locked);
     let deps = MonitorDeps {
@@ -455,6 +461,123 @@ fn history_is_read_up_to_the_monitors_clock() {
     let day = invoke(&rig, "main", "get_history", json!({ "range": "24h" })).unwrap();
     assert_eq!(day.as_array().unwrap().len(), 1);
     assert!(invoke(&rig, "main", "get_history", json!({ "range": "1y" })).is_err());
+}
+
+#[test]
+fn a_channel_is_tested_and_the_history_exported_from_the_window() {
+    let rig = rig();
+    rig.first_reading();
+    let receiver = FakeClickatell::always(Reply::new(200, "text/plain", "ok"));
+    let mut settings = invoke(&rig, "main", "get_settings", json!({})).unwrap();
+    settings["alert_channels"] = json!([
+        { "name": "team", "min_severity": "warning", "kind": "webhook", "format": "json" }
+    ]);
+    let saved = outcome(save(&rig, &settings));
+    assert_eq!(saved["value"]["alert_channels"], settings["alert_channels"]);
+    // Its secret file is named but not there yet: said, not taken for "none stored".
+    let secret = rig._dir.path().join("team-secret");
+    let unset = invoke(&rig, "main", "channel_secrets", json!({})).unwrap();
+    assert_eq!(
+        (&unset[0]["channel"], &unset[0]["stored"]),
+        (&json!("team"), &json!(false))
+    );
+    let unreadable = format!("the secret file {} cannot be read", secret.display());
+    assert!(
+        unset[0]["error"].as_str().unwrap().starts_with(&unreadable),
+        "{unset}"
+    );
+    let untested = outcome(invoke(
+        &rig,
+        "main",
+        "send_test_alert",
+        json!({ "channel": "team" }),
+    ));
+    let message = untested["error"]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with(&format!(
+            "The test alert to \"team\" (JSON webhook) failed: its webhook address cannot be \
+             read: {unreadable}"
+        )),
+        "{message}"
+    );
+    let hook = format!("{}/hook/hook_SECRET-a1b2", receiver.url());
+    std::fs::write(&secret, &hook).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let stored = invoke(&rig, "main", "channel_secrets", json!({})).unwrap();
+    assert_eq!(stored[0]["stored"], true);
+    let sent = outcome(invoke(
+        &rig,
+        "main",
+        "send_test_alert",
+        json!({ "channel": "team" }),
+    ));
+    assert_eq!(
+        sent["value"],
+        "A test alert was sent to \"team\" (JSON webhook)."
+    );
+    let test: Value = serde_json::from_slice(&receiver.requests()[0].body).unwrap();
+    assert_eq!(
+        (&test["kind"], &test["test"]),
+        (&json!("test"), &json!(true))
+    );
+    let refused = invoke(
+        &rig,
+        "main",
+        "save_channel_secret",
+        json!({ "channel": "team", "secret": "http://example.com/hook/plain-secret" }),
+    )
+    .unwrap_err();
+    assert!(refused.to_string().contains("use https://"), "{refused}");
+    assert!(!refused.to_string().contains("plain-secret"));
+    let unknown = invoke(
+        &rig,
+        "main",
+        "send_test_alert",
+        json!({ "channel": "nope" }),
+    );
+    assert!(unknown
+        .unwrap_err()
+        .to_string()
+        .contains("save the settings first"));
+
+    // A fixed path, so the UI fixture of the answer stays the same from run to run.
+    let path = std::env::temp_dir().join("clickatell-balance-export-fixture.csv");
+    let exported = invoke(
+        &rig,
+        "main",
+        "export_history",
+        json!({ "path": path, "account": "main" }),
+    )
+    .unwrap();
+    // The first reading, and the one saving the settings made (at the rig's fixed time).
+    assert_eq!(
+        exported,
+        format!("Exported 2 readings to {}.", path.display())
+    );
+    let row = "main,Main,2026-11-28T14:28:00Z,300.50,credits,false\r\n";
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        format!("account,account_name,time,amount,unit,top_up\r\n{row}{row}")
+    );
+    let relative = invoke(
+        &rig,
+        "main",
+        "export_history",
+        json!({ "path": "export.csv" }),
+    );
+    assert!(relative.unwrap_err().to_string().contains("Choose where"));
+    fixture("channel-secrets", &stored);
+    fixture("test-alert", &sent);
+    fixture(
+        "save-settings-channels",
+        &[json!({ "settings": settings, "reply": saved })],
+    );
+    fixture("export-history", &json!({ "value": exported }));
+    let _ = std::fs::remove_file(&path);
 }
 
 #[test]

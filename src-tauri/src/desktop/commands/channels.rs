@@ -1,0 +1,106 @@
+//! The window's alert channels: whether each one's secret is stored (never the secret),
+//! storing it, and "Send test alert".
+
+use super::blocking;
+use crate::desktop::contract::{ChannelSecretStatus, CommandError};
+use crate::desktop::state::AppState;
+use clickatell_core::alert_channel::{
+    send_test, webhook_url, ChannelKind, ChannelSecret, ChannelSecretStore, ChannelSettings,
+    DeliveryError,
+};
+
+/// The saved channel `name`, or the sentence saying it is not saved yet.
+fn saved_channel(state: &AppState, name: &str) -> Result<ChannelSettings, CommandError> {
+    state
+        .settings()
+        .alert_channels
+        .into_iter()
+        .find(|c| c.name == name)
+        .ok_or_else(|| {
+            CommandError::message(format!(
+                "There is no saved alert channel {name:?}: save the settings first."
+            ))
+        })
+}
+
+/// Whether each saved channel's secret is stored, and where it comes from.
+pub(super) async fn secrets(state: &AppState) -> Vec<ChannelSecretStatus> {
+    let channels = state.settings().alert_channels;
+    let lookup = state.context.secret_lookup();
+    blocking(move || {
+        channels
+            .iter()
+            .map(|channel| {
+                let (stored, error) = match lookup(&channel.name) {
+                    Ok(found) => (found.is_some(), None),
+                    Err(e) => (false, Some(e.to_string())),
+                };
+                ChannelSecretStatus {
+                    channel: channel.name.clone(),
+                    what: channel.kind.secret_name().into(),
+                    stored,
+                    error,
+                }
+            })
+            .collect()
+    })
+    .await
+    .unwrap_or_default()
+}
+
+/// Stores (or, when empty, removes) the secret of the saved channel `name`.
+pub(super) async fn save_secret(
+    state: &AppState,
+    name: &str,
+    secret: String,
+) -> Result<Vec<ChannelSecretStatus>, CommandError> {
+    let channel = saved_channel(state, name)?;
+    let secret = ChannelSecret::new(&secret);
+    if let (ChannelKind::Webhook { .. }, false) = (&channel.kind, secret.expose().is_empty()) {
+        webhook_url(secret.expose()).map_err(|reason| {
+            CommandError::message(format!(
+                "That webhook address cannot be used: {reason}. Nothing was stored."
+            ))
+        })?;
+    }
+    let store = ChannelSecretStore::for_channel(&channel.name);
+    blocking(move || {
+        if secret.expose().is_empty() {
+            store.delete().map(|_| ())
+        } else {
+            store.set(&secret)
+        }
+    })
+    .await?
+    .map_err(|e| CommandError::message(format!("{} Nothing was stored.", e.user_message())))?;
+    Ok(secrets(state).await)
+}
+
+/// Sends the saved channel `name` one test alert; the sentence saying it went.
+pub(super) async fn send_test_alert(state: &AppState, name: &str) -> Result<String, CommandError> {
+    let channel = saved_channel(state, name)?;
+    let settings = state.settings();
+    let lookup = state.context.secret_lookup();
+    match send_test(
+        &channel,
+        settings.first(),
+        &settings.network(),
+        &settings.top_up_url,
+        &lookup,
+    )
+    .await
+    {
+        Ok(()) => Ok(format!("A test alert was sent to {}.", channel.describe())),
+        Err(e) => {
+            let fix = match e {
+                DeliveryError::NoSecret(what) => format!(" Enter its {what} above and save it."),
+                DeliveryError::BadAddress(_) => " Enter a new address above and save it.".into(),
+                _ => String::new(),
+            };
+            Err(CommandError::message(format!(
+                "The test alert to {} failed: {e}.{fix}",
+                channel.describe()
+            )))
+        }
+    }
+}
