@@ -1,8 +1,9 @@
-//! Secret hygiene: every command and the tray app run with a known token and a known proxy
-//! password, at the most verbose log level, against a Clickatell that sometimes echoes the
-//! token back. Then every file under the sandbox's HOME (which holds all its XDG folders, logs
-//! included), every stdout and stderr and every IPC payload the window can obtain are searched
-//! for both: they must appear nowhere.
+//! Secret hygiene: every command and the tray app run with a known token, a known proxy
+//! password and alert channels with a known webhook address and SMTP password, at the most
+//! verbose log level, against a Clickatell that sometimes echoes the token back and receivers
+//! that refuse the alerts. Then every file under the sandbox's HOME (which holds all its XDG
+//! folders, logs included), every stdout and stderr and every IPC payload the window can
+//! obtain are searched for them all: they must appear nowhere.
 
 mod support;
 
@@ -15,6 +16,15 @@ const TOKEN: &str = "tok_HYGIENE-3f2e1d0c9b8a7";
 const PROXY_SECRET: &str = "pxy_HYGIENE-77aa1b";
 /// A proxy address with a user, whose password is kept in the keyring; nothing listens there.
 const PROXY: &str = "http://alice@127.0.0.1:9";
+/// The token part of the Slack channel's webhook address.
+const WEBHOOK_SECRET: &str = "whk_HYGIENE-5c4b3a29";
+const SMTP_SECRET: &str = "smtp_HYGIENE-d00d";
+/// Two alert channels: a Slack webhook (its receiver refuses) and email to a port where
+/// nothing listens.
+const CHANNELS: &str = r#"{"alert_channels":[
+    {"name":"team","kind":"webhook","format":"slack","min_severity":"info"},
+    {"name":"mail","kind":"email","host":"127.0.0.1","port":9,"security":"plain",
+     "username":"alerts","from":"alerts@example.com","to":["ops@example.com"]}]}"#;
 
 /// Everything the window can get from the app: each command's answer (or error), a token
 /// test and save, and the `snapshot` events a refresh sends.
@@ -42,6 +52,11 @@ const call = (name, args) => tauri.core.invoke(name, args || {}).then(
   await call('refresh_now');
   await call('get_history', { range: 'all' });
   await call('send_test_notification');
+  await call('channel_secrets');
+  await call('save_channel_secret', { channel: 'team', secret: WEBHOOK });
+  await call('send_test_alert', { channel: 'team' });
+  await call('send_test_alert', { channel: 'mail' });
+  await call('export_history', { path: EXPORT });
   await new Promise((r) => setTimeout(r, 500));
   done(JSON.stringify(out));
 })().catch((e) => done('failed: ' + e));
@@ -55,6 +70,14 @@ fn assert_clean(what: &str, text: &str) {
     assert!(
         !text.contains(PROXY_SECRET),
         "the proxy password appears in {what}:\n{text}"
+    );
+    assert!(
+        !text.contains(WEBHOOK_SECRET),
+        "the webhook address appears in {what}:\n{text}"
+    );
+    assert!(
+        !text.contains(SMTP_SECRET),
+        "the SMTP password appears in {what}:\n{text}"
     );
 }
 
@@ -76,6 +99,26 @@ fn the_token_appears_in_no_file_log_output_or_ipc_payload() {
     let echo_url = echo.url();
     let verbose = [("RUST_LOG", "trace")];
     let proxy_with_secret = PROXY.replace("alice@", &format!("alice:{PROXY_SECRET}@"));
+
+    let refusing = FakeClickatell::always(Reply::new(404, "text/plain", "no_service"));
+    let webhook = format!("{}/services/T0/B0/{WEBHOOK_SECRET}", refusing.url());
+    home.write_settings(CHANNELS);
+    for (channel, secret) in [("team", webhook.as_str()), ("mail", SMTP_SECRET)] {
+        let out = home.run(
+            &["alert", "set-secret", "--channel", channel],
+            Some(secret),
+            &verbose,
+        );
+        out.expect_code(0);
+        assert_clean_outcome("alert set-secret", &out);
+    }
+    let tested = home.run(&["alert", "test"], None, &verbose);
+    tested.expect_code(1);
+    assert!(
+        tested.stderr.contains("HTTP 404 from 127.0.0.1"),
+        "{tested:#?}"
+    );
+    assert_clean_outcome("alert test", &tested);
 
     // Every command, with the token in the keyring.
     let set = home.run(&["token", "set"], Some(TOKEN), &verbose);
@@ -155,9 +198,22 @@ fn the_token_appears_in_no_file_log_output_or_ipc_payload() {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
+    // The rejection is an alert: wait until both channels have failed with it.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while refusing.requests().len() < 2 {
+        assert!(
+            Instant::now() < deadline,
+            "the alert did not reach the webhook"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
     let out = support::app::terminate(watch);
     out.expect_code(0);
     assert!(out.stderr.contains("<redacted>"), "{out:#?}");
+    assert!(
+        out.stderr.contains("Alerts to \"team\" (Slack) failing"),
+        "{out:#?}"
+    );
     assert_clean_outcome("watch", &out);
 
     // The tray app and its window: every IPC payload.
@@ -169,6 +225,11 @@ fn the_token_appears_in_no_file_log_output_or_ipc_payload() {
     let payloads = window
         .execute_async(
             &EVERY_PAYLOAD
+                .replace("WEBHOOK", &format!("{webhook:?}"))
+                .replace(
+                    "EXPORT",
+                    &format!("{:?}", home.home().join("export.csv").display().to_string()),
+                )
                 .replace("PROXY_SECRET", &format!("{PROXY_SECRET:?}"))
                 .replace("PROXY", &format!("{PROXY:?}"))
                 .replace("TOKEN", &format!("{TOKEN:?}")),
@@ -191,6 +252,10 @@ fn the_token_appears_in_no_file_log_output_or_ipc_payload() {
         "save_proxy_password",
         "proxy_password_status",
         "test_connection",
+        "channel_secrets",
+        "save_channel_secret",
+        "send_test_alert",
+        "export_history",
     ] {
         assert!(
             parsed.get(name).is_some(),
@@ -243,4 +308,14 @@ fn the_token_appears_in_no_file_log_output_or_ipc_payload() {
         Vec::<std::path::PathBuf>::new(),
         "files under HOME holding the proxy password"
     );
+    for secret in [WEBHOOK_SECRET, SMTP_SECRET] {
+        assert_eq!(
+            home.files_containing(secret),
+            Vec::<std::path::PathBuf>::new(),
+            "files under HOME holding an alert channel's secret"
+        );
+    }
+    assert!(std::fs::read_to_string(home.home().join("export.csv"))
+        .unwrap()
+        .starts_with("account,account_name,time,amount,unit,top_up\r\n"));
 }

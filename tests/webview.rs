@@ -295,3 +295,40 @@ fn several_accounts_in_the_real_window_cards_chart_and_account_management() {
         item.tooltip()
     );
 }
+
+#[test]
+fn the_history_is_exported_through_the_real_save_dialog() {
+    let home = Sandbox::with_tray();
+    let server = FakeClickatell::always(Reply::rest_balance("300.50"));
+    let driver = Driver::start(&home, &[("CLICKATELL_TOKEN", TOKEN)]);
+    let window = driver.session(&["--base-url", &server.url()]);
+    window.wait_text("#balance", Duration::from_secs(30), |t| {
+        t == "300.50 credits"
+    });
+    window.execute("window.location.hash = '#history'");
+    window.wait_text("#history-title", Duration::from_secs(10), |t| {
+        t == "History"
+    });
+    window.click("#export-csv");
+    let target = home.home().join("exports").join("history.csv");
+    std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+    support::desktop::answer_save_dialog(&home, "Export the history as CSV", &target);
+    let said = window.wait_text("#export-result", Duration::from_secs(20), |t| {
+        t.starts_with("Exported")
+    });
+    assert!(
+        said.ends_with(&format!("to {}.", target.display())),
+        "{said}"
+    );
+    let csv = std::fs::read_to_string(&target).unwrap();
+    let mut lines = csv.split("\r\n");
+    assert_eq!(
+        lines.next(),
+        Some("account,account_name,time,amount,unit,top_up")
+    );
+    let row = lines.next().unwrap();
+    assert!(
+        row.starts_with("main,Main,") && row.ends_with(",300.50,credits,false"),
+        "{row}"
+    );
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """A loopback Clickatell for benchmarks: answers every request with the seed's JSON balance and
-prints one line per request (Unix time, method, path). Usage: fake_clickatell.py PORTFILE
+prints one line per request (Unix time, method, path); a POST (an alert to a webhook) is read
+and answered "ok". Usage: fake_clickatell.py PORTFILE
 [BALANCE]; writes its port to PORTFILE. With TLS_CERT and TLS_KEY (PEM files) it speaks https."""
 import http.server
 import json
@@ -21,6 +22,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def do_POST(self):
+        print(f"{time.time():.3f}", self.command, self.path, flush=True)
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
 
     def log_message(self, *args):
         pass

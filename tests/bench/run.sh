@@ -14,6 +14,7 @@
 #   - the tray app watching ten accounts against one (memory, CPU, wake-ups, request spread),
 #     and the floor under it: one request through the app's client;
 #   - the history of 20 accounts at 1, 100 and 400 days (size, opening, a poll's work);
+#   - team alerts: a poll with two idle alert channels against none, and one alert's delivery;
 # Usage: tests/bench/run.sh   (about 40 minutes; IDLE_SECONDS=60 for a quick look)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -37,6 +38,8 @@ section "balance vs curl through a proxy"
 proxy_out=$(tests/bench/proxy.sh 50; cargo run --quiet --release --locked -p clickatell-balance-core --example trust_store_load)
 section "ten accounts against one for ${idle}s each"
 accounts_out=$(INTERVAL=300 tests/bench/accounts.sh "$idle"; tests/bench/accounts.sh "$idle"; tests/bench/poll-cost.sh)
+section "team alerts"
+alerts_out=$(tests/bench/alert-cost.sh 500)
 section "history at scale"
 history_out=$(cargo run --quiet --release --locked -p clickatell-balance-core --example history_scale)
 deb=$(ls target/release/bundle/deb/*_amd64.deb | head -1)
@@ -98,6 +101,17 @@ deb=$(ls target/release/bundle/deb/*_amd64.deb | head -1)
   echo
   echo '```'
   echo "$accounts_out"
+  echo '```'
+  echo
+  echo "## Team alerts"
+  echo
+  echo "A poll through the monitor (release build, one thread) with two alert channels set up"
+  echo "(Slack and email) and idle, the balance above every level, against the same monitor"
+  echo "without channels, in turn, twice; then one alert delivered to a loopback Slack-format"
+  echo "receiver. CPU time comes in 10 ms ticks, so per-poll figures move by about 0.03 ms."
+  echo
+  echo '```'
+  echo "$alerts_out"
   echo '```'
   echo
   echo "## History at scale"

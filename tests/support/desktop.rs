@@ -373,3 +373,34 @@ pub fn webkit_children(pid: u32, prefix: &str) -> Vec<u32> {
         })
         .collect()
 }
+
+/// Answers the save dialog titled `title` with `path`, as a user types it: xdotool (XTEST)
+/// focuses the dialog, replaces the proposed name with the whole path and presses Return.
+pub fn answer_save_dialog(home: &Sandbox, title: &str, path: &std::path::Path) {
+    let xdotool = |args: &[&str]| {
+        let out = home
+            .command("xdotool")
+            .args(args)
+            .output()
+            .expect("xdotool (Debian package xdotool) must be installed");
+        assert!(
+            out.status.success(),
+            "xdotool {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    let found = xdotool(&["search", "--sync", "--onlyvisible", "--name", title]);
+    let window = found
+        .lines()
+        .next()
+        .expect("the dialog's window")
+        .to_owned();
+    xdotool(&["windowfocus", "--sync", &window]);
+    // The dialog proposes a name, selected: typed text takes its place.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    xdotool(&["key", "--clearmodifiers", "ctrl+a"]);
+    xdotool(&["type", "--delay", "15", &path.to_string_lossy()]);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    xdotool(&["key", "Return"]);
+}
