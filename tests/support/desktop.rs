@@ -398,9 +398,9 @@ pub fn answer_save_dialog(home: &Sandbox, title: &str, path: &std::path::Path) {
         .to_owned();
     xdotool(&["windowfocus", "--sync", &window]);
     // The dialog proposes a name, selected: typed text takes its place.
-    std::thread::sleep(std::time::Duration::from_millis(500));
+    std::thread::sleep(Duration::from_millis(500));
     xdotool(&["key", "--clearmodifiers", "ctrl+a"]);
     xdotool(&["type", "--delay", "15", &path.to_string_lossy()]);
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    std::thread::sleep(Duration::from_millis(300));
     xdotool(&["key", "Return"]);
 }
