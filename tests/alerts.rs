@@ -508,3 +508,34 @@ fn email_arrives_over_starttls_with_the_facts_and_the_password_stays_secret() {
     assert!(!log.contains(PASSWORD));
     assert!(home.files_containing(PASSWORD).is_empty());
 }
+
+#[test]
+fn a_failing_channel_is_said_in_the_tray_tooltip() {
+    let home = Sandbox::with_tray();
+    let refusing = FakeClickatell::always(Reply::new(404, "text/plain", "no_service"));
+    home.write_settings(&settings(
+        r#"{"name":"team","kind":"webhook","format":"slack"}"#,
+        "",
+    ));
+    store_secret(&home, "team", &hook_url(&refusing));
+    let clickatell = FakeClickatell::always(Reply::rest_balance("90.00"));
+    let app = support::app::App::spawn(
+        &home,
+        &["--base-url", &clickatell.url()],
+        &[("CLICKATELL_TOKEN", TOKEN)],
+    );
+    let item = support::desktop::TrayItem::wait(&home, app.pid(), Duration::from_secs(30))
+        .expect("tray item");
+    let said = support::desktop::eventually(Duration::from_secs(30), || {
+        item.tooltip()
+            .contains("Alerts to \"team\" (Slack) failing since")
+    });
+    let tooltip = item.tooltip();
+    assert!(said, "{tooltip:?}");
+    assert!(
+        tooltip.contains(": HTTP 404 from 127.0.0.1."),
+        "{tooltip:?}"
+    );
+    assert!(!tooltip.contains(HOOK_SECRET));
+    assert_eq!(refusing.requests().len(), 1, "a 404 is not tried again");
+}
