@@ -8,25 +8,9 @@
 use clickatell_core::network::NetworkConfig;
 use clickatell_core::{balance_source, Api, ApiToken, Format, HttpClient, SourceConfig};
 
-/// CPU time (ms) and context switches of this process so far, from `/proc/self`.
-fn usage() -> (f64, u64) {
-    let stat = std::fs::read_to_string("/proc/self/stat").expect("/proc/self/stat");
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .expect("stat has a command")
-        .1
-        .split_whitespace()
-        .collect();
-    let ticks: f64 = fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap();
-    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
-    let switches = status
-        .lines()
-        .filter(|l| l.contains("ctxt_switches"))
-        .filter_map(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-        .sum();
-    // The kernel's clock ticks are 100 a second on Linux.
-    (ticks * 10.0, switches)
-}
+#[path = "support/proc_usage.rs"]
+mod proc_usage;
+use proc_usage::usage;
 
 fn main() {
     let mut args = std::env::args().skip(1);
