@@ -197,4 +197,18 @@ mod tests {
             "CLICKATELL_ALERT_SECRET_FILE_TEAM_CHAT"
         );
     }
+
+    #[test]
+    fn a_systemd_credential_is_read_as_systemd_hands_it_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("clickatell-alert-ops");
+        std::fs::write(&path, "smtp-password\n").unwrap();
+        let sources = SecretSources {
+            files: BTreeMap::new(),
+            credentials_dir: Some(dir.path().to_owned()),
+        };
+        let (found, origin) = sources.lookup("ops").unwrap().unwrap();
+        assert_eq!(found.expose(), "smtp-password");
+        assert_eq!(origin, SecretOrigin::Credential(path));
+    }
 }
