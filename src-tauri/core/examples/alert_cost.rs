@@ -114,7 +114,7 @@ fn main() {
             let none = polls(&url, count, AlertOutbox::default()).await;
             let outbox = AlertOutbox::start(
                 vec![slack.clone(), email.clone()],
-                &network,
+                HttpClient::new(&network).map_err(|e| e.to_string()),
                 secrets.clone(),
                 RetryPolicy::default(),
             );

@@ -11,7 +11,8 @@ mod refusal;
 mod secret;
 mod webhook;
 
-pub use delivery::{deliver, send_test, AlertOutbox, ChannelProblem, DeliveryError, RetryPolicy};
+pub(crate) use delivery::send_test;
+pub use delivery::{deliver, AlertOutbox, ChannelProblem, DeliveryError, RetryPolicy};
 pub use email::{EmailSettings, SmtpSecurity};
 pub use event::{AlertEvent, AlertKind};
 pub use secret::{

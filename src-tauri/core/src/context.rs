@@ -3,13 +3,17 @@
 //! is read, how the user is told, whether this is the demo). Nothing else decides these.
 
 use crate::account::Account;
-use crate::alert_channel::{AlertOutbox, RetryPolicy, SecretLookup, SecretSources};
+use crate::alert_channel::{
+    send_test, AlertOutbox, ChannelSettings, DeliveryError, RetryPolicy, SecretLookup,
+    SecretSources,
+};
 use crate::alert_state::AlertStateFile;
 use crate::connection_test::{test_connection, ConnectionTest};
 use crate::demo::{demo_settings, demo_token, DemoSource, DEMO_INTERVAL};
 use crate::history::History;
 use crate::keyring_gate::KeyringGate;
 use crate::monitor::{Clock, MonitorConfig, MonitorDeps, SourceFactory, TokenLookup};
+use crate::network::NetworkConfig;
 use crate::notifier::{Action, ActionHandler, DesktopNotifier, Labelled, Notifier};
 use crate::paths::Profile;
 use crate::token_store::{TokenFor, TokenSources, TokenStoreError};
@@ -171,8 +175,18 @@ impl Context {
         let settings = self.effective(&saved);
         *self.saved.write() = saved;
         if let Some(outbox) = self.outbox.lock().as_ref() {
-            outbox.configure(settings.alert_channels.clone(), &settings.network());
+            outbox.configure(
+                settings.alert_channels.clone(),
+                self.channel_client(&settings),
+            );
         }
+    }
+
+    /// The client the alert channels are reached with: the accounts' own, for `settings`'
+    /// network (or why it could not start, said when an alert is due).
+    fn channel_client(&self, settings: &Settings) -> Result<HttpClient, String> {
+        self.shared_client(&settings.network())
+            .map_err(|e| e.to_string())
     }
 
     /// The alert channels failing now, in sentences (none before the outbox started).
@@ -183,6 +197,24 @@ impl Context {
             .and_then(AlertOutbox::problems)
             .map(|problems| problems.borrow().iter().map(|p| p.sentence()).collect())
             .unwrap_or_default()
+    }
+
+    /// Sends `channel` one test alert about the first account, as this run's settings reach
+    /// it: "Send test alert" and `alert test`.
+    pub async fn send_test_alert(&self, channel: &ChannelSettings) -> Result<(), DeliveryError> {
+        let settings = self.settings();
+        let http = self
+            .shared_client(&settings.network())
+            .map_err(|e| DeliveryError::Client(e.user_message()))?;
+        let secrets = self.secret_lookup();
+        send_test(
+            channel,
+            settings.first(),
+            &http,
+            &settings.top_up_url,
+            &secrets,
+        )
+        .await
     }
 
     /// Finds an alert channel's secret: its file or credential, else the keyring.
@@ -200,7 +232,7 @@ impl Context {
                 let settings = self.settings();
                 AlertOutbox::start(
                     settings.alert_channels.clone(),
-                    &settings.network(),
+                    self.channel_client(&settings),
                     self.secret_lookup(),
                     RetryPolicy::default(),
                 )
@@ -397,13 +429,13 @@ impl Context {
         }
         let shared = self.http.clone();
         Arc::new(move |config: &SourceConfig| {
-            balance_source(shared_client(&shared, config)?, config)
+            balance_source(shared_client(&shared, &config.network)?, config)
         })
     }
 
-    /// The client the accounts share for `config`'s network settings, made if need be.
-    pub fn shared_client(&self, config: &SourceConfig) -> Result<HttpClient, FetchError> {
-        shared_client(&self.http, config)
+    /// The client the accounts and the alert channels share for `network`, made if need be.
+    pub fn shared_client(&self, network: &NetworkConfig) -> Result<HttpClient, FetchError> {
+        shared_client(&self.http, network)
     }
 
     /// Makes the shared client find its routes again (the desktop, the keyring), after a
@@ -430,7 +462,7 @@ impl Context {
         token: &ApiToken,
     ) -> Result<ConnectionTest, FetchError> {
         let config = self.settings().source_config(account);
-        let client = self.shared_client(&config)?;
+        let client = self.shared_client(&config.network)?;
         current_thread_runtime()?.block_on(test_connection(client, &config, Some(token)))
     }
 
@@ -471,17 +503,17 @@ impl Context {
     }
 }
 
-/// The one client in `shared` while its network settings are `config`'s; a new one (trust
+/// The one client in `shared` while its network settings are `network`; a new one (trust
 /// store loaded, routes forgotten) when they change.
 fn shared_client(
     shared: &Mutex<Option<HttpClient>>,
-    config: &SourceConfig,
+    network: &NetworkConfig,
 ) -> Result<HttpClient, FetchError> {
     let mut client = shared.lock();
     match client.as_ref() {
-        Some(http) if http.network() == &config.network => Ok(http.clone()),
+        Some(http) if http.network() == network => Ok(http.clone()),
         _ => {
-            let http = HttpClient::new(&config.network)?;
+            let http = HttpClient::new(network)?;
             *client = Some(http.clone());
             Ok(http)
         }

@@ -10,7 +10,7 @@ use clickatell_core::alert_channel::{
 };
 use clickatell_core::alert_policy::Alert;
 use clickatell_core::network::NetworkConfig;
-use clickatell_core::Decimal;
+use clickatell_core::{Decimal, HttpClient};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use support::clickatell::{FakeClickatell, Reply};
@@ -65,15 +65,15 @@ async fn channels_set_up_changed_or_removed_while_running_take_the_next_alert() 
         let url = if name == "team" { &good_url } else { &gone_url };
         Ok(Some((ChannelSecret::new(url), SecretOrigin::Keyring)))
     });
-    let network = NetworkConfig::default();
+    let http = || Ok(HttpClient::new(&NetworkConfig::default()).expect("the HTTP client starts"));
     let once = RetryPolicy {
         attempts: 1,
         ..RetryPolicy::default()
     };
-    let outbox = AlertOutbox::start(Vec::new(), &network, secrets, once);
+    let outbox = AlertOutbox::start(Vec::new(), http(), secrets, once);
     let mut problems = outbox.problems().expect("an outbox that was started");
     outbox.send(&low());
-    outbox.configure(vec![channel("team")], &network);
+    outbox.configure(vec![channel("team")], http());
     outbox.send(&low());
     assert!(
         settle(|| good.requests().len() == 1).await,
@@ -92,7 +92,7 @@ async fn channels_set_up_changed_or_removed_while_running_take_the_next_alert() 
         "https://portal.clickatell.com/",
     );
     outbox.send(&top_up);
-    outbox.configure(vec![channel("gone")], &network);
+    outbox.configure(vec![channel("gone")], http());
     outbox.send(&low());
     assert!(settle(|| gone.requests().len() == 1).await);
     assert!(
@@ -111,7 +111,7 @@ async fn channels_set_up_changed_or_removed_while_running_take_the_next_alert() 
         .starts_with("Alerts to \"gone\" (JSON webhook) failing since "));
     assert!(said[0].sentence().ends_with(": HTTP 404 from 127.0.0.1."));
     // Removing the failing channel clears what was said of it.
-    outbox.configure(Vec::new(), &network);
+    outbox.configure(Vec::new(), http());
     assert!(problems.borrow().is_empty());
     outbox.send(&low());
     tokio::time::sleep(Duration::from_millis(300)).await;

@@ -6,8 +6,8 @@ use super::token::read_secret;
 use super::{done, failed, AlertAction};
 use crate::exit::{CliError, Outcome};
 use clickatell_core::alert_channel::{
-    send_test, webhook_url, ChannelKind, ChannelSecret, ChannelSecretStore, ChannelSettings,
-    DeliveryError, SECRET_SERVICE,
+    webhook_url, ChannelKind, ChannelSecret, ChannelSecretStore, ChannelSettings, DeliveryError,
+    SECRET_SERVICE,
 };
 use clickatell_core::context::Context;
 use clickatell_core::keyring_entry::KEYRING_NAME;
@@ -106,17 +106,10 @@ fn test(context: &Context, key: Option<&str>) -> Result<Outcome, CliError> {
         None if settings.alert_channels.is_empty() => return Err(failed(no_channels())),
         None => settings.alert_channels.clone(),
     };
-    let secrets = context.secret_lookup();
     let runtime = clickatell_core::runtime::current_thread().map_err(super::no_runtime)?;
     let mut failures = Vec::new();
     for channel in &channels {
-        match runtime.block_on(send_test(
-            channel,
-            settings.first(),
-            &settings.network(),
-            &settings.top_up_url,
-            &secrets,
-        )) {
+        match runtime.block_on(context.send_test_alert(channel)) {
             Ok(()) => println!("A test alert was sent to {}.", channel.describe()),
             Err(e) => failures.push(format!(
                 "The test alert to {} failed: {e}.{}",

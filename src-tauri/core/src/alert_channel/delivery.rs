@@ -12,7 +12,6 @@ use super::webhook::{request, webhook_url};
 use super::{ChannelKind, ChannelSettings, EmailSettings, WebhookFormat};
 use crate::account::Account;
 use crate::clickatell::{parse_retry_after, Disposition, HttpClient};
-use crate::network::NetworkConfig;
 use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -63,22 +62,21 @@ pub enum DeliveryError {
     Failed(String),
 }
 
-/// Sends `channel` one test alert about `account`, over `network`, tried once: "Send test
+/// Sends `channel` one test alert about `account` through `http`, tried once: "Send test
 /// alert" and `alert test`.
 pub async fn send_test(
     channel: &ChannelSettings,
     account: &Account,
-    network: &NetworkConfig,
+    http: &HttpClient,
     top_up_url: &str,
     secrets: &SecretLookup,
 ) -> Result<(), DeliveryError> {
-    let http = HttpClient::new(network).map_err(|e| DeliveryError::Client(e.user_message()))?;
     let event = AlertEvent::test(account, OffsetDateTime::now_utc(), top_up_url);
     let once = RetryPolicy {
         attempts: 1,
         ..RetryPolicy::default()
     };
-    deliver(channel, &event, &http, secrets, &once).await
+    deliver(channel, &event, http, secrets, &once).await
 }
 
 /// Where one channel's alert goes, its secret read and checked.
@@ -213,23 +211,10 @@ impl ChannelProblem {
     }
 }
 
-/// The channels in force and the client they are reached with.
+/// The channels in force and the client they are reached with (or why it could not start).
 struct Channels {
     list: Vec<ChannelSettings>,
     http: Result<HttpClient, String>,
-}
-
-impl Channels {
-    fn new(list: Vec<ChannelSettings>, network: &NetworkConfig) -> Self {
-        Self {
-            http: if list.is_empty() {
-                Err("no channel is set up".into())
-            } else {
-                HttpClient::new(network).map_err(|e| e.to_string())
-            },
-            list,
-        }
-    }
 }
 
 struct Shared {
@@ -249,10 +234,11 @@ pub struct AlertOutbox {
 }
 
 impl AlertOutbox {
-    /// An outbox for `channels`, its workers on the current tokio runtime.
+    /// An outbox for `channels`, reached through `http`, its workers on the current tokio
+    /// runtime.
     pub fn start(
         channels: Vec<ChannelSettings>,
-        network: &NetworkConfig,
+        http: Result<HttpClient, String>,
         secrets: SecretLookup,
         retry: RetryPolicy,
     ) -> Self {
@@ -260,7 +246,10 @@ impl AlertOutbox {
         Self {
             shared: Some(Arc::new(Shared {
                 runtime: tokio::runtime::Handle::current(),
-                channels: Mutex::new(Arc::new(Channels::new(channels, network))),
+                channels: Mutex::new(Arc::new(Channels {
+                    list: channels,
+                    http,
+                })),
                 workers: Mutex::new(HashMap::new()),
                 problems,
                 secrets,
@@ -270,9 +259,12 @@ impl AlertOutbox {
     }
 
     /// Takes effect for the next alert; a removed channel's queued alerts are dropped.
-    pub fn configure(&self, channels: Vec<ChannelSettings>, network: &NetworkConfig) {
+    pub fn configure(&self, channels: Vec<ChannelSettings>, http: Result<HttpClient, String>) {
         let Some(shared) = &self.shared else { return };
-        let next = Channels::new(channels, network);
+        let next = Channels {
+            list: channels,
+            http,
+        };
         shared.problems.send_if_modified(|problems| {
             let before = problems.len();
             problems.retain(|p| next.list.iter().any(|c| c.describe() == p.channel));

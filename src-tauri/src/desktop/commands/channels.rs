@@ -5,8 +5,7 @@ use super::blocking;
 use crate::desktop::contract::{ChannelSecretStatus, CommandError};
 use crate::desktop::state::AppState;
 use clickatell_core::alert_channel::{
-    send_test, webhook_url, ChannelKind, ChannelSecret, ChannelSecretStore, ChannelSettings,
-    DeliveryError,
+    webhook_url, ChannelKind, ChannelSecret, ChannelSecretStore, ChannelSettings, DeliveryError,
 };
 
 /// The saved channel `name`, or the sentence saying it is not saved yet.
@@ -79,17 +78,7 @@ pub(super) async fn save_secret(
 /// Sends the saved channel `name` one test alert; the sentence saying it went.
 pub(super) async fn send_test_alert(state: &AppState, name: &str) -> Result<String, CommandError> {
     let channel = saved_channel(state, name)?;
-    let settings = state.settings();
-    let lookup = state.context.secret_lookup();
-    match send_test(
-        &channel,
-        settings.first(),
-        &settings.network(),
-        &settings.top_up_url,
-        &lookup,
-    )
-    .await
-    {
+    match state.context.send_test_alert(&channel).await {
         Ok(()) => Ok(format!("A test alert was sent to {}.", channel.describe())),
         Err(e) => {
             let fix = match e {
