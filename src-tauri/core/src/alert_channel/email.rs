@@ -6,6 +6,7 @@ use super::event::AlertEvent;
 use super::refusal::Refusal;
 use super::secret::ChannelSecret;
 use crate::balance::group_thousands;
+use crate::clickatell::is_loopback;
 use crate::network::NetworkConfig;
 use lettre::message::{Mailbox, Message};
 use lettre::transport::smtp::authentication::Credentials;
@@ -75,13 +76,7 @@ impl EmailSettings {
         if self.host.trim().is_empty() {
             problems.push("the SMTP host is empty".to_owned());
         }
-        if self.security == SmtpSecurity::Plain && !is_this_machine(&self.host) {
-            problems.push(format!(
-                "plain SMTP to {} would send the alert and the password unencrypted: use \
-                 starttls or tls (plain is for a relay on this machine)",
-                self.host
-            ));
-        }
+        problems.extend(self.plain_to_elsewhere());
         if let Err(e) = self.from.parse::<Mailbox>() {
             problems.push(format!(
                 "the sender {:?} is not an address ({e})",
@@ -98,14 +93,20 @@ impl EmailSettings {
         }
         problems
     }
-}
 
-fn is_this_machine(host: &str) -> bool {
-    url::Host::parse(host.trim()).is_ok_and(|h| match &h {
-        url::Host::Domain(d) => crate::clickatell::is_loopback(&url::Host::Domain(d.as_str())),
-        url::Host::Ipv4(ip) => crate::clickatell::is_loopback(&url::Host::Ipv4(*ip)),
-        url::Host::Ipv6(ip) => crate::clickatell::is_loopback(&url::Host::Ipv6(*ip)),
-    })
+    /// Why these settings would send in clear text over a network, if they would: plain
+    /// SMTP is for a relay on this machine only. Checked when the settings are, and again
+    /// before each message.
+    fn plain_to_elsewhere(&self) -> Option<String> {
+        let here = url::Host::parse(self.host.trim()).is_ok_and(|h| is_loopback(&h));
+        (self.security == SmtpSecurity::Plain && !here).then(|| {
+            format!(
+                "plain SMTP to {} would send the alert and the password unencrypted: use \
+                 starttls or tls (plain is for a relay on this machine)",
+                self.host
+            )
+        })
+    }
 }
 
 /// The message for `event`: subject, and a plain-text body with the same facts as the
@@ -153,12 +154,10 @@ pub(super) async fn send(
     network: &NetworkConfig,
 ) -> Result<(), Refusal> {
     let message = message(email, event).map_err(Refusal::Final)?;
-    let host = email.host.trim().to_owned();
-    if email.security == SmtpSecurity::Plain && !is_this_machine(&host) {
-        return Err(Refusal::Final(format!(
-            "plain SMTP is only allowed to this machine, not {host}"
-        )));
+    if let Some(refused) = email.plain_to_elsewhere() {
+        return Err(Refusal::Final(refused));
     }
+    let host = email.host.trim().to_owned();
     let tls = || -> Result<TlsParameters, String> {
         let mut builder = TlsParameters::builder(host.clone());
         if let Some(path) = &network.ca_file {
@@ -179,12 +178,8 @@ pub(super) async fn send(
         .port(email.port.unwrap_or(email.security.default_port()))
         .timeout(Some(network.timeout))
         .tls(tls);
-    if let Some(user) = &email.username {
-        let Some(password) = password else {
-            return Err(Refusal::Final(
-                "no SMTP password is stored for it".to_owned(),
-            ));
-        };
+    // A login without a password was refused before the first try.
+    if let (Some(user), Some(password)) = (&email.username, password) {
         transport =
             transport.credentials(Credentials::new(user.clone(), password.expose().to_owned()));
     }

@@ -34,9 +34,9 @@ pub fn endpoint_url(base: &str, path: &str) -> Result<Url, FetchError> {
 }
 
 /// Whether `host` is this machine: the only place plain `http://` (or plain SMTP) may go.
-pub fn is_loopback(host: &Host<&str>) -> bool {
+pub fn is_loopback<S: AsRef<str>>(host: &Host<S>) -> bool {
     match host {
-        Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
+        Host::Domain(d) => d.as_ref().eq_ignore_ascii_case("localhost"),
         Host::Ipv4(ip) => IpAddr::V4(*ip).is_loopback(),
         Host::Ipv6(ip) => IpAddr::V6(*ip).is_loopback(),
     }
