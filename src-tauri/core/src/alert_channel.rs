@@ -119,6 +119,16 @@ impl ChannelKind {
             Self::Email(_) => "SMTP password",
         }
     }
+
+    /// Why `secret` cannot serve as this kind's secret, before it is stored: a webhook's must
+    /// be a usable address, a password must not be empty.
+    pub fn check_secret(&self, secret: &ChannelSecret) -> Result<(), String> {
+        match self {
+            Self::Webhook { .. } => webhook_url(secret.expose()).map(|_| ()),
+            Self::Email(_) if secret.expose().is_empty() => Err("it is empty".to_owned()),
+            Self::Email(_) => Ok(()),
+        }
+    }
 }
 
 /// One alert channel, as `settings.json` keeps it (without its secret).

@@ -6,8 +6,7 @@ use super::token::read_secret;
 use super::{done, failed, AlertAction};
 use crate::exit::{CliError, Outcome};
 use clickatell_core::alert_channel::{
-    webhook_url, ChannelKind, ChannelSecret, ChannelSecretStore, ChannelSettings, DeliveryError,
-    SECRET_SERVICE,
+    ChannelSecret, ChannelSecretStore, ChannelSettings, DeliveryError, SECRET_SERVICE,
 };
 use clickatell_core::context::Context;
 use clickatell_core::keyring_entry::KEYRING_NAME;
@@ -77,12 +76,7 @@ fn set_secret(channel: &ChannelSettings) -> Result<Outcome, CliError> {
     ))
     .map_err(|e| failed(format!("Could not read the {what}: {e}.")))?;
     let secret = ChannelSecret::new(&raw);
-    let usable = match channel.kind {
-        ChannelKind::Webhook { .. } => webhook_url(secret.expose()).map(|_| ()),
-        ChannelKind::Email(_) if secret.expose().is_empty() => Err("it is empty".to_owned()),
-        ChannelKind::Email(_) => Ok(()),
-    };
-    if let Err(reason) = usable {
+    if let Err(reason) = channel.kind.check_secret(&secret) {
         return Err(failed(format!(
             "That {what} cannot be used: {reason}. Nothing was stored."
         )));

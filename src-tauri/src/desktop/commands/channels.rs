@@ -5,7 +5,7 @@ use super::blocking;
 use crate::desktop::contract::{ChannelSecretStatus, CommandError};
 use crate::desktop::state::AppState;
 use clickatell_core::alert_channel::{
-    webhook_url, ChannelKind, ChannelSecret, ChannelSecretStore, ChannelSettings, DeliveryError,
+    ChannelSecret, ChannelSecretStore, ChannelSettings, DeliveryError,
 };
 
 /// The saved channel `name`, or the sentence saying it is not saved yet.
@@ -55,10 +55,12 @@ pub(super) async fn save_secret(
 ) -> Result<Vec<ChannelSecretStatus>, CommandError> {
     let channel = saved_channel(state, name)?;
     let secret = ChannelSecret::new(&secret);
-    if let (ChannelKind::Webhook { .. }, false) = (&channel.kind, secret.expose().is_empty()) {
-        webhook_url(secret.expose()).map_err(|reason| {
+    // Empty removes it.
+    if !secret.expose().is_empty() {
+        channel.kind.check_secret(&secret).map_err(|reason| {
             CommandError::message(format!(
-                "That webhook address cannot be used: {reason}. Nothing was stored."
+                "That {} cannot be used: {reason}. Nothing was stored.",
+                channel.kind.secret_name()
             ))
         })?;
     }
