@@ -237,8 +237,7 @@ impl History {
                 row.get::<_, String>(0)
             })
             .map_err(|e| self.sql(e))?
-            .filter_map(|r| r.ok().and_then(|a| Decimal::from_str(&a).ok()))
-            .next();
+            .find_map(|r| r.ok().and_then(|a| Decimal::from_str(&a).ok()));
         let mut stmt = conn
             .prepare_cached(
                 "SELECT at, amount, currency FROM readings \
@@ -257,10 +256,7 @@ impl History {
         let mut readings = Vec::new();
         for row in rows {
             let (at, amount, currency) = row.map_err(|e| self.sql(e))?;
-            let (Ok(at), Ok(amount)) = (
-                OffsetDateTime::from_unix_timestamp(at),
-                Decimal::from_str(&amount),
-            ) else {
+            let Some((at, amount)) = reading_of(at, &amount) else {
                 continue;
             };
             let top_up = previous.is_some_and(|p| amount > p);
@@ -321,16 +317,20 @@ impl History {
         let mut points = Vec::new();
         for row in rows {
             let (at, amount) = row.map_err(|e| self.sql(e))?;
-            let (Ok(at), Ok(amount)) = (
-                OffsetDateTime::from_unix_timestamp(at),
-                Decimal::from_str(&amount),
-            ) else {
-                continue;
-            };
-            points.push(Point { at, amount });
+            if let Some((at, amount)) = reading_of(at, &amount) {
+                points.push(Point { at, amount });
+            }
         }
         Ok(points)
     }
+}
+
+/// A row's time and amount; `None` for a row no reading could have written (skipped).
+fn reading_of(at: i64, amount: &str) -> Option<(OffsetDateTime, Decimal)> {
+    Some((
+        OffsetDateTime::from_unix_timestamp(at).ok()?,
+        Decimal::from_str(amount).ok()?,
+    ))
 }
 
 /// Opens the file with the checks whose cost does not grow with it: that it is a database

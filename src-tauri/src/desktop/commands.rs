@@ -110,13 +110,14 @@ fn get_snapshot(state: &AppState, id: Option<&str>) -> SnapshotView {
     let snapshot = watched(state, id)
         .map(|w| w.monitor.subscribe().borrow().clone())
         .unwrap_or_default();
-    SnapshotView::new(snapshot, state.clock.now(), state.context.alerts_failing())
+    state.snapshot_view(snapshot)
 }
 
 /// Every account, in order, for the overview's cards: its latest snapshot (none while
 /// disabled) and the last 7 days for its sparkline.
 async fn get_accounts(state: &AppState) -> Result<AccountsView, CommandError> {
     let now = state.clock.now();
+    let failing = state.context.alerts_failing();
     let watched = state.watched();
     let mut cards: Vec<AccountCard> = state
         .settings()
@@ -124,11 +125,7 @@ async fn get_accounts(state: &AppState) -> Result<AccountsView, CommandError> {
         .into_iter()
         .map(|a| {
             let snapshot = watched.iter().find(|w| w.account.id == a.id).map(|w| {
-                SnapshotView::new(
-                    w.monitor.subscribe().borrow().clone(),
-                    now,
-                    state.context.alerts_failing(),
-                )
+                SnapshotView::new(w.monitor.subscribe().borrow().clone(), now, failing.clone())
             });
             AccountCard {
                 id: a.id,
@@ -163,11 +160,7 @@ async fn get_accounts(state: &AppState) -> Result<AccountsView, CommandError> {
 /// keyring again); answers with that account's (or the window's first account's) snapshot.
 async fn refresh_now(state: &AppState, id: Option<&str>) -> SnapshotView {
     let first = state.refresh(id).await;
-    SnapshotView::new(
-        first.unwrap_or_default(),
-        state.clock.now(),
-        state.context.alerts_failing(),
-    )
+    state.snapshot_view(first.unwrap_or_default())
 }
 
 /// The account a token command acts on (`id`, else the window's first), as saved now.

@@ -364,15 +364,10 @@ fn forward_snapshots<R: Runtime>(
             }
             let overview = current_overview(&app);
             tray::update(&app, &overview, tray_style(&app), primary.status);
-            let state = app.state::<AppState>();
             window_host::emit(
                 &app,
                 contract::SNAPSHOT_EVENT,
-                contract::SnapshotView::new(
-                    primary,
-                    state.clock.now(),
-                    state.context.alerts_failing(),
-                ),
+                app.state::<AppState>().snapshot_view(primary),
             );
         }
     });

@@ -1,5 +1,6 @@
 //! What the desktop shell shares between the tray, the window and the IPC commands.
 
+use super::contract::SnapshotView;
 use clickatell_core::account::Account;
 use clickatell_core::context::Context;
 use clickatell_core::history::History;
@@ -49,6 +50,11 @@ impl AppState {
     /// The settings in force for this run (saved ones plus the run's overrides).
     pub fn effective_settings(&self) -> Settings {
         self.context.effective(&self.settings())
+    }
+
+    /// `snapshot` as the window shows it now, with the alert channels failing.
+    pub fn snapshot_view(&self, snapshot: Snapshot) -> SnapshotView {
+        SnapshotView::new(snapshot, self.clock.now(), self.context.alerts_failing())
     }
 
     /// Every watched account, in order.
