@@ -9,6 +9,7 @@ use crate::field_error::FieldError;
 use crate::limits::{self, FieldLimit};
 use crate::network::{NetworkConfig, ProxySetting};
 use crate::tray_icon::IconStyle;
+use crate::tray_text::TrayLabel;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
@@ -27,6 +28,8 @@ pub struct Settings {
     pub start_at_login: bool,
     /// What the tray icon draws.
     pub tray_icon: IconStyle,
+    /// What is written beside the icon, where the panel shows a label (GNOME, macOS).
+    pub tray_label: TrayLabel,
     /// The page "Top up…" opens: the Clickatell portal, where Billing and Payments has the
     /// Top Up tab, unless the user has a better address.
     pub top_up_url: String,
@@ -68,6 +71,7 @@ impl Default for Settings {
             notifications: Notifications::default(),
             start_at_login: false,
             tray_icon: IconStyle::default(),
+            tray_label: TrayLabel::default(),
             top_up_url: DEFAULT_TOP_UP_URL.to_owned(),
             proxy: "system".to_owned(),
             ca_file: None,
@@ -497,6 +501,11 @@ mod tests {
         assert_eq!(s.timeout_secs, 20);
         assert_eq!(s.notifications.reminder_hours, Some(24));
         assert_eq!(s.tray_icon, IconStyle::Meter);
+        assert_eq!(
+            s.tray_label,
+            TrayLabel::Balance,
+            "an older file shows the label"
+        );
         assert_eq!(s.extra["future_field"]["kept"], true);
         assert_eq!(
             std::fs::read_to_string(store.path()).unwrap(),

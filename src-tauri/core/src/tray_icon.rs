@@ -96,6 +96,29 @@ pub struct IconView {
 /// How much of a dimmed picture shows.
 const DIM_OPACITY: f64 = 0.45;
 
+/// Every size a tray host may draw the icon at: the panel sizes (16 px in GNOME's bar, 22 and
+/// 24 px in freedesktop panels), and those doubled on HiDPI displays. A host takes the smallest
+/// picture of at least its size, so each of these is drawn exactly, never scaled.
+pub const PIXMAP_SIZES: [u32; 6] = [16, 22, 24, 32, 48, 64];
+
+/// One picture of the set, as `render` draws it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pixmap {
+    pub size: u32,
+    pub rgba: Vec<u8>,
+}
+
+/// The picture at every size of `PIXMAP_SIZES`, each drawn at its own size.
+pub fn render_set(view: &IconView, style: IconStyle) -> Vec<Pixmap> {
+    PIXMAP_SIZES
+        .iter()
+        .map(|&size| Pixmap {
+            size,
+            rgba: render(view, style, size),
+        })
+        .collect()
+}
+
 /// Draws `view` in `style` as a `size`×`size` RGBA image (rows top to bottom, 4 bytes a pixel).
 pub fn render(view: &IconView, style: IconStyle, size: u32) -> Vec<u8> {
     let mut canvas = Canvas::new(size);

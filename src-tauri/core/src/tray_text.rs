@@ -7,12 +7,26 @@ use crate::snapshot::{Snapshot, Status};
 use crate::tray_icon::{compact_number, meter_fill, IconView, Tone};
 use crate::Balance;
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
+
+/// Whether the label is shown beside the icon where the host can; the `tray_label` setting.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TrayLabel {
+    /// The balance in words (`TrayView::label`).
+    #[default]
+    Balance,
+    /// The icon alone.
+    Off,
+}
 
 /// Everything the tray displays.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrayView {
-    /// The compact balance beside the icon where the host shows a label (macOS menu bar).
+    /// The balance in words beside the icon, where the host shows a label (GNOME's
+    /// AppIndicator extension, the macOS menu bar): "97.25 credits"; with several accounts the
+    /// one most in need, "EU 97.25 low", or how many need the user, "2 low".
     pub label: String,
     /// The tooltip's first line, which StatusNotifierItem hosts show in bold: the balance.
     pub headline: String,
@@ -98,11 +112,11 @@ pub fn tray_view(
             ),
         fill: balance.and_then(|b| meter_fill(b.amount, peak)),
     };
-    let menu_line = match compact {
+    let menu_line = match &compact {
         Some(c) => format!("Balance: {c}"),
         None => "Balance: unknown".to_owned(),
     };
-    let label = number.unwrap_or_default();
+    let label = compact.unwrap_or_else(|| s.status.words().to_owned());
     match account {
         None => TrayView {
             label,
@@ -187,10 +201,7 @@ pub fn tray_overview(
         };
     }
     let own = view_of(worst, true);
-    let needing = accounts
-        .iter()
-        .filter(|a| a.snapshot.status.severity() >= 3)
-        .count();
+    let needing = accounts.iter().filter(|a| needs_user(a)).count();
     let headline = match needing {
         0 => format!("Clickatell: {} accounts, all ok", accounts.len()),
         1 => format!(
@@ -212,7 +223,7 @@ pub fn tray_overview(
     let detail = accounts.iter().map(line_of).collect::<Vec<_>>().join("\n");
     TrayOverview {
         view: TrayView {
-            label: own.label,
+            label: overview_label(accounts, worst),
             headline,
             detail,
             picture: own.picture,
@@ -220,6 +231,51 @@ pub fn tray_overview(
         },
         lines,
     }
+}
+
+/// Whether an account's state asks something of the user (a low balance, a token to set, a
+/// connection to look at), as the several accounts' headline and label count them.
+fn needs_user(a: &AccountState<'_>) -> bool {
+    a.snapshot.status.severity() >= 3
+}
+
+/// The label for several accounts: the one most in need, "EU 97.25 low" ("EU 1,200" when
+/// all are ok), or, when several need the user, how many and why: "2 low" (a critical
+/// balance is low too), "3 need attention" when the reasons differ.
+fn overview_label(accounts: &[AccountState<'_>], worst: &AccountState<'_>) -> String {
+    let reason = |a: &AccountState<'_>| match a.snapshot.status {
+        Status::Warning | Status::Critical => "low",
+        other => other.words(),
+    };
+    let needing: Vec<&AccountState<'_>> = accounts.iter().filter(|a| needs_user(a)).collect();
+    if let [first, _, ..] = needing.as_slice() {
+        let why = reason(first);
+        return if needing.iter().all(|a| reason(a) == why) {
+            format!("{} {why}", needing.len())
+        } else {
+            format!("{} need attention", needing.len())
+        };
+    }
+    let amount = worst
+        .snapshot
+        .balance
+        .as_ref()
+        .map(|b| group_thousands(display_amount(b)));
+    match (amount, worst.snapshot.status) {
+        (Some(amount), Status::Ok) => format!("{} {amount}", worst.name),
+        (Some(amount), _) => format!("{} {amount} {}", worst.name, reason(worst)),
+        (None, status) => format!("{} {}", worst.name, status.words()),
+    }
+}
+
+/// A text as wide as any label of this shape, for hosts that size the label's place by it
+/// (`XAyatanaLabelGuide`), so the panel does not shift as digits change: each digit as the
+/// widest one.
+pub fn label_guide(label: &str) -> String {
+    label
+        .chars()
+        .map(|c| if c.is_ascii_digit() { '8' } else { c })
+        .collect()
 }
 
 /// The colour a status shows: the level's while readings come in, grey when they do not.
@@ -405,7 +461,10 @@ mod tests {
             Some(d("2000")),
             None,
         );
-        assert_eq!(v.label, "1.2k");
+        assert_eq!(
+            v.label, "1,267.93 ZAR",
+            "as the tooltip's first line words it"
+        );
         assert_eq!(v.picture.text, "1.2k");
         assert_eq!(v.picture.fill, Some(0.6339643250));
         assert!(!v.picture.dimmed);
@@ -423,7 +482,7 @@ mod tests {
                 v.picture.text.as_str(),
                 v.menu_line.as_str()
             ),
-            ("", "—", "Balance: unknown")
+            ("no token", "—", "Balance: unknown")
         );
     }
 
@@ -463,6 +522,12 @@ mod tests {
     }
 
     #[test]
+    fn the_label_guide_is_as_wide_as_any_label_of_its_shape() {
+        assert_eq!(label_guide("97.25 credits"), "88.88 credits");
+        assert_eq!(label_guide("EU 1,267.93 low"), "EU 8,888.88 low");
+    }
+
+    #[test]
     fn ages_read_naturally() {
         assert_eq!(ago(time::Duration::seconds(20)), "just now");
         assert_eq!(ago(time::Duration::minutes(2)), "2 min ago");
@@ -495,7 +560,7 @@ mod tests {
             .collect();
         let o = tray_overview(&states, NOW, false);
         assert_eq!(o.view.picture.tone, Tone::Critical);
-        assert_eq!(o.view.label, "US 12");
+        assert_eq!(o.view.label, "4 need attention");
         assert_eq!(
             o.view.headline,
             "Clickatell: 4 of 5 accounts need attention"
@@ -511,7 +576,13 @@ mod tests {
         );
         let two = tray_overview(&states[..2], NOW, false);
         assert_eq!(two.view.headline, "Clickatell: EU low");
+        assert_eq!(two.view.label, "EU 97.25 low");
         assert_eq!(two.view.picture.tone, Tone::Warning);
+        assert_eq!(tray_overview(&states[..3], NOW, false).view.label, "2 low");
+        let all_ok = tray_overview(&[states[0], states[0]], NOW, false);
+        assert_eq!(all_ok.view.label, "Main 1,200");
+        let token_and_ok = tray_overview(&[states[0], states[3]], NOW, false);
+        assert_eq!(token_and_ok.view.label, "Asia token rejected");
         let one = tray_overview(&states[..1], NOW, false);
         let alone = tray_view(&snaps[0].2, &levels(), NOW, None, None);
         assert_eq!(one.view, alone, "one account looks as it always did");

@@ -3,11 +3,10 @@
 //! contact sheet `docs/tray-icons.png` (each picture ×4 on a light and a dark panel), which is
 //! how they are judged by eye; every run leaves that sheet in `tests/artifacts/` too.
 
-use clickatell_core::tray_icon::{render, IconStyle, IconView, Tone};
+use clickatell_core::tray_icon::{render, IconStyle, IconView, Tone, PIXMAP_SIZES};
 use std::path::{Path, PathBuf};
 use strum::VariantArray;
 
-const SIZES: [u32; 4] = [16, 22, 24, 32];
 /// Largest difference allowed in any channel: float rounding, never a changed picture.
 const TOLERANCE: u8 = 3;
 
@@ -41,14 +40,14 @@ fn cases() -> Vec<(String, IconView, IconStyle, u32)> {
     let mut cases = Vec::new();
     for style in IconStyle::VARIANTS.iter().copied() {
         for tone in Tone::VARIANTS.iter().copied() {
-            for size in SIZES {
+            for size in PIXMAP_SIZES {
                 let name = format!("{}-{}-{size}", style.as_str(), tone.as_str());
                 cases.push((name, view(tone), style, size));
             }
         }
     }
     for text in ["12k", "999k", "1.2M", "-12k", "7E28"] {
-        for size in SIZES {
+        for size in PIXMAP_SIZES {
             let v = IconView {
                 text: text.into(),
                 ..view(Tone::Ok)
@@ -61,7 +60,7 @@ fn cases() -> Vec<(String, IconView, IconStyle, u32)> {
             ));
         }
     }
-    for size in SIZES {
+    for size in PIXMAP_SIZES {
         let v = IconView {
             dimmed: true,
             ..view(Tone::Warning)
@@ -151,7 +150,7 @@ fn the_text_changes_the_picture_and_the_tone_its_colour() {
         tone: Tone::Critical,
         ..base.clone()
     };
-    for size in SIZES {
+    for size in PIXMAP_SIZES {
         let picture = render(&base, IconStyle::Balance, size);
         assert_ne!(
             picture,
@@ -175,17 +174,17 @@ fn the_text_changes_the_picture_and_the_tone_its_colour() {
 /// Every case ×4 (nearest neighbour) in a grid, on a light and a dark panel.
 fn contact_sheet(path: &Path) {
     const ZOOM: u32 = 4;
-    const CELL: u32 = 32 * ZOOM + 8;
+    const CELL: u32 = PIXMAP_SIZES[PIXMAP_SIZES.len() - 1] * ZOOM + 8;
     let cases = cases();
-    let columns = SIZES.len() as u32 * 2;
-    let rows = (cases.len() as u32).div_ceil(SIZES.len() as u32);
+    let columns = PIXMAP_SIZES.len() as u32 * 2;
+    let rows = (cases.len() as u32).div_ceil(PIXMAP_SIZES.len() as u32);
     let (width, height) = (columns * CELL, rows * CELL);
     let mut sheet = vec![0u8; (width * height * 4) as usize];
     for (i, (_, view, style, size)) in cases.iter().enumerate() {
         let picture = render(view, *style, *size);
-        let row = i as u32 / SIZES.len() as u32;
+        let row = i as u32 / PIXMAP_SIZES.len() as u32;
         for (panel, background) in [(0u32, [0xF2u8, 0xF2, 0xF2]), (1, [0x2B, 0x2B, 0x2B])] {
-            let column = panel * SIZES.len() as u32 + i as u32 % SIZES.len() as u32;
+            let column = panel * PIXMAP_SIZES.len() as u32 + i as u32 % PIXMAP_SIZES.len() as u32;
             let (left, top) = (column * CELL, row * CELL);
             for y in 0..CELL {
                 for x in 0..CELL {
