@@ -4,12 +4,13 @@
 
 mod support;
 
-use clickatell_core::tray_icon::Tone;
+use clickatell_core::tray_icon::{Tone, PIXMAP_SIZES};
 use std::time::Duration;
 use support::app::{App, Sandbox};
 use support::clickatell::{FakeClickatell, Reply};
 use support::desktop::{
-    balance_icon, close_window, descendants, eventually, has_window, window_processes, TrayItem,
+    balance_icon, close_window, descendants, eventually, golden_icon, has_window, same_picture,
+    window_processes, TrayItem,
 };
 
 const TOKEN: &str = "tok_TRAY-31c0ffee";
@@ -227,9 +228,19 @@ fn the_icon_follows_the_balance(home: Sandbox, host: &str) {
     ]);
     let app = start(&home, &server);
     let item = TrayItem::wait(&home, app.pid(), Duration::from_secs(30)).expect("tray item");
-    let (size, _) = item.icon();
-    assert_eq!(size, 22, "the picture is drawn at the panel size");
     wait_for_icon(&item, &balance_icon(Tone::Ok, "300", false), "300 in green");
+    // A picture for every size a host may draw, each drawn at its size: the goldens.
+    let pixmaps = item.pixmaps();
+    let sizes: Vec<usize> = pixmaps.iter().map(|(w, _, _)| *w).collect();
+    assert_eq!(sizes, PIXMAP_SIZES.map(|s| s as usize), "the pixmap set");
+    for (width, height, pixels) in &pixmaps {
+        let (golden_size, golden) = golden_icon(&format!("balance-ok-{width}"));
+        assert_eq!((*height, golden_size), (*width, *width));
+        assert!(
+            same_picture(pixels, &golden),
+            "the {width} px picture is not its golden one"
+        );
+    }
     home.screenshot(&format!("tray-{host}-ok.png"));
     let steps = [
         (Tone::Warning, "80", false, "80 in amber"),

@@ -2,7 +2,7 @@
 //! tooltip, icon, menu) over D-Bus, and its windows on the X display.
 
 use super::app::Sandbox;
-use clickatell_core::tray_icon::{render, IconStyle, IconView, Tone};
+use clickatell_core::tray_icon::{render, IconStyle, IconView, Tone, PIXMAP_SIZES};
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
@@ -106,24 +106,34 @@ impl<'a> TrayItem<'a> {
         format!("{}\n{}", text(2), text(3))
     }
 
-    /// The largest icon pixmap: its size and its pixels as (R, G, B, A).
-    pub fn icon(&self) -> (usize, Vec<(u8, u8, u8, u8)>) {
+    /// Every icon pixmap, smallest first: its width, its height and its pixels as
+    /// (R, G, B, A).
+    pub fn pixmaps(&self) -> Vec<(usize, usize, Vec<Pixel>)> {
         let pixmaps = self.property("IconPixmap");
-        let best = pixmaps
+        let mut all: Vec<(usize, usize, Vec<Pixel>)> = pixmaps
             .as_array()
             .unwrap()
             .iter()
-            .max_by_key(|p| p[0].as_u64().unwrap_or(0))
-            .expect("an icon pixmap");
-        let width = best[0].as_u64().unwrap() as usize;
-        let bytes: Vec<u8> = best[2]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|b| b.as_u64().unwrap() as u8)
+            .map(|p| {
+                let side = |i: usize| p[i].as_u64().unwrap() as usize;
+                let bytes: Vec<u8> = p[2]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|b| b.as_u64().unwrap() as u8)
+                    .collect();
+                // Network-order ARGB, as the StatusNotifierItem spec has it.
+                let pixels = bytes.chunks(4).map(|p| (p[1], p[2], p[3], p[0])).collect();
+                (side(0), side(1), pixels)
+            })
             .collect();
-        // Network-order ARGB, as the StatusNotifierItem spec has it.
-        let pixels = bytes.chunks(4).map(|p| (p[1], p[2], p[3], p[0])).collect();
+        all.sort_by_key(|(width, _, _)| *width);
+        all
+    }
+
+    /// The largest icon pixmap: its size and its pixels.
+    pub fn icon(&self) -> (usize, Vec<Pixel>) {
+        let (width, _, pixels) = self.pixmaps().pop().expect("an icon pixmap");
         (width, pixels)
     }
 
@@ -260,17 +270,51 @@ impl Sandbox {
 
 /// The pixels (R, G, B, A) the app must publish for a balance-style icon, drawn by the core's
 /// renderer at the tray's size (22 px on Linux).
-pub fn balance_icon(tone: Tone, text: &str, dimmed: bool) -> Vec<(u8, u8, u8, u8)> {
+pub fn balance_icon(tone: Tone, text: &str, dimmed: bool) -> Vec<Pixel> {
     let view = IconView {
         tone,
         text: text.into(),
         dimmed,
         fill: None,
     };
-    render(&view, IconStyle::Balance, 22)
-        .chunks(4)
-        .map(|p| (p[0], p[1], p[2], p[3]))
-        .collect()
+    let largest = PIXMAP_SIZES[PIXMAP_SIZES.len() - 1];
+    pixels(&render(&view, IconStyle::Balance, largest))
+}
+
+/// A pixel as (R, G, B, A).
+pub type Pixel = (u8, u8, u8, u8);
+
+fn pixels(rgba: &[u8]) -> Vec<Pixel> {
+    rgba.chunks(4).map(|p| (p[0], p[1], p[2], p[3])).collect()
+}
+
+/// A golden picture of the tray icon (`src-tauri/core/tests/golden/tray-icons/<name>.png`):
+/// its size and pixels.
+pub fn golden_icon(name: &str) -> (usize, Vec<Pixel>) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("src-tauri/core/tests/golden/tray-icons")
+        .join(format!("{name}.png"));
+    let file = std::fs::File::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut reader = png::Decoder::new(std::io::BufReader::new(file))
+        .read_info()
+        .unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!(info.color_type, png::ColorType::Rgba, "{}", path.display());
+    buf.truncate(info.buffer_size());
+    (info.width as usize, pixels(&buf))
+}
+
+/// Whether two pictures are the same but for float rounding (the goldens' tolerance).
+pub fn same_picture(a: &[Pixel], b: &[Pixel]) -> bool {
+    let channels = |p: &Pixel| [p.0, p.1, p.2, p.3];
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            channels(x)
+                .iter()
+                .zip(channels(y))
+                .all(|(c, d)| c.abs_diff(d) <= 3)
+        })
 }
 
 /// Waits up to `within` for `check` to hold.

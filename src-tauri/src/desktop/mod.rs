@@ -106,7 +106,6 @@ fn setup<R: Runtime>(app: &AppHandle<R>, context: Context) {
     debug_assert!(configure.is_empty(), "nothing runs yet to reconfigure");
     follow_alert_channels(app);
     app.manage(tray::TrayState::default());
-    app.manage(tray::MenuSlot::<R>::default());
     match WindowHost::start(app) {
         Ok(host) => {
             app.manage(host);
@@ -114,7 +113,7 @@ fn setup<R: Runtime>(app: &AppHandle<R>, context: Context) {
         Err(e) => tracing::error!(error = %e, "the window cannot be opened"),
     }
     let overview = current_overview(app);
-    let installed = match tray::install(app, &overview, tray_style(app)) {
+    let installed = match tray::install(app, &overview, appearance(app), primary_status(app)) {
         Ok(()) => true,
         Err(e) => {
             tracing::info!(error = %e, "no tray host yet; waiting for one");
@@ -193,9 +192,9 @@ fn action_handler<R: Runtime>(app: &AppHandle<R>) -> ActionHandler {
     })
 }
 
-/// The icon style the settings ask for.
-fn tray_style<R: Runtime>(app: &AppHandle<R>) -> IconStyle {
-    app.state::<AppState>().settings().tray_icon
+/// How the settings want the tray drawn.
+fn appearance<R: Runtime>(app: &AppHandle<R>) -> tray::Appearance {
+    tray::Appearance::of(&app.state::<AppState>().settings())
 }
 
 /// Creates the tray when a tray host appears on the bus (unless it is `installed` already),
@@ -276,12 +275,13 @@ fn install_tray<R: Runtime>(app: &AppHandle<R>) -> bool {
         let handle = app.clone();
         let _ = app.run_on_main_thread(move || {
             let overview = current_overview(&handle);
-            let style = tray_style(&handle);
-            let installed = tray::install(&handle, &overview, style).is_ok();
-            if installed {
-                tray::update(&handle, &overview, style, primary_status(&handle));
-            }
-            let _ = tx.send(installed);
+            let installed = tray::install(
+                &handle,
+                &overview,
+                appearance(&handle),
+                primary_status(&handle),
+            );
+            let _ = tx.send(installed.is_ok());
         });
         if rx.recv().unwrap_or(false) {
             return true;
@@ -347,7 +347,7 @@ fn forward_snapshots<R: Runtime>(
                 _ = tick.tick() => false,
             };
             // Only the meter draws against the peak: the history is read for it alone.
-            if fresh && tray_style(&app) == IconStyle::Meter {
+            if fresh && appearance(&app).style == IconStyle::Meter {
                 let peaks = recent_peaks(&app).await;
                 *app.state::<tray::TrayState>().peaks.lock() = peaks;
             }
@@ -363,7 +363,7 @@ fn forward_snapshots<R: Runtime>(
                 }
             }
             let overview = current_overview(&app);
-            tray::update(&app, &overview, tray_style(&app), primary.status);
+            tray::update(&app, &overview, appearance(&app), primary.status);
             window_host::emit(
                 &app,
                 contract::SNAPSHOT_EVENT,

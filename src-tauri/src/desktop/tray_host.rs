@@ -11,7 +11,7 @@ pub const PATIENCE_AT_LOGIN: Duration = Duration::from_secs(60);
 /// The name a tray host (or the watcher it runs) owns on the session bus, and the watcher's
 /// interface.
 #[cfg(target_os = "linux")]
-const WATCHER: &str = "org.kde.StatusNotifierWatcher";
+pub const WATCHER: &str = "org.kde.StatusNotifierWatcher";
 
 /// What the session bus says of the tray host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
