@@ -8,17 +8,26 @@ cd "$(dirname "$0")/.."
 
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
-mapfile -t packages < <(grep -v '^\s*#' tests/debian-packages.txt | grep -v '^\s*$')
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
+# The packages of a list (one a line, # comments) that are not installed.
+missing_of() {
+  local p
+  grep -v '^\s*#' "$1" | grep -v '^\s*$' | while read -r p; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || echo "$p"
+  done
+}
+mapfile -t missing < <(missing_of tests/debian-packages.txt)
+mapfile -t bare < <(missing_of tests/debian-packages-without-recommends.txt)
 # Node.js drives the browser tests; Debian's packages when the machine has none of its own.
 command -v npm >/dev/null || missing+=(nodejs npm)
-if ((${#missing[@]})); then
-  echo "Installing missing packages: ${missing[*]}"
+if ((${#missing[@]} + ${#bare[@]})); then
+  echo "Installing missing packages: ${missing[*]} ${bare[*]}"
   $sudo apt-get update
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y "${missing[@]}"
+  if ((${#missing[@]})); then
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y "${missing[@]}"
+  fi
+  if ((${#bare[@]})); then
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${bare[@]}"
+  fi
 fi
 
 # Installs a tool from crates.io at a pinned version, unless it is there already.

@@ -60,6 +60,11 @@ fn five_accounts_share_one_tray_and_each_alerts_once_by_name() {
     let settled = eventually(Duration::from_secs(30), || item.tooltip() == lines);
     assert!(settled, "the tooltip is {:?}", item.tooltip());
     assert_eq!(item.title(), "Clickatell: 4 of 5 accounts need attention");
+    // Beside the icon (GNOME's top bar): how many need the user, for reasons of several kinds.
+    assert_eq!(
+        item.label(),
+        ("4 need attention".to_owned(), "8 need attention".to_owned())
+    );
     assert_eq!(
         item.state_colour(),
         (RED, 255),
@@ -133,4 +138,44 @@ fn five_accounts_share_one_tray_and_each_alerts_once_by_name() {
         eventually(Duration::from_secs(10), || !app.running()),
         "Quit did not end the app"
     );
+}
+
+#[test]
+fn the_label_beside_the_icon_names_the_one_account_that_is_low_unless_turned_off() {
+    let home = Sandbox::with_tray();
+    let main = FakeClickatell::always(Reply::rest_balance("1200.00"));
+    let eu = FakeClickatell::always(Reply::rest_balance("97.25"));
+    let settings = |label: &str| {
+        format!(
+            r#"{{"tray_label": "{label}", "accounts": [
+                {{"id": "main", "name": "Main", "base_url": "{}"}},
+                {{"id": "eu", "name": "EU", "base_url": "{}"}}
+            ]}}"#,
+            main.url(),
+            eu.url()
+        )
+    };
+    let tokens = [
+        ("CLICKATELL_TOKEN_MAIN", "tok-main"),
+        ("CLICKATELL_TOKEN_EU", "tok-eu"),
+    ];
+    home.write_settings(&settings("balance"));
+    let app = App::spawn(&home, &[], &tokens);
+    let item = TrayItem::wait(&home, app.pid(), Duration::from_secs(30)).expect("tray item");
+    let want = ("EU 97.25 low".to_owned(), "EU 88.88 low".to_owned());
+    assert!(
+        eventually(Duration::from_secs(20), || item.label() == want),
+        "the label is {:?}",
+        item.label()
+    );
+    drop(item);
+    drop(app);
+
+    home.write_settings(&settings("off"));
+    let app = App::spawn(&home, &[], &tokens);
+    let item = TrayItem::wait(&home, app.pid(), Duration::from_secs(30)).expect("tray item");
+    assert!(eventually(Duration::from_secs(20), || item
+        .tooltip()
+        .contains("EU: 97.25 credits — low")));
+    assert_eq!(item.label().0, "", "the label is off");
 }

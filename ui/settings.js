@@ -218,6 +218,7 @@ export async function loadSettings() {
   $('top_up_notice').checked = loaded.notifications.top_up_notice;
   $('start_at_login').checked = loaded.start_at_login;
   $('tray_icon').value = loaded.tray_icon;
+  $('tray_label').value = loaded.tray_label;
   $('top_up_url').value = loaded.top_up_url;
   showProxy(loaded.proxy);
   $('ca_file').value = loaded.ca_file ?? '';
@@ -257,6 +258,7 @@ function formSettings() {
     accounts,
     start_at_login: $('start_at_login').checked,
     tray_icon: $('tray_icon').value,
+    tray_label: $('tray_label').value,
     top_up_url: $('top_up_url').value.trim(),
     proxy: formProxy(),
     ca_file: $('ca_file').value.trim() || null,

@@ -164,6 +164,13 @@ impl Sandbox {
         sandbox
     }
 
+    /// A desktop session as Ubuntu's: GNOME Shell's top bar, with the AppIndicator extension,
+    /// at display scale `scale`; the shell is the notification server too.
+    pub fn with_gnome_shell(scale: u32) -> Self {
+        Self::with_keyring()
+            .with_session_part(|session, env, config| session.start_gnome_shell(env, config, scale))
+    }
+
     /// A full desktop session whose tray host is XFCE's panel instead.
     pub fn with_xfce_panel() -> Self {
         Self::with_notifications().with_session_part(Session::start_xfce_panel)

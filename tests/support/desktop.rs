@@ -99,6 +99,17 @@ impl<'a> TrayItem<'a> {
             .to_owned()
     }
 
+    /// The label beside the icon, where the host shows one (`XAyatanaLabel`), and its guide.
+    pub fn label(&self) -> (String, String) {
+        let text = |property: &str| {
+            self.property(property)
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        };
+        (text("XAyatanaLabel"), text("XAyatanaLabelGuide"))
+    }
+
     /// The tooltip as a host shows it: its title, then its description, one line each.
     pub fn tooltip(&self) -> String {
         let tooltip = self.property("ToolTip");
@@ -249,6 +260,12 @@ impl Sandbox {
     /// Saves the top-left corner of this session's screen (where the panels put the tray) as
     /// `tests/artifacts/<name>` and returns its path.
     pub fn screenshot(&self, name: &str) -> std::path::PathBuf {
+        self.screenshot_top(name, 40, 240)
+    }
+
+    /// Saves the top `height` rows of the screen, `width` pixels from the left (0: all), as
+    /// `tests/artifacts/<name>` and returns its path.
+    pub fn screenshot_top(&self, name: &str, height: u32, width: u32) -> std::path::PathBuf {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let path = root.join("tests/artifacts").join(name);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -256,7 +273,7 @@ impl Sandbox {
             .command("/usr/bin/python3")
             .arg(root.join("tests/support/screenshot.py"))
             .arg(&path)
-            .args(["40", "240"])
+            .args([height.to_string(), width.to_string()])
             .output()
             .expect("Debian's python3 runs screenshot.py");
         assert!(
@@ -269,7 +286,7 @@ impl Sandbox {
 }
 
 /// The pixels (R, G, B, A) the app must publish for a balance-style icon, drawn by the core's
-/// renderer at the tray's size (22 px on Linux).
+/// renderer at the largest size of the tray's set.
 pub fn balance_icon(tone: Tone, text: &str, dimmed: bool) -> Vec<Pixel> {
     let view = IconView {
         tone,
@@ -303,6 +320,20 @@ pub fn golden_icon(name: &str) -> (usize, Vec<Pixel>) {
     assert_eq!(info.color_type, png::ColorType::Rgba, "{}", path.display());
     buf.truncate(info.buffer_size());
     (info.width as usize, pixels(&buf))
+}
+
+/// A screenshot (an RGB PNG, as screenshot.py writes them): its width, height and pixels.
+pub fn read_screenshot(path: &std::path::Path) -> (usize, usize, Vec<(u8, u8, u8)>) {
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut reader = png::Decoder::new(std::io::BufReader::new(file))
+        .read_info()
+        .unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!(info.color_type, png::ColorType::Rgb, "{}", path.display());
+    buf.truncate(info.buffer_size());
+    let pixels = buf.chunks(3).map(|p| (p[0], p[1], p[2])).collect();
+    (info.width as usize, info.height as usize, pixels)
 }
 
 /// Whether two pictures are the same but for float rounding (the goldens' tolerance).

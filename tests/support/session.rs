@@ -13,6 +13,8 @@ pub struct Session {
     display: Option<(Child, String)>,
     notifications: Option<Child>,
     tray_host: Vec<Child>,
+    /// A system bus of the session's own, for desktops that insist on one (GNOME Shell).
+    system_bus: Option<(Child, String)>,
 }
 
 impl Session {
@@ -31,6 +33,7 @@ impl Session {
             display: None,
             notifications: None,
             tray_host: Vec::new(),
+            system_bus: None,
         };
         session.unlock_keyring(env);
         session
@@ -71,13 +74,18 @@ impl Session {
     }
 
     fn start_display(&mut self) {
+        self.start_display_of("800x600x24");
+    }
+
+    /// An X display (Xvfb) of this size and depth.
+    fn start_display_of(&mut self, screen: &str) {
         let mut server = Command::new("Xvfb");
         server.args([
             "-displayfd",
             "1",
             "-screen",
             "0",
-            "800x600x24",
+            screen,
             "-nolisten",
             "tcp",
         ]);
@@ -127,6 +135,118 @@ impl Session {
         let panel = self.client(env, "xfce4-panel", &["--disable-wm-check"]);
         self.tray_host.push(panel);
         self.wait_for_name("org.kde.StatusNotifierWatcher");
+    }
+
+    /// Adds a display and GNOME Shell (Debian's 43) on it, in X11 mode, with the AppIndicator
+    /// extension Ubuntu ships enabled: the top bar and its tray, and the session's notification
+    /// server. `scale` is the display scale (2: HiDPI). The shell wants a system bus (for
+    /// logind, accounts, polkit): it gets one of its own, where those lookups fail politely.
+    pub fn start_gnome_shell(
+        &mut self,
+        env: &[(String, String)],
+        config_dir: &std::path::Path,
+        scale: u32,
+    ) {
+        self.start_display_of("1024x768x24");
+        let config = config_dir.join("system-bus.conf");
+        let socket = config_dir.join("system_bus_socket");
+        let address = format!("unix:path={}", socket.display());
+        std::fs::write(
+            &config,
+            format!(
+                r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:path={socket}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <allow own="*"/>
+    <allow send_type="method_call"/>
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+  </policy>
+</busconfig>
+"#,
+                socket = socket.display()
+            ),
+        )
+        .unwrap();
+        let daemon = Command::new("dbus-daemon")
+            .arg(format!("--config-file={}", config.display()))
+            .arg("--nofork")
+            .env_clear()
+            .envs(env.iter().cloned())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dbus-daemon (Debian package dbus)");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !socket.exists() {
+            assert!(Instant::now() < deadline, "the system bus did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        self.system_bus = Some((daemon, address));
+        let gsettings = |args: &[&str]| {
+            let status = Command::new("gsettings")
+                .args(args)
+                .env_clear()
+                .envs(env.iter().cloned())
+                .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
+                .status()
+                .expect("gsettings (Debian package libglib2.0-bin)");
+            assert!(status.success(), "gsettings {args:?}");
+        };
+        gsettings(&[
+            "set",
+            "org.gnome.shell",
+            "enabled-extensions",
+            "['ubuntu-appindicators@ubuntu.com']",
+        ]);
+        gsettings(&["set", "org.gnome.shell", "disable-user-extensions", "false"]);
+        gsettings(&[
+            "set",
+            "org.gnome.desktop.interface",
+            "scaling-factor",
+            &scale.to_string(),
+        ]);
+        let system_bus = &self.system_bus.as_ref().unwrap().1;
+        let shell_env: Vec<(String, String)> = env
+            .iter()
+            .cloned()
+            .chain(
+                [
+                    ("DBUS_SYSTEM_BUS_ADDRESS", system_bus.as_str()),
+                    ("LIBGL_ALWAYS_SOFTWARE", "1"),
+                    ("XDG_SESSION_TYPE", "x11"),
+                    ("XDG_CURRENT_DESKTOP", "GNOME"),
+                ]
+                .map(|(k, v)| (k.to_owned(), v.to_owned())),
+            )
+            .collect();
+        // Its messages, for a test that fails, beside the sandbox's other files.
+        let log = std::fs::File::create(config_dir.join("gnome-shell.log")).unwrap();
+        let shell = Command::new("gnome-shell")
+            .args(["--x11", "--replace", "--sm-disable"])
+            .env_clear()
+            .envs(shell_env)
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
+            .env("DISPLAY", self.display().unwrap())
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("gnome-shell must be installed (tests/debian-packages.txt)");
+        self.tray_host.push(shell);
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while self.owner_pid("org.kde.StatusNotifierWatcher").is_none() {
+            assert!(
+                Instant::now() < deadline,
+                "GNOME Shell's AppIndicator extension did not start: {}",
+                std::fs::read_to_string(config_dir.join("gnome-shell.log")).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 
     /// Starts a desktop program on this session's bus and display.
@@ -276,6 +396,10 @@ impl Drop for Session {
         if let Some(mut dunst) = self.notifications.take() {
             let _ = dunst.kill();
             let _ = dunst.wait();
+        }
+        if let Some((mut bus, _)) = self.system_bus.take() {
+            let _ = bus.kill();
+            let _ = bus.wait();
         }
         if let Some((mut xvfb, _)) = self.display.take() {
             let _ = xvfb.kill();

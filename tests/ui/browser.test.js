@@ -334,13 +334,16 @@ test('the no-tray hint goes away when a tray host appears', async () => {
   await page.close();
 });
 
-test('the tray icon style and the top-up page are settings', async () => {
+test('the tray icon style, the label beside it and the top-up page are settings', async () => {
   const { page } = await open('snapshot-ok', { hash: '#settings' });
   await page.locator('#tray_icon').waitFor();
   assert.equal(await page.locator('#tray_icon').inputValue(), 'balance');
   assert.equal(await page.locator('#top_up_url').inputValue(), 'https://portal.clickatell.com/');
   const options = await page.locator('#tray_icon option').evaluateAll((o) => o.map((x) => x.value));
   assert.deepEqual(options, ['balance', 'meter', 'symbol']);
+  assert.equal(await page.locator('#tray_label').inputValue(), 'balance');
+  const labels = await page.locator('#tray_label option').evaluateAll((o) => o.map((x) => x.value));
+  assert.deepEqual(labels, ['balance', 'off']);
   await page.close();
 });
 
