@@ -216,7 +216,20 @@ fn top_bar_at(scale: usize) {
         "no label drawn beside the icon ({short} px of text)"
     );
 
-    // The label follows the balance: a longer number, a wider label, the icon where it was.
+    // A click on the icon opens the item's menu: the shell tells the app so.
+    let bus = BusLog::start(&home);
+    let before = open_menu(
+        &home,
+        &bus,
+        1,
+        (left, top),
+        scale,
+        &format!("gnome-menu-{percent}-before.png"),
+    );
+    assert!(before > 0, "no menu drawn under the bar");
+    close_menu(&home);
+
+    // The label follows the balance: a longer number, a wider label.
     // (Refreshes closer together than the monitor's debounce join the last reading.)
     assert!(
         eventually(Duration::from_secs(20), || {
@@ -243,16 +256,77 @@ fn top_bar_at(scale: usize) {
         "the drawn label did not grow with the balance ({short} px, then {long} px)"
     );
 
-    // A click on the icon opens the item's menu: the shell tells the app so.
-    let bus = BusLog::start(&home);
-    click(&home, left + 8 * scale, top + 8 * scale);
+    // The menu's first line follows the balance too: the shell shows it wider now.
+    let after = open_menu(
+        &home,
+        &bus,
+        2,
+        (left, top),
+        scale,
+        &format!("gnome-menu-{percent}.png"),
+    );
     assert!(
-        eventually(Duration::from_secs(10), || bus.text().contains("opened")),
+        after > before + 8 * scale,
+        "the menu's balance line did not follow the balance ({before} px, then {after} px)"
+    );
+}
+
+/// Opens the item's menu with a click on the icon at `at`, as the `count`th time (the shell
+/// tells the app each time: its `opened` event, seen on the bus), saves the screen as `name`
+/// and gives the width of the menu's first line (the balance), drawn under the bar.
+fn open_menu(
+    home: &Sandbox,
+    bus: &BusLog,
+    count: usize,
+    (left, top): (usize, usize),
+    scale: usize,
+    name: &str,
+) -> usize {
+    click(home, left + 8 * scale, top + 8 * scale);
+    assert!(
+        eventually(Duration::from_secs(10), || bus
+            .text()
+            .matches("\"opened\"")
+            .count()
+            >= count),
         "no menu opened on a click: {}",
         bus.text()
     );
+    std::thread::sleep(Duration::from_millis(700));
+    let shot = home.screenshot_top(name, 300 * scale as u32, 0);
+    let (width, _, pixels) = read_screenshot(&shot);
+    let rows = bar_height(scale) + 10 * scale..bar_height(scale) + 44 * scale;
+    let from = left.saturating_sub(120 * scale);
+    let text = |x: usize| {
+        rows.clone().any(|y| {
+            let (r, g, b) = pixels[y * width + x];
+            r.min(g).min(b) > 110
+        })
+    };
+    // The line is the rightmost run of text (the overview's search box may be to its left).
+    let columns: Vec<usize> = (from..width).filter(|&x| text(x)).collect();
+    let Some(&last) = columns.last() else {
+        return 0;
+    };
+    let mut first = last;
+    for &x in columns.iter().rev().skip(1) {
+        if first - x > 12 * scale {
+            break;
+        }
+        first = x;
+    }
+    last - first
+}
+
+/// Closes an open menu, as Escape does.
+fn close_menu(home: &Sandbox) {
+    let status = home
+        .command("xdotool")
+        .args(["key", "Escape"])
+        .status()
+        .expect("xdotool (Debian package xdotool)");
+    assert!(status.success());
     std::thread::sleep(Duration::from_millis(500));
-    home.screenshot_top(&format!("gnome-menu-{percent}.png"), 300, 0);
 }
 
 #[test]

@@ -110,14 +110,24 @@ impl TrayItem {
     }
 
     pub fn set_menu(&self, entries: &[MenuEntry]) {
-        let revision = self.menu.lock().replace(entries.to_vec());
+        let (properties, revision) = self.menu.lock().replace(entries.to_vec());
+        let removed: Vec<(i32, Vec<String>)> = Vec::new();
         let _ = self.connection.emit_signal(
             None::<&str>,
             MENU_PATH,
             menu::INTERFACE,
-            "LayoutUpdated",
-            &(revision, 0i32),
+            "ItemsPropertiesUpdated",
+            &(properties, removed),
         );
+        if let Some(revision) = revision {
+            let _ = self.connection.emit_signal(
+                None::<&str>,
+                MENU_PATH,
+                menu::INTERFACE,
+                "LayoutUpdated",
+                &(revision, 0i32),
+            );
+        }
     }
 
     /// Tells hosts a property changed; they read it again. A host gone meanwhile is no

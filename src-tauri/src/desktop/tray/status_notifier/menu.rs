@@ -1,6 +1,8 @@
 //! The tray item's menu as `com.canonical.dbusmenu`: one level of items under the root, each
-//! item's id its place in the list (from 1; the root is 0). Any change replaces the whole
-//! layout under a new revision, which hosts fetch again: the menu is a dozen lines.
+//! item's id its place in the list (from 1; the root is 0). A change sends every item's
+//! properties again (`ItemsPropertiesUpdated`: hosts such as GNOME's AppIndicator extension
+//! read only items' types from a new layout), and a new layout revision when the lines are
+//! not the same kinds as before: the menu is a dozen lines.
 
 use crate::desktop::tray::{MenuEntry, OnAction};
 use parking_lot::Mutex;
@@ -11,7 +13,7 @@ use zbus::zvariant::{OwnedValue, Structure, Type, Value};
 pub const INTERFACE: &str = "com.canonical.dbusmenu";
 
 /// An item's properties by name.
-type Properties = HashMap<String, OwnedValue>;
+pub type Properties = HashMap<String, OwnedValue>;
 
 /// An item and, for the root, the items under it: `(ia{sv}av)`.
 #[derive(serde::Serialize, Type)]
@@ -35,11 +37,28 @@ impl Menu {
         }
     }
 
-    /// Replaces the lines; the new revision, for the host to fetch.
-    pub fn replace(&mut self, entries: Vec<MenuEntry>) -> u32 {
+    /// Replaces the lines: every item's properties now, and the new layout revision when the
+    /// layout changed (more or fewer lines, or of other kinds).
+    pub fn replace(&mut self, entries: Vec<MenuEntry>) -> (Vec<(i32, Properties)>, Option<u32>) {
+        let kind = |e: &MenuEntry| matches!(e, MenuEntry::Separator);
+        let same_layout = self.entries.len() == entries.len()
+            && self
+                .entries
+                .iter()
+                .zip(&entries)
+                .all(|(a, b)| kind(a) == kind(b));
         self.entries = entries;
-        self.revision += 1;
-        self.revision
+        let revision = (!same_layout).then(|| {
+            self.revision += 1;
+            self.revision
+        });
+        let properties = (1..=self.entries.len())
+            .filter_map(|index| {
+                let id = i32::try_from(index).ok()?;
+                Some((id, self.properties(id, &[])?))
+            })
+            .collect();
+        (properties, revision)
     }
 
     /// The entry behind an item id.
