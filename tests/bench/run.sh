@@ -66,7 +66,7 @@ deb=$(ls target/release/bundle/deb/*_amd64.deb | head -1)
   echo
   echo "## Drawing the tray icon"
   echo
-  echo "One picture (\"1.2k\", warning), per style and size, release build, mean of 2,000 draws."
+  echo "One picture (\"1.2k\", warning), per style and size, and the whole set the Linux tray publishes at each change (16–64 px), release build, mean of 2,000 draws."
   echo
   echo '```'
   echo "$render_out"
