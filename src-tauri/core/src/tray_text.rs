@@ -41,8 +41,13 @@ pub struct TrayView {
 impl TrayView {
     /// Both lines, for hosts whose tooltip is one plain text (Windows, macOS).
     pub fn tooltip(&self) -> String {
-        format!("{}\n{}", self.headline, self.detail)
+        plain_tooltip(&self.headline, &self.detail)
     }
+}
+
+/// A tooltip's headline and detail as one plain text, a line each.
+pub fn plain_tooltip(headline: &str, detail: &str) -> String {
+    format!("{headline}\n{detail}")
 }
 
 /// The tray's view of a snapshot at time `now`; `peak` is the highest balance of the last 30

@@ -3,6 +3,7 @@
 
 use super::{Look, MenuEntry, OnAction, TrayAction};
 use clickatell_core::tray_icon::{render, IconStyle, IconView};
+use clickatell_core::tray_text::plain_tooltip;
 use tauri::image::Image;
 use tauri::menu::{IsMenuItem, Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
@@ -63,7 +64,7 @@ impl TrayItem {
         let tray = TrayIconBuilder::with_id(TRAY)
             .icon(picture(&look.picture.0, look.picture.1))
             .title(&look.label.0)
-            .tooltip(tooltip(&look.tooltip.0, &look.tooltip.1))
+            .tooltip(plain_tooltip(&look.tooltip.0, &look.tooltip.1))
             .menu(&build_menu(app, &look.menu).map_err(|e| e.to_string())?)
             .show_menu_on_left_click(false)
             .on_menu_event(move |_, event| {
@@ -97,7 +98,7 @@ impl TrayItem {
     pub fn set_title(&self, _headline: &str) {}
 
     pub fn set_tooltip(&self, headline: &str, detail: &str) {
-        self.0.tooltip(&tooltip(headline, detail));
+        self.0.tooltip(&plain_tooltip(headline, detail));
     }
 
     pub fn set_label(&self, label: &str, _guide: &str) {
@@ -111,10 +112,6 @@ impl TrayItem {
 
 fn picture(view: &IconView, style: IconStyle) -> Image<'static> {
     Image::new_owned(render(view, style, ICON_SIZE), ICON_SIZE, ICON_SIZE)
-}
-
-fn tooltip(headline: &str, detail: &str) -> String {
-    format!("{headline}\n{detail}")
 }
 
 /// A menu item's id for an action, and back.
