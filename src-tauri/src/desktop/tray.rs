@@ -77,8 +77,8 @@ impl Appearance {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Look {
     pub picture: (IconView, IconStyle),
-    pub title: String,
-    /// The tooltip's bold first line and its body.
+    /// The tooltip's bold first line (the item's title too, where hosts show one) and its
+    /// body.
     pub tooltip: (String, String),
     /// Beside the icon (empty: none), and a text as wide as any label of its shape.
     pub label: (String, String),
@@ -151,7 +151,6 @@ fn look(overview: &TrayOverview, appearance: Appearance, primary: Status) -> Loo
     };
     Look {
         picture: (view.picture.clone(), appearance.style),
-        title: view.headline.clone(),
         tooltip: (view.headline.clone(), view.detail.clone()),
         label: (label.clone(), label_guide(&label)),
         menu,
@@ -215,9 +214,6 @@ pub fn update<R: Runtime>(
     let next = look(overview, appearance, primary);
     if next.picture != before.picture {
         item.set_picture(&next.picture.0, next.picture.1);
-    }
-    if next.title != before.title {
-        item.set_title(&next.title);
     }
     if next.tooltip != before.tooltip {
         item.set_tooltip(&next.tooltip.0, &next.tooltip.1);

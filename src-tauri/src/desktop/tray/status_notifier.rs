@@ -29,7 +29,7 @@ static INSTANCE: AtomicU32 = AtomicU32::new(1);
 
 /// The item's properties, read by hosts whenever a signal says one changed.
 struct Shown {
-    title: String,
+    /// The tooltip's headline, which is the title too, and its body.
     tooltip: (String, String),
     pixmaps: Vec<Pixmap>,
     label: (String, String),
@@ -52,7 +52,6 @@ impl TrayItem {
     ) -> Result<Self, String> {
         let error = |e: zbus::Error| e.to_string();
         let shown = Arc::new(Mutex::new(Shown {
-            title: look.title.clone(),
             tooltip: look.tooltip.clone(),
             pixmaps: render_set(&look.picture.0, look.picture.1),
             label: look.label.clone(),
@@ -94,13 +93,16 @@ impl TrayItem {
         self.signal("NewIcon", &());
     }
 
-    pub fn set_title(&self, title: &str) {
-        title.clone_into(&mut self.shown.lock().title);
-        self.signal("NewTitle", &());
-    }
-
     pub fn set_tooltip(&self, headline: &str, detail: &str) {
-        self.shown.lock().tooltip = (headline.to_owned(), detail.to_owned());
+        let retitled = {
+            let mut shown = self.shown.lock();
+            let retitled = shown.tooltip.0 != headline;
+            shown.tooltip = (headline.to_owned(), detail.to_owned());
+            retitled
+        };
+        if retitled {
+            self.signal("NewTitle", &());
+        }
         self.signal("NewToolTip", &());
     }
 
@@ -191,7 +193,7 @@ impl Item {
 
     #[zbus(property)]
     fn title(&self) -> String {
-        self.shown.lock().title.clone()
+        self.shown.lock().tooltip.0.clone()
     }
 
     #[zbus(property)]

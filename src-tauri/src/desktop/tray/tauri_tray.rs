@@ -94,13 +94,11 @@ impl TrayItem {
         self.0.icon(picture(view, style));
     }
 
-    /// The headline is in the tooltip here; the title is the label.
-    pub fn set_title(&self, _headline: &str) {}
-
     pub fn set_tooltip(&self, headline: &str, detail: &str) {
         self.0.tooltip(&plain_tooltip(headline, detail));
     }
 
+    /// The title beside the icon is the label here; the headline is in the tooltip.
     pub fn set_label(&self, label: &str, _guide: &str) {
         self.0.title(label);
     }
