@@ -31,7 +31,8 @@ static INSTANCE: AtomicU32 = AtomicU32::new(1);
 struct Shown {
     /// The tooltip's headline, which is the title too, and its body.
     tooltip: (String, String),
-    pixmaps: Vec<Pixmap>,
+    /// Converted once per picture, read by every host after each `NewIcon`.
+    pixmaps: Pixmaps,
     label: (String, String),
 }
 
@@ -53,7 +54,7 @@ impl TrayItem {
         let error = |e: zbus::Error| e.to_string();
         let shown = Arc::new(Mutex::new(Shown {
             tooltip: look.tooltip.clone(),
-            pixmaps: render_set(&look.picture.0, look.picture.1),
+            pixmaps: pixmaps(&look.picture.0, look.picture.1),
             label: look.label.clone(),
         }));
         let menu = Arc::new(Mutex::new(menu::Menu::new(look.menu.clone())));
@@ -89,7 +90,7 @@ impl TrayItem {
     }
 
     pub fn set_picture(&self, view: &IconView, style: IconStyle) {
-        self.shown.lock().pixmaps = render_set(view, style);
+        self.shown.lock().pixmaps = pixmaps(view, style);
         self.signal("NewIcon", &());
     }
 
@@ -147,6 +148,11 @@ impl TrayItem {
 /// Pictures as the StatusNotifierItem specification has them: width, height and pixels in
 /// network-order ARGB, `a(iiay)`.
 type Pixmaps = Vec<(i32, i32, Vec<u8>)>;
+
+/// The picture at every size, as hosts read it.
+fn pixmaps(view: &IconView, style: IconStyle) -> Pixmaps {
+    render_set(view, style).iter().map(argb).collect()
+}
 
 /// A picture in network-order ARGB.
 fn argb(pixmap: &Pixmap) -> (i32, i32, Vec<u8>) {
@@ -218,7 +224,7 @@ impl Item {
 
     #[zbus(property)]
     fn icon_pixmap(&self) -> Pixmaps {
-        self.shown.lock().pixmaps.iter().map(argb).collect()
+        self.shown.lock().pixmaps.clone()
     }
 
     #[zbus(property)]
