@@ -305,35 +305,34 @@ fn pixels(rgba: &[u8]) -> Vec<Pixel> {
     rgba.chunks(4).map(|p| (p[0], p[1], p[2], p[3])).collect()
 }
 
-/// A golden picture of the tray icon (`src-tauri/core/tests/golden/tray-icons/<name>.png`):
-/// its size and pixels.
-pub fn golden_icon(name: &str) -> (usize, Vec<Pixel>) {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("src-tauri/core/tests/golden/tray-icons")
-        .join(format!("{name}.png"));
-    let file = std::fs::File::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut reader = png::Decoder::new(std::io::BufReader::new(file))
-        .read_info()
-        .unwrap();
-    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
-    let info = reader.next_frame(&mut buf).unwrap();
-    assert_eq!(info.color_type, png::ColorType::Rgba, "{}", path.display());
-    buf.truncate(info.buffer_size());
-    (info.width as usize, pixels(&buf))
-}
-
-/// A screenshot (an RGB PNG, as screenshot.py writes them): its width, height and pixels.
-pub fn read_screenshot(path: &std::path::Path) -> (usize, usize, Vec<(u8, u8, u8)>) {
+/// A PNG file of this colour type: its width, height and bytes.
+fn read_png(path: &std::path::Path, colour: png::ColorType) -> (usize, usize, Vec<u8>) {
     let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut reader = png::Decoder::new(std::io::BufReader::new(file))
         .read_info()
         .unwrap();
     let mut buf = vec![0; reader.output_buffer_size().unwrap()];
     let info = reader.next_frame(&mut buf).unwrap();
-    assert_eq!(info.color_type, png::ColorType::Rgb, "{}", path.display());
+    assert_eq!(info.color_type, colour, "{}", path.display());
     buf.truncate(info.buffer_size());
-    let pixels = buf.chunks(3).map(|p| (p[0], p[1], p[2])).collect();
-    (info.width as usize, info.height as usize, pixels)
+    (info.width as usize, info.height as usize, buf)
+}
+
+/// A golden picture of the tray icon (`src-tauri/core/tests/golden/tray-icons/<name>.png`):
+/// its size and pixels.
+pub fn golden_icon(name: &str) -> (usize, Vec<Pixel>) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("src-tauri/core/tests/golden/tray-icons")
+        .join(format!("{name}.png"));
+    let (width, _, rgba) = read_png(&path, png::ColorType::Rgba);
+    (width, pixels(&rgba))
+}
+
+/// A screenshot (an RGB PNG, as screenshot.py writes them): its width, height and pixels.
+pub fn read_screenshot(path: &std::path::Path) -> (usize, usize, Vec<(u8, u8, u8)>) {
+    let (width, height, rgb) = read_png(path, png::ColorType::Rgb);
+    let pixels = rgb.chunks(3).map(|p| (p[0], p[1], p[2])).collect();
+    (width, height, pixels)
 }
 
 /// Whether two pictures are the same but for float rounding (the goldens' tolerance).
