@@ -1,7 +1,8 @@
 //! Panels that restart (`xfce4-panel -r`, a plasmashell restart, a crash, an update): the
-//! real tray hosts (status-notifier-watcher with gtk-sni-tray, and XFCE's panel) are killed
-//! under the running app and started again, after 2 s and after 30 s (longer than the wait
-//! for a tray host, so the window's no-tray hint opens meanwhile).
+//! real tray hosts (status-notifier-watcher with gtk-sni-tray, XFCE's panel, and GNOME Shell
+//! with its AppIndicator extension) are killed under the running app and started again, after
+//! 2 s and after 30 s (longer than the wait for a tray host, so the window's no-tray hint opens
+//! meanwhile).
 
 mod support;
 
@@ -17,12 +18,14 @@ const WINDOW: &str = "Clickatell Balance";
 enum Host {
     GtkSniTray,
     Xfce,
+    GnomeShell,
 }
 
 fn sandbox(host: Host) -> Sandbox {
     match host {
         Host::GtkSniTray => Sandbox::with_tray(),
         Host::Xfce => Sandbox::with_xfce_panel(),
+        Host::GnomeShell => Sandbox::with_gnome_shell(1),
     }
 }
 
@@ -30,6 +33,7 @@ fn start_host(home: &mut Sandbox, host: Host) {
     match host {
         Host::GtkSniTray => home.start_tray_host(),
         Host::Xfce => home.start_xfce_panel(),
+        Host::GnomeShell => home.start_gnome_shell(),
     }
 }
 
@@ -102,6 +106,11 @@ fn gtk_sni_tray_restarted_after_2_s_shows_the_item_again_and_no_window() {
 #[test]
 fn xfce_panel_restarted_after_2_s_shows_the_item_again_and_no_window() {
     comes_back(Host::Xfce, Duration::from_secs(2));
+}
+
+#[test]
+fn gnome_shell_restarted_after_2_s_shows_the_item_again_and_no_window() {
+    comes_back(Host::GnomeShell, Duration::from_secs(2));
 }
 
 #[test]

@@ -171,6 +171,16 @@ impl Sandbox {
             .with_session_part(|session, env, config| session.start_gnome_shell(env, config, scale))
     }
 
+    /// Starts GNOME Shell again in this sandbox's session (after `stop_tray_host`).
+    pub fn start_gnome_shell(&mut self) {
+        let env = self.env();
+        let config = self.home().join("config");
+        self.session
+            .as_mut()
+            .expect("GNOME Shell needs a desktop session")
+            .launch_gnome_shell(&env, &config);
+    }
+
     /// A full desktop session whose tray host is XFCE's panel instead.
     pub fn with_xfce_panel() -> Self {
         Self::with_notifications().with_session_part(Session::start_xfce_panel)

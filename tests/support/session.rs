@@ -151,26 +151,10 @@ impl Session {
         let config = config_dir.join("system-bus.conf");
         let socket = config_dir.join("system_bus_socket");
         let address = format!("unix:path={}", socket.display());
+        let policy = include_str!("gnome-system-bus.conf");
         std::fs::write(
             &config,
-            format!(
-                r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path={socket}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <allow own="*"/>
-    <allow send_type="method_call"/>
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-  </policy>
-</busconfig>
-"#,
-                socket = socket.display()
-            ),
+            policy.replace("SOCKET", &socket.display().to_string()),
         )
         .unwrap();
         let daemon = Command::new("dbus-daemon")
@@ -211,7 +195,17 @@ impl Session {
             "scaling-factor",
             &scale.to_string(),
         ]);
-        let system_bus = &self.system_bus.as_ref().unwrap().1;
+        self.launch_gnome_shell(env, config_dir);
+    }
+
+    /// Starts GNOME Shell (again, as a restart or a crash and relaunch does) on this session's
+    /// display and buses; returns once its AppIndicator extension's watcher is on the bus.
+    pub fn launch_gnome_shell(&mut self, env: &[(String, String)], config_dir: &std::path::Path) {
+        let system_bus = &self
+            .system_bus
+            .as_ref()
+            .expect("GNOME Shell needs the private system bus of start_gnome_shell")
+            .1;
         let shell_env: Vec<(String, String)> = env
             .iter()
             .cloned()
