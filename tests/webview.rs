@@ -182,6 +182,8 @@ fn several_accounts_in_the_real_window_cards_chart_and_account_management() {
         &[
             ("CLICKATELL_TOKEN_MAIN", TOKEN),
             ("CLICKATELL_TOKEN_EU", "tok-eu"),
+            // A US user's locale, whose dates WebKit writes month first.
+            ("LANG", "en_US.UTF-8"),
         ],
     );
     let window = driver.session(&[]);
@@ -236,6 +238,16 @@ fn several_accounts_in_the_real_window_cards_chart_and_account_management() {
     window.wait_text("#chart-readout", Duration::from_secs(5), |t| {
         t.starts_with("97.25 credits")
     });
+    // What was spent per day, its days written in the user's locale.
+    let summary = window.wait_text("#spend p", Duration::from_secs(5), |t| !t.is_empty());
+    let days = window.execute(
+        "return [...document.querySelectorAll('#spend td:first-child')].map((c) => c.textContent)",
+    );
+    assert!(
+        !summary.contains("Invalid") && !days.to_string().contains("Invalid"),
+        "the spend's days are not dates: {summary} {days}"
+    );
+    assert!(summary.contains("a day; the most, "), "{summary}");
 
     // Add, rename, reorder and stop watching accounts; a field error for one account.
     window.execute("window.location.hash = '#settings'");

@@ -133,14 +133,21 @@ export function renderChart(container, points, levels, unit) {
   container.append(svg, readout, spendFigure(points, unit));
 }
 
+/** The local date of a time, as YYYY-MM-DD: from the date's parts, never from a locale's
+ * format: WebKitGTK's 'en-CA' dates under an en_US locale do not read back as dates. */
+function localDay(iso) {
+  const at = new Date(iso);
+  const two = (n) => String(n).padStart(2, '0');
+  return `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())}`;
+}
+
 /** What was spent each day (local dates), oldest first: the falls between readings, each
  * counted on the day of the later reading; a top-up is not spending. */
 export function spendPerDay(points) {
   const days = new Map();
-  const dayOf = (iso) => new Date(iso).toLocaleDateString('en-CA');
   for (let i = 1; i < points.length; i += 1) {
     const fall = Number(points[i - 1].amount) - Number(points[i].amount);
-    const day = dayOf(points[i].at);
+    const day = localDay(points[i].at);
     days.set(day, (days.get(day) ?? 0) + Math.max(0, fall));
   }
   return [...days].map(([day, spent]) => ({ day, spent }));
