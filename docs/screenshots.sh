@@ -45,6 +45,9 @@ trap cleanup EXIT
 export HOME="$sandbox" XDG_CONFIG_HOME="$sandbox/config" XDG_DATA_HOME="$sandbox/data" \
   XDG_STATE_HOME="$sandbox/state" XDG_CACHE_HOME="$sandbox/cache" XDG_RUNTIME_DIR="$sandbox/run" \
   LANG=C.UTF-8 NO_AT_BRIDGE=1
+# The window formats numbers and dates in the user's locale: a US user's, as the README's
+# readers expect (WebKit takes it from LANG even where glibc has no such locale generated).
+demo() { LANG=en_US.UTF-8 "$app" --demo; }
 mkdir -p "$XDG_RUNTIME_DIR" "$XDG_CONFIG_HOME/dunst" && chmod 700 "$XDG_RUNTIME_DIR"
 
 # A private X display of this size and a session bus: DISPLAY and DBUS_SESSION_BUS_ADDRESS.
@@ -72,7 +75,8 @@ gnome_top_bar() {
   export HOME="$home" XDG_CONFIG_HOME="$home/config" XDG_DATA_HOME="$home/data" \
     XDG_STATE_HOME="$home/state" XDG_CACHE_HOME="$home/cache" XDG_RUNTIME_DIR="$home/run"
   mkdir -p "$XDG_RUNTIME_DIR" "$XDG_CONFIG_HOME" && chmod 700 "$XDG_RUNTIME_DIR"
-  start_display_and_bus 1024x768x24
+  # A display of the same size in the panel's own pixels at either scale, as a HiDPI screen is.
+  start_display_and_bus "$((1024 * scale))x$((768 * scale))x24"
   # A private system bus, where the shell asks logind and nothing answers.
   sed "s|SOCKET|$home/system_bus_socket|" tests/support/gnome-system-bus.conf >"$home/system-bus.conf"
   dbus-daemon --config-file="$home/system-bus.conf" --nofork &>/dev/null &
@@ -91,12 +95,12 @@ gnome_top_bar() {
     ((waited++ < 600)) || { echo "GNOME Shell's AppIndicator extension did not start" >&2; cat "$home/gnome-shell.log" >&2; exit 1; }
     sleep 0.1
   done
-  "$app" --demo &>"$home/app.log" &
+  demo &>"$home/app.log" &
   pids+=($!)
   # Past the first account's warning level (86 s): its balance and "low" in the label, amber.
   sleep 95 &
   wait $!
-  import -window root -crop "1024x$((32 * scale))+0+0" "$docs/$2.png"
+  import -window root -crop "$((1024 * scale))x$((32 * scale))+0+0" "$docs/$2.png"
   echo "docs/$2.png"
 }
 gnome_top_bar 1 gnome-top-bar &
@@ -106,7 +110,7 @@ gnome_top_bar 2 gnome-top-bar-200 &
 pids+=($!)
 gnome_200=$!
 
-start_display_and_bus 1024x800x24
+start_display_and_bus 1280x1000x24
 
 # Notifications stay up long enough to be photographed, at the top right.
 cat > "$XDG_CONFIG_HOME/dunst/dunstrc" <<'RC'
@@ -137,7 +141,7 @@ gtk-sni-tray-standalone &>/dev/null &
 pids+=($!)
 sleep 1
 
-"$app" --demo &>"$sandbox/app.log" &
+demo &>"$sandbox/app.log" &
 pids+=($!)
 started=$SECONDS
 
@@ -149,27 +153,27 @@ done
 [ -n "$window" ] || { echo "the demo window did not open" >&2; cat "$sandbox/app.log" >&2; exit 1; }
 # At a fixed size and place, so the tabs are where the clicks below expect them and neither
 # the tray tooltip (top left) nor the notification (top right) ever covers the window.
-xdotool windowsize "$window" 440 660 windowmove "$window" 20 120
+xdotool windowsize "$window" 680 900 windowmove "$window" 20 120
 sleep 1
 
 shot_window() { import -window "$window" "$docs/$1.png"; echo "docs/$1.png"; }
-tab() { xdotool mousemove --window "$window" "$1" 231 click 1; sleep 1; }
+tab() { xdotool mousemove --window "$window" "$1" 193 click 1; sleep 1; }
 wait_until() { while ((SECONDS - started < $1)); do sleep 1; done; }
 
 # Past the warning level (100 credits after 86 s): tray tooltip, notification and overview.
 wait_until 95
 xdotool mousemove 12 15
 sleep 2
-import -window root -crop 1024x300+0+0 "$docs/tray-and-notification.png"
+import -window root -crop 1280x300+0+0 "$docs/tray-and-notification.png"
 echo "docs/tray-and-notification.png"
-xdotool mousemove 1000 790
+xdotool mousemove 1270 990
 shot_window overview
 
 # After the top-up (at 200 s) the chart holds a whole cycle: drain, both levels, top-up.
 wait_until 215
-tab 156
+tab 514
 shot_window history
-tab 243
+tab 600
 shot_window settings
 wait "$gnome_100"
 wait "$gnome_200"
