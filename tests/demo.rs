@@ -104,3 +104,35 @@ fn the_tray_app_runs_the_demo_apart_from_real_data() {
     );
     assert!(!home.settings_path().exists());
 }
+
+#[test]
+fn the_demo_leaves_the_keyring_and_the_team_channels_alone() {
+    let home = Sandbox::with_keyring();
+    home.run(&["token", "set"], Some("tok_REAL-0a1b2c3d\n"), &[])
+        .expect_code(0);
+    let refused = [
+        (vec!["--demo", "token", "set"], Some("tok_DEMO-99999999\n")),
+        (vec!["--demo", "token", "delete"], None),
+        (vec!["--demo", "token", "status"], None),
+        (vec!["--demo", "proxy", "delete-password"], None),
+        (
+            vec!["--demo", "alert", "set-secret", "--channel", "team"],
+            Some("https://hooks.slack.com/services/T0/B0/x\n"),
+        ),
+        (vec!["--demo", "alert", "test"], None),
+    ];
+    for (args, stdin) in refused {
+        let out = home.run(&args, stdin, &[]);
+        out.expect_code(1);
+        assert!(
+            out.stderr
+                .contains("the demo reads and keeps nothing in your keyring"),
+            "{args:?}: {out:#?}"
+        );
+    }
+    assert_eq!(
+        home.stored_token("main").as_deref(),
+        Some("tok_REAL-0a1b2c3d"),
+        "the demo changed the real account's token"
+    );
+}

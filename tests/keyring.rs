@@ -8,19 +8,6 @@ use support::clickatell::{FakeClickatell, Reply};
 
 const TOKEN: &str = "tok_KEYRING-7c3e91aa55";
 
-/// The secret stored for the keyring user `user` (an account's id, or the single-account
-/// versions' `api-token`).
-fn secret_tool_lookup(home: &Sandbox, user: &str) -> Option<String> {
-    let out = home
-        .command("secret-tool")
-        .args(["lookup", "service", "clickatell-balance", "username", user])
-        .output()
-        .expect("secret-tool (Debian package libsecret-tools) must be installed");
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
 #[test]
 fn set_use_status_and_delete_through_the_secret_service() {
     let home = Sandbox::with_keyring();
@@ -38,7 +25,7 @@ fn set_use_status_and_delete_through_the_secret_service() {
     assert!(!out.stdout.contains(TOKEN) && !out.stderr.contains(TOKEN));
 
     // Another program sees the secret: it is in the real store, not a mock or a file.
-    assert_eq!(secret_tool_lookup(&home, "main").as_deref(), Some(TOKEN));
+    assert_eq!(home.stored_token("main").as_deref(), Some(TOKEN));
     assert!(
         home.files_containing(TOKEN).is_empty(),
         "token in plain text on disk"
@@ -74,7 +61,7 @@ fn set_use_status_and_delete_through_the_secret_service() {
     let out = home.run(&["token", "delete"], None, &[]);
     out.expect_code(0);
     assert!(out.stdout.contains("removed"), "{out:#?}");
-    assert_eq!(secret_tool_lookup(&home, "main"), None);
+    assert_eq!(home.stored_token("main"), None);
     let out = home.run(&["token", "delete"], None, &[]);
     out.expect_code(0);
     assert!(out.stdout.contains("No token was stored"), "{out:#?}");
@@ -118,8 +105,8 @@ fn a_single_account_versions_token_moves_to_the_first_account() {
         server.requests()[0].header("Authorization"),
         Some(format!("Bearer {TOKEN}").as_str())
     );
-    assert_eq!(secret_tool_lookup(&home, "main").as_deref(), Some(TOKEN));
-    assert_eq!(secret_tool_lookup(&home, "api-token"), None);
+    assert_eq!(home.stored_token("main").as_deref(), Some(TOKEN));
+    assert_eq!(home.stored_token("api-token"), None);
     let out = home.run(&["--base-url", &server.url(), "balance"], None, &[]);
     out.expect_code(0);
     assert_eq!(
@@ -151,11 +138,8 @@ fn each_account_has_its_own_keyring_entry() {
         &[],
     )
     .expect_code(0);
-    assert_eq!(secret_tool_lookup(&home, "eu").as_deref(), Some("tok-eu"));
-    assert_eq!(
-        secret_tool_lookup(&home, "main").as_deref(),
-        Some("tok-main")
-    );
+    assert_eq!(home.stored_token("eu").as_deref(), Some("tok-eu"));
+    assert_eq!(home.stored_token("main").as_deref(), Some("tok-main"));
     let server = FakeClickatell::always(Reply::rest_balance("7"));
     let out = home.run(
         &["--base-url", &server.url(), "--account", "eu", "balance"],
@@ -170,11 +154,8 @@ fn each_account_has_its_own_keyring_entry() {
     );
     home.run(&["--account", "eu", "token", "delete"], None, &[])
         .expect_code(0);
-    assert_eq!(secret_tool_lookup(&home, "eu"), None);
-    assert_eq!(
-        secret_tool_lookup(&home, "main").as_deref(),
-        Some("tok-main")
-    );
+    assert_eq!(home.stored_token("eu"), None);
+    assert_eq!(home.stored_token("main").as_deref(), Some("tok-main"));
 }
 
 #[test]
@@ -185,7 +166,7 @@ fn an_unusable_token_is_refused_and_nothing_is_stored() {
         out.expect_code(1);
         assert!(out.stderr.contains("Nothing was stored"), "{out:#?}");
     }
-    assert_eq!(secret_tool_lookup(&home, "main"), None);
+    assert_eq!(home.stored_token("main"), None);
 }
 
 #[test]

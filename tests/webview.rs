@@ -110,18 +110,6 @@ fn an_invalid_level_is_refused_by_the_app_beside_its_field_and_nothing_is_saved(
     );
 }
 
-/// The secret stored in the sandbox's keyring for keyring user `user`, if any.
-fn keyring_secret(home: &Sandbox, user: &str) -> Option<String> {
-    let out = home
-        .command("secret-tool")
-        .args(["lookup", "service", "clickatell-balance", "username", user])
-        .output()
-        .expect("secret-tool");
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
 fn saved_accounts(home: &Sandbox) -> Vec<(String, String, bool)> {
     let saved: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(home.settings_path()).unwrap()).unwrap();
@@ -284,7 +272,7 @@ fn several_accounts_in_the_real_window_cards_chart_and_account_management() {
     );
 
     // Removing an account asks first, then deletes its token from the keyring.
-    assert_eq!(keyring_secret(&home, "old").as_deref(), Some("tok-old"));
+    assert_eq!(home.stored_token("old").as_deref(), Some("tok-old"));
     window.click("button[aria-label='Remove Legacy']");
     let confirm = window.text("#account-list .confirm");
     assert!(
@@ -295,7 +283,7 @@ fn several_accounts_in_the_real_window_cards_chart_and_account_management() {
     save_settings(&window, "Saved");
     let ids: Vec<String> = saved_accounts(&home).into_iter().map(|a| a.0).collect();
     assert_eq!(ids, ["main", "eu", "asia"]);
-    assert_eq!(keyring_secret(&home, "old"), None, "its token went with it");
+    assert_eq!(home.stored_token("old"), None, "its token went with it");
 
     // The tray has a line for each watched account.
     let pid = support::desktop::app_pid(&home).expect("the app's process");
@@ -342,5 +330,54 @@ fn the_history_is_exported_through_the_real_save_dialog() {
     assert!(
         row.starts_with("main,Main,") && row.ends_with(",300.50,credits,false"),
         "{row}"
+    );
+}
+
+#[test]
+fn the_demo_window_leaves_the_real_accounts_token_in_the_keyring_alone() {
+    let home = Sandbox::with_tray();
+    home.run(&["token", "set"], Some("tok_REAL-0a1b2c3d\n"), &[])
+        .expect_code(0);
+    // A real account whose id is a demo account's too.
+    home.write_settings(r#"{"accounts": [{"id": "main"}, {"id": "us", "name": "US"}]}"#);
+    home.run(
+        &["--account", "us", "token", "set"],
+        Some("tok_REAL-US-5e6f7a8b\n"),
+        &[],
+    )
+    .expect_code(0);
+    let driver = Driver::start(&home, &[]);
+    let window = driver.session(&["--demo"]);
+    window.execute("window.location.hash = '#settings'");
+    let status = window.wait_text("#token-status", Duration::from_secs(20), |t| !t.is_empty());
+    assert!(
+        status.contains("the demo reads and keeps nothing in your keyring"),
+        "{status}"
+    );
+    assert_eq!(
+        window.execute("return document.getElementById('token-remove').disabled"),
+        true,
+        "the real token could be removed from the demo"
+    );
+    window.type_into("#token", "tok_DEMO-12345678");
+    window.click("#token-form button[type=submit]");
+    let result = window.wait_text("#token-result", Duration::from_secs(10), |t| {
+        t.ends_with("The token was not saved.")
+    });
+    assert!(result.contains("simulated"), "{result}");
+    assert_eq!(
+        home.stored_token("main").as_deref(),
+        Some("tok_REAL-0a1b2c3d"),
+        "the demo's window changed the real account's token"
+    );
+
+    // Removing a demo account removes its readings, not the real account's token.
+    window.click("button[aria-label='Remove Demo US']");
+    window.click("#account-list .confirm button");
+    save_settings(&window, "Saved");
+    assert_eq!(
+        home.stored_token("us").as_deref(),
+        Some("tok_REAL-US-5e6f7a8b"),
+        "removing the demo's US account deleted the real US account's token"
     );
 }

@@ -284,6 +284,19 @@ impl Sandbox {
         self.dir.path()
     }
 
+    /// The secret this sandbox's keyring holds for the app's keyring user `user` (an
+    /// account's id, or the single-account versions' `api-token`), read with secret-tool.
+    pub fn stored_token(&self, user: &str) -> Option<String> {
+        let out = self
+            .command("secret-tool")
+            .args(["lookup", "service", "clickatell-balance", "username", user])
+            .output()
+            .expect("secret-tool (Debian package libsecret-tools) must be installed");
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
     pub fn settings_path(&self) -> PathBuf {
         self.home()
             .join("config")

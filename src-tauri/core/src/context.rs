@@ -9,7 +9,7 @@ use crate::alert_channel::{
 };
 use crate::alert_state::AlertStateFile;
 use crate::connection_test::{test_connection, ConnectionTest};
-use crate::demo::{demo_settings, demo_token, DemoSource, DEMO_INTERVAL};
+use crate::demo::{demo_settings, demo_token, DemoKeepsNoSecrets, DemoSource, DEMO_INTERVAL};
 use crate::history::History;
 use crate::keyring_gate::KeyringGate;
 use crate::monitor::{Clock, MonitorConfig, MonitorDeps, SourceFactory, TokenLookup};
@@ -165,6 +165,16 @@ impl Context {
         self.options.demo
     }
 
+    /// Refuses, in the demo, what would read or change a stored secret (a token, the proxy's
+    /// password, a channel's secret) or alert a channel.
+    pub fn allow_secrets(&self) -> Result<(), DemoKeepsNoSecrets> {
+        if self.options.demo {
+            Err(DemoKeepsNoSecrets)
+        } else {
+            Ok(())
+        }
+    }
+
     /// The settings as saved now.
     pub fn saved(&self) -> Settings {
         self.saved.read().clone()
@@ -176,9 +186,18 @@ impl Context {
         *self.saved.write() = saved;
         if let Some(outbox) = self.outbox.lock().as_ref() {
             outbox.configure(
-                settings.alert_channels.clone(),
+                self.alert_channels(&settings),
                 self.channel_client(&settings),
             );
+        }
+    }
+
+    /// The channels `settings` alert: none in the demo, whose simulated balances alert the
+    /// desktop alone.
+    fn alert_channels(&self, settings: &Settings) -> Vec<ChannelSettings> {
+        match self.allow_secrets() {
+            Ok(()) => settings.alert_channels.clone(),
+            Err(DemoKeepsNoSecrets) => Vec::new(),
         }
     }
 
@@ -231,7 +250,7 @@ impl Context {
             .get_or_insert_with(|| {
                 let settings = self.settings();
                 AlertOutbox::start(
-                    settings.alert_channels.clone(),
+                    self.alert_channels(&settings),
                     self.channel_client(&settings),
                     self.secret_lookup(),
                     RetryPolicy::default(),
@@ -601,6 +620,23 @@ mod tests {
         let real = context(RunOptions::default());
         assert_eq!(real.account_label(&main), None);
         assert_eq!(real.monitor_config(&main, 0).interval_override, None);
+    }
+
+    #[test]
+    fn the_demo_refuses_secrets_and_alerts_no_channel() {
+        let settings = crate::settings::from_json(
+            br#"{"alert_channels": [{"name": "team", "kind": "webhook", "format": "slack"}]}"#,
+        )
+        .unwrap();
+        let demo = context(RunOptions {
+            demo: true,
+            ..RunOptions::default()
+        });
+        assert_eq!(demo.allow_secrets(), Err(DemoKeepsNoSecrets));
+        assert!(demo.alert_channels(&settings).is_empty());
+        let real = context(RunOptions::default());
+        assert_eq!(real.allow_secrets(), Ok(()));
+        assert_eq!(real.alert_channels(&settings), settings.alert_channels);
     }
 
     fn several() -> Settings {

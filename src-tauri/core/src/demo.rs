@@ -11,6 +11,18 @@ use std::time::{Duration, Instant};
 /// How often the demo polls: often enough to see it move.
 pub const DEMO_INTERVAL: Duration = Duration::from_secs(10);
 
+/// What refuses, in the demo, a command that would read or change a stored secret or alert a
+/// channel. The demo's accounts, settings and channels are simulated, but their ids and names
+/// ("main", a channel's name, a proxy's user) are the keys the user's own tokens and secrets
+/// are kept under: a token saved in the demo would be the real account's, a simulated low
+/// balance would reach the real team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "The demo's accounts are simulated and need no token: the demo reads and keeps nothing in \
+     your keyring, and sends no alert to your team's channels."
+)]
+pub struct DemoKeepsNoSecrets;
+
 /// How one simulated account moves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Drain {

@@ -9,6 +9,7 @@ use super::contract::{
 use super::monitors;
 
 mod channels;
+mod demo;
 mod export;
 use super::state::{AppState, Watched};
 use clickatell_core::account::Account;
@@ -34,6 +35,9 @@ pub async fn dispatch<R: Runtime>(
 ) -> Result<Value, CommandError> {
     let state = app.state::<AppState>();
     let state = state.inner();
+    if let Some(answer) = demo::answer(state, &call) {
+        return answer;
+    }
     match call {
         CommandRequest::GetSnapshot { account } => answer(get_snapshot(state, account.as_deref())),
         CommandRequest::GetAccounts {} => answer(get_accounts(state).await?),
@@ -237,6 +241,8 @@ async fn save_settings<R: Runtime>(
 /// token in the keyring, the readings in the history and the alert state. The settings were
 /// saved first, so an error here leaves no account behind, only its leftovers (and says so).
 async fn forget_removed(state: &AppState, removed: Vec<TokenFor>) -> Result<(), CommandError> {
+    // The demo's accounts have no token: their ids are the user's own accounts' keys.
+    let has_token = state.context.allow_secrets().is_ok();
     for token in removed {
         let name = token.account.name.clone();
         let profile = state.context.profile;
@@ -244,8 +250,10 @@ async fn forget_removed(state: &AppState, removed: Vec<TokenFor>) -> Result<(), 
         let failed = blocking(move || {
             let mut failed = Vec::new();
             let id = &token.account.id;
-            if let Err(e) = token.delete() {
-                failed.push(e.user_message());
+            if has_token {
+                if let Err(e) = token.delete() {
+                    failed.push(e.user_message());
+                }
             }
             if let Some(history) = history {
                 if let Err(e) = history.remove_account(id) {

@@ -338,6 +338,12 @@ fn parse_level(s: &str) -> Result<Decimal, String> {
 
 /// Runs one subcommand.
 pub fn execute(context: &Context, command: Command) -> Result<Outcome, CliError> {
+    // The commands on stored secrets and channels, which the demo leaves alone.
+    if let (Command::Token { .. } | Command::Proxy { .. } | Command::Alert { .. }, Err(refusal)) =
+        (&command, context.allow_secrets())
+    {
+        return Err(failed(refusal.to_string()));
+    }
     match command {
         Command::Balance { json, all, verbose } => balance::run(context, json, all, verbose),
         Command::Check { warning, critical } => Ok(check::run(context, warning, critical)),
