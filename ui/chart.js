@@ -72,11 +72,15 @@ export function renderChart(container, points, levels, unit) {
       formatAmount(String(value))));
   }
   const timeTicks = 4;
+  let previous = null;
   for (let i = 0; i <= timeTicks; i += 1) {
     const t = x0 + ((x1 - x0) * i) / timeTicks;
+    // A span of a few minutes (or days) has ticks within one label's unit: each label once.
+    const label = timeLabel(t, x1 - x0);
+    if (label === previous) continue;
+    previous = label;
     const anchor = i === 0 ? 'start' : i === timeTicks ? 'end' : 'middle';
-    svg.append(el('text', { x: sx(t), y: H - 8, 'text-anchor': anchor, class: 'label time-tick' },
-      timeLabel(t, x1 - x0)));
+    svg.append(el('text', { x: sx(t), y: H - 8, 'text-anchor': anchor, class: 'label time-tick' }, label));
   }
   for (const [value, cls, name] of [[levels.warning, 'level-warning', 'warning'], [levels.critical, 'level-critical', 'critical']]) {
     if (value == null) continue;

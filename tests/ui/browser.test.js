@@ -474,6 +474,29 @@ test('accounts are added, renamed, reordered, unwatched and removed (after askin
   await page.close();
 });
 
+test('a chart of a few minutes or days names each time on its axis once', async () => {
+  const { page, problems } = await open('snapshot-ok', { hash: '#history' });
+  await page.locator('#chart svg[role="img"]').waitFor();
+  const labels = await page.evaluate(async () => {
+    const { renderChart } = await import('./chart.js');
+    const ticksOf = (points) => {
+      const box = document.createElement('div');
+      renderChart(box, points, { warning: '100', critical: null }, 'credits');
+      return [...box.querySelectorAll('.time-tick')].map((t) => t.textContent);
+    };
+    return [
+      ticksOf([{ at: '2026-12-04T19:42:10Z', amount: '160' }, { at: '2026-12-04T19:45:40Z', amount: '30' }]),
+      ticksOf([{ at: '2026-12-02T06:00:00Z', amount: '160' }, { at: '2026-12-05T06:00:00Z', amount: '30' }]),
+    ];
+  });
+  for (const ticks of labels) {
+    assert.ok(ticks.length >= 2, ticks.join(' | '));
+    assert.equal(new Set(ticks).size, ticks.length, `a time named twice: ${ticks.join(' | ')}`);
+  }
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('the history shows what was spent each day, top-ups aside', async () => {
   const { page, problems } = await open('snapshot-ok', { hash: '#history' });
   const spend = page.locator('#spend');
