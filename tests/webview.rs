@@ -334,7 +334,7 @@ fn the_history_is_exported_through_the_real_save_dialog() {
 }
 
 #[test]
-fn the_demo_window_leaves_the_real_accounts_token_in_the_keyring_alone() {
+fn the_demo_window_leaves_the_real_tokens_and_the_desktops_autostart_alone() {
     let home = Sandbox::with_tray();
     home.run(&["token", "set"], Some("tok_REAL-0a1b2c3d\n"), &[])
         .expect_code(0);
@@ -380,4 +380,14 @@ fn the_demo_window_leaves_the_real_accounts_token_in_the_keyring_alone() {
         Some("tok_REAL-US-5e6f7a8b"),
         "removing the demo's US account deleted the real US account's token"
     );
+
+    // Start at login, ticked in the demo's settings, does not register the desktop's autostart.
+    window.click("#start_at_login");
+    save_settings(&window, "Saved");
+    let autostart: Vec<_> = [".config/autostart", "config/autostart"]
+        .iter()
+        .filter_map(|dir| std::fs::read_dir(home.home().join(dir)).ok())
+        .flatten()
+        .collect();
+    assert!(autostart.is_empty(), "the demo registered: {autostart:?}");
 }

@@ -230,7 +230,8 @@ async fn save_settings<R: Runtime>(
     state.context.set_saved(settings.clone());
     monitors::apply_settings(app).await;
     forget_removed(state, removed).await?;
-    if previous.start_at_login != settings.start_at_login {
+    // The demo's settings are its own; the desktop's autostart is the real app's.
+    if previous.start_at_login != settings.start_at_login && !state.context.is_demo() {
         let (app, enabled) = (app.clone(), settings.start_at_login);
         blocking(move || set_autostart(&app, enabled)).await??;
     }
