@@ -4,6 +4,7 @@
 //! sides agree on the shape.
 
 use super::command_list::with_commands;
+use clickatell_core::alert_channel::ChannelSettings;
 use clickatell_core::field_error::FieldError;
 use clickatell_core::token_store::KEYRING_NAME;
 use serde::{Deserialize, Serialize};
@@ -209,6 +210,23 @@ pub struct ChannelSecretStatus {
     pub stored: bool,
     /// Why the keyring could not be read, if it could not.
     pub error: Option<String>,
+}
+
+impl ChannelSecretStatus {
+    /// The status of `channel`'s secret from a lookup (whether one is stored, or why that is
+    /// unknown).
+    pub fn new(channel: &ChannelSettings, stored: Result<bool, String>) -> Self {
+        let (stored, error) = match stored {
+            Ok(stored) => (stored, None),
+            Err(message) => (false, Some(message)),
+        };
+        Self {
+            channel: channel.name.clone(),
+            what: channel.kind.secret_name().into(),
+            stored,
+            error,
+        }
+    }
 }
 
 /// The time ranges the history chart offers.

@@ -30,16 +30,10 @@ pub(super) async fn secrets(state: &AppState) -> Vec<ChannelSecretStatus> {
         channels
             .iter()
             .map(|channel| {
-                let (stored, error) = match lookup(&channel.name) {
-                    Ok(found) => (found.is_some(), None),
-                    Err(e) => (false, Some(e.to_string())),
-                };
-                ChannelSecretStatus {
-                    channel: channel.name.clone(),
-                    what: channel.kind.secret_name().into(),
-                    stored,
-                    error,
-                }
+                let stored = lookup(&channel.name)
+                    .map(|found| found.is_some())
+                    .map_err(|e| e.to_string());
+                ChannelSecretStatus::new(channel, stored)
             })
             .collect()
     })

@@ -27,12 +27,7 @@ pub(super) fn answer(
                 .settings()
                 .alert_channels
                 .iter()
-                .map(|channel| ChannelSecretStatus {
-                    channel: channel.name.clone(),
-                    what: channel.kind.secret_name().into(),
-                    stored: false,
-                    error: Some(refusal.clone()),
-                })
+                .map(|channel| ChannelSecretStatus::new(channel, Err(refusal.clone())))
                 .collect();
             Some(super::answer(statuses))
         }
